@@ -1,0 +1,155 @@
+"""The `plans` command: a thin layer that parses arguments and calls one library function each."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from generator import __version__
+from generator.problems import PlansError, Problem, ProblemsFound, Severity
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _escape_github(text: str, *, property_value: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def format_problems(problems: Sequence[Problem], fmt: str, strict: bool = False) -> str:
+    """Problems as human text, JSON, or GitHub workflow commands (annotations on the PR)."""
+    if fmt == "json":
+        items = [
+            {
+                "severity": p.severity.value,
+                "file": p.file,
+                "line": p.line,
+                "column": p.column,
+                "field": p.field,
+                "message": p.message,
+            }
+            for p in problems
+        ]
+        return json.dumps({"problems": items}, indent=2, ensure_ascii=False)
+    if fmt == "github":
+        lines = []
+        for p in problems:
+            level = "error" if p.severity is Severity.ERROR or strict else "warning"
+            props = ",".join(
+                f"{key}={_escape_github(str(value), property_value=True)}"
+                for key, value in (
+                    ("file", p.file),
+                    ("line", p.line),
+                    ("col", p.column),
+                    ("title", p.field or "plans validate"),
+                )
+            )
+            lines.append(f"::{level} {props}::{_escape_github(p.message)}")
+        return "\n".join(lines)
+    lines = [str(p) for p in problems]
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    warnings = len(problems) - errors
+    lines.append(f"{errors} error(s), {warnings} warning(s)")
+    return "\n".join(lines)
+
+
+def _run(debug: bool, action: Callable[[], int]) -> None:
+    """Run a command: project errors become `Error: …` and exit 1; tracebacks only with --debug."""
+    try:
+        code = action()
+    except ProblemsFound as exc:
+        click.echo(format_problems(exc.problems, "text"), err=True)
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    except PlansError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    except Exception as exc:  # never a traceback for bad input unless asked
+        if debug:
+            traceback.print_exc()
+        click.echo(f"Error: unexpected failure: {type(exc).__name__}: {exc}", err=True)
+        if not debug:
+            click.echo("Run again with --debug to see where it happened.", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    sys.exit(code)
+
+
+project_argument = click.argument(
+    "project",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=".",
+    required=False,
+)
+debug_option = click.option("--debug", is_flag=True, help="Show a traceback on failure.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="plans")
+def main() -> None:
+    """Publish Community Safety Partnership plans as code."""
+
+
+@main.command()
+@project_argument
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for pull-request annotations.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@debug_option
+def validate(project: Path, fmt: str, strict: bool, debug: bool) -> None:
+    """Check a project (default: the current folder) and report every problem.
+
+    Exit codes: 0 clean, 1 problems, 2 usage.
+    """
+    from generator.pipeline import check_project
+
+    def action() -> int:
+        _, problems = check_project(project)
+        if problems or fmt == "json":
+            click.echo(format_problems(problems, fmt, strict))
+        failed = any(p.severity is Severity.ERROR or strict for p in problems)
+        if not problems and fmt == "text":
+            click.echo("No problems found.")
+        return EXIT_PROBLEMS if failed else EXIT_OK
+
+    _run(debug, action)
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("schema"),
+    show_default=True,
+    help="Folder to write the JSON Schema files into.",
+)
+@debug_option
+def schema(out: Path, debug: bool) -> None:
+    """Write the JSON Schema of every file kind, for editors that validate while you type."""
+    from generator.model import json_schemas
+
+    def action() -> int:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, text in json_schemas().items():
+            (out / name).write_text(text, encoding="utf-8")
+            click.echo(f"wrote {out / name}")
+        return EXIT_OK
+
+    _run(debug, action)
+
+
+def run(args: list[str]) -> Any:  # pragma: no cover - convenience for `python -m`
+    return main.main(args=args, prog_name="plans")

@@ -1,0 +1,460 @@
+"""Stage 1, load: strict YAML that never silently changes or loses what an editor wrote.
+
+The file is decoded as strict UTF-8, scanned for invisible or control characters, then read
+as a stream of parser events (libyaml's C parser when available). We build the data ourselves
+from the events, so anchors, aliases, tags, merge keys and duplicate keys are seen and refused
+before anything is expanded, and every value keeps its line and column.
+
+Scalars are kept as the exact text written: typing (numbers, booleans, dates) is the model's
+job, which knows what each field expects. Only YAML 1.2's null forms become None.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.problems import (
+    FieldPath,
+    Position,
+    Problem,
+    Severity,
+    did_you_mean,
+    format_path,
+)
+
+try:  # the C parser is ~10x faster; results are identical (tested)
+    from yaml import CSafeLoader as _FastLoader
+
+    HAVE_LIBYAML = True
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _FastLoader  # type: ignore[assignment]
+
+    HAVE_LIBYAML = False
+
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 32
+MAX_PROBLEMS_PER_FILE = 50
+NULL_FORMS = frozenset({"", "~", "null", "Null", "NULL"})
+
+# Characters that hide or reorder text: bidi controls and zero-width characters.
+_INVISIBLE = frozenset(
+    [
+        *(0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2028, 0x2029, 0x2060, 0xFEFF),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One loaded YAML file: its data and where every key and value stands in it."""
+
+    file: str
+    data: Any
+    values: dict[FieldPath, Position] = field(default_factory=dict, repr=False)
+    keys: dict[FieldPath, Position] = field(default_factory=dict, repr=False)
+
+    def where(self, path: FieldPath) -> Position:
+        """Where a field stands: its key if it has one, else its value, else its nearest parent."""
+        probe = tuple(path)
+        while probe:
+            if probe in self.keys:
+                return self.keys[probe]
+            if probe in self.values:
+                return self.values[probe]
+            probe = probe[:-1]
+        return self.values.get((), Position(1, 1))
+
+    def value_at(self, path: FieldPath) -> Position:
+        """The position of a field's value (falls back like `where`)."""
+        return self.values.get(tuple(path)) or self.where(path)
+
+    def problem(
+        self, path: FieldPath, message: str, severity: Severity = Severity.ERROR
+    ) -> Problem:
+        """A problem located at a field of this document."""
+        pos = self.where(path)
+        return Problem(severity, self.file, pos.line, pos.column, format_path(path), message)
+
+
+class _Abort(Exception):
+    """Stops reading one file after an error that makes the rest meaningless."""
+
+
+def _char_problem(ch: str) -> str | None:
+    code = ord(ch)
+    if ch in "\t\n\r":
+        return None
+    if code == 0:
+        return "contains a NUL byte (is the file UTF-16? save it as UTF-8)"
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        return f"contains the control character U+{code:04X}; delete it"
+    if code in _INVISIBLE:
+        name = unicodedata.name(ch, "unnamed")
+        return f"contains the invisible character U+{code:04X} {name}; delete it"
+    if 0xD800 <= code <= 0xDFFF:  # cannot come from strict UTF-8, kept for str input
+        return f"contains a lone surrogate U+{code:04X}"
+    return None
+
+
+def _scan_characters(text: str, file: str) -> list[Problem]:
+    problems: list[Problem] = []
+    line, col = 1, 1
+    for ch in text:
+        if ch == "\n":
+            line, col = line + 1, 1
+            continue
+        message = _char_problem(ch)
+        if message is not None:
+            problems.append(Problem(Severity.ERROR, file, line, col, "", message))
+            if len(problems) >= MAX_PROBLEMS_PER_FILE:
+                break
+        col += 1
+    return problems
+
+
+def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
+    """Strict UTF-8 text of a file, or the problems that make it unreadable."""
+    if len(raw) > MAX_FILE_BYTES:
+        message = f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,} — split it up"
+        return None, [Problem(Severity.ERROR, file, 1, 1, "", message)]
+    for bom, name in (
+        (b"\xff\xfe\x00\x00", "UTF-32"),
+        (b"\x00\x00\xfe\xff", "UTF-32"),
+        (b"\xff\xfe", "UTF-16"),
+        (b"\xfe\xff", "UTF-16"),
+    ):
+        if raw.startswith(bom):
+            message = f"file is encoded as {name}; save it as UTF-8"
+            return None, [Problem(Severity.ERROR, file, 1, 1, "", message)]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    nul = raw.find(b"\x00")
+    try:
+        text = raw.decode("utf-8", errors="strict")
+    except UnicodeDecodeError as exc:
+        if 0 <= nul < exc.start:
+            text = None
+        else:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+            byte = raw[exc.start]
+            message = (
+                f"is not valid UTF-8 (byte 0x{byte:02X}; is it Latin-1 or Windows-1252?); "
+                "save the file as UTF-8"
+            )
+            return None, [Problem(Severity.ERROR, file, line, column, "", message)]
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        column = nul - (raw.rfind(b"\n", 0, nul) + 1) + 1
+        message = "contains a NUL byte (is the file UTF-16? save it as UTF-8)"
+        return None, [Problem(Severity.ERROR, file, line, column, "", message)]
+    assert text is not None
+    problems = _scan_characters(text, file)
+    return (None, problems) if problems else (text, [])
+
+
+def _pos(event: Any) -> Position:
+    mark = event.start_mark
+    return Position(mark.line + 1, mark.column + 1)
+
+
+def _is_plain(event: Any) -> bool:
+    return event.style in (None, "")
+
+
+class _Builder:
+    """Builds plain Python data from parser events, refusing what YAML must not do here."""
+
+    def __init__(self, file: str, events: Any) -> None:
+        self.file = file
+        self.events = events
+        self.values: dict[FieldPath, Position] = {}
+        self.keys: dict[FieldPath, Position] = {}
+        self.problems: list[Problem] = []
+
+    def fail(self, pos: Position, path: FieldPath, message: str) -> None:
+        self.problems.append(
+            Problem(Severity.ERROR, self.file, pos.line, pos.column, format_path(path), message)
+        )
+        if len(self.problems) >= MAX_PROBLEMS_PER_FILE:
+            raise _Abort
+
+    def next(self) -> Any:
+        return next(self.events)
+
+    def check_node(self, event: Any, path: FieldPath) -> None:
+        pos = _pos(event)
+        if getattr(event, "anchor", None):
+            self.fail(
+                pos,
+                path,
+                f"anchors (&{event.anchor}) are not allowed; write the value out in full",
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            self.fail(pos, path, f"tags ({shown}) are not allowed; remove the tag")
+
+    def document(self) -> Any:
+        event = self.next()  # StreamStart
+        event = self.next()
+        if isinstance(event, yaml.StreamEndEvent):
+            return None
+        data = self.node(self.next(), (), 1)
+        self.next()  # DocumentEnd
+        event = self.next()
+        if not isinstance(event, yaml.StreamEndEvent):
+            self.fail(_pos(event), (), "a file holds one YAML document; remove the second '---'")
+        return data
+
+    def node(self, event: Any, path: FieldPath, depth: int) -> Any:
+        pos = _pos(event)
+        self.values[path] = pos
+        if depth > MAX_DEPTH:
+            self.fail(pos, (), f"nesting is deeper than {MAX_DEPTH} levels; flatten the structure")
+            raise _Abort
+        if isinstance(event, yaml.AliasEvent):
+            self.fail(
+                pos, path, f"aliases (*{event.anchor}) are not allowed; write the value out in full"
+            )
+            return None
+        self.check_node(event, path)
+        if isinstance(event, yaml.ScalarEvent):
+            if _is_plain(event) and event.value in NULL_FORMS:
+                return None
+            return event.value
+        if isinstance(event, yaml.SequenceStartEvent):
+            items: list[Any] = []
+            while not isinstance(event := self.next(), yaml.SequenceEndEvent):
+                items.append(self.node(event, (*path, len(items)), depth + 1))
+            return items
+        if isinstance(event, yaml.MappingStartEvent):
+            return self.mapping(path, depth)
+        raise AssertionError(f"unexpected YAML event {event!r}")  # pragma: no cover
+
+    def mapping(self, path: FieldPath, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        while not isinstance(event := self.next(), yaml.MappingEndEvent):
+            key_pos = _pos(event)
+            key = self.key(event, path)
+            value_event = self.next()
+            if key is None:
+                self.skip(value_event)
+                continue
+            child = (*path, key)
+            if key in result:
+                first = self.keys[child]
+                self.fail(key_pos, child, f"duplicate key '{key}' (first at line {first.line})")
+                self.skip(value_event)
+                continue
+            self.keys[child] = key_pos
+            result[key] = self.node(value_event, child, depth + 1)
+        return result
+
+    def key(self, event: Any, path: FieldPath) -> str | None:
+        pos = _pos(event)
+        if isinstance(event, yaml.ScalarEvent):
+            self.check_node(event, path)
+            if _is_plain(event) and event.value == "<<":
+                self.fail(pos, path, "merge keys (<<) are not allowed; write the keys out in full")
+                return None
+            if _is_plain(event) and event.value in NULL_FORMS:
+                self.fail(pos, path, "a key is empty or null; give it a name")
+                return None
+            return str(event.value)
+        if isinstance(event, yaml.AliasEvent):
+            self.fail(pos, path, f"aliases (*{event.anchor}) are not allowed; write the key out")
+            return None
+        self.fail(pos, path, "a key must be plain text, not a list or mapping")
+        self.skip(event)
+        return None
+
+    def skip(self, event: Any) -> None:
+        """Consume the rest of a node without keeping it (its problems still count)."""
+        if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            level = 1
+            while level:
+                inner = self.next()
+                if isinstance(inner, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+                    level += 1
+                elif isinstance(inner, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+                    level -= 1
+                if level > MAX_DEPTH:
+                    self.fail(_pos(inner), (), f"nesting is deeper than {MAX_DEPTH} levels")
+                    raise _Abort
+
+
+def parse_text(text: str, file: str, fast: bool = True) -> tuple[Document | None, list[Problem]]:
+    """Parse YAML text into a Document, or report every problem found on the way."""
+    loader = _FastLoader if fast else yaml.SafeLoader
+    builder = _Builder(file, yaml.parse(text, Loader=loader))
+    try:
+        data = builder.document()
+    except _Abort:
+        return None, builder.problems
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or "this is not valid YAML"
+        context = f" ({exc.context})" if exc.context else ""
+        message = f"YAML syntax error: {what}{context}"
+        builder.problems.append(Problem(Severity.ERROR, file, line, column, "", message))
+        return None, builder.problems
+    except yaml.YAMLError as exc:  # reader errors without marks
+        message = f"YAML error: {exc}"
+        builder.problems.append(Problem(Severity.ERROR, file, 1, 1, "", message))
+        return None, builder.problems
+    except RecursionError:  # pragma: no cover - guarded by MAX_DEPTH
+        message = f"nesting is deeper than {MAX_DEPTH} levels"
+        builder.problems.append(Problem(Severity.ERROR, file, 1, 1, "", message))
+        return None, builder.problems
+    if builder.problems:
+        return None, builder.problems
+    return Document(file, data, builder.values, builder.keys), []
+
+
+def load_bytes(raw: bytes, file: str, fast: bool = True) -> tuple[Document | None, list[Problem]]:
+    """Load one YAML file's bytes: decode strictly, then parse."""
+    text, problems = decode(raw, file)
+    if text is None:
+        return None, problems
+    return parse_text(text, file, fast=fast)
+
+
+def load_file(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
+    """Load a YAML file, naming it relative to the project root in every problem."""
+    name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            message = f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} — split it up"
+            return None, [Problem(Severity.ERROR, name, 1, 1, "", message)]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(Severity.ERROR, name, 1, 1, "", f"cannot read file: {exc.strerror}")]
+    return load_bytes(raw, name)
+
+
+YEAR_FOLDER = re.compile(r"[0-9]{4}-[0-9]{2}")
+PARTNERSHIP_FOLDER = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    """A YAML file of the project and the role its place in the tree gives it."""
+
+    kind: str
+    path: Path
+    partnership: str | None = None
+    year: str | None = None
+
+
+def discover(
+    root: Path, reference_kinds: dict[str, str], year_kinds: list[str]
+) -> tuple[list[FoundFile], list[Problem]]:
+    """Find the project's YAML files by place: `data/<kind>.yml`, `plans/<id>/<year>/<kind>.yml`."""
+    found: list[FoundFile] = []
+    problems: list[Problem] = []
+
+    def problem(path: Path, message: str, severity: Severity = Severity.ERROR) -> None:
+        name = path.relative_to(root).as_posix()
+        problems.append(Problem(severity, name, 1, 1, "", message))
+
+    for kind, where in reference_kinds.items():
+        path = root / where
+        if path.is_file():
+            found.append(FoundFile(kind, path))
+        else:
+            problems.append(Problem(Severity.ERROR, where, 1, 1, "", "required file is missing"))
+    plans = root / "plans"
+    if not plans.is_dir():
+        problems.append(Problem(Severity.ERROR, "plans", 1, 1, "", "the plans/ folder is missing"))
+        return found, problems
+    for folder in sorted(plans.iterdir()):
+        if folder.name.startswith(".") or folder.name.lower() == "readme.md":
+            continue
+        if not folder.is_dir() or folder.is_symlink():
+            problem(folder, "only partnership folders belong in plans/")
+            continue
+        if not PARTNERSHIP_FOLDER.fullmatch(folder.name) or len(folder.name) > 64:
+            problem(folder, "a partnership folder is named by its id (lower-case, digits, hyphens)")
+            continue
+        found.extend(_partnership_files(folder, year_kinds, problem))
+    return found, problems
+
+
+def _partnership_files(folder: Path, year_kinds: list[str], problem: Any) -> list[FoundFile]:
+    found: list[FoundFile] = []
+    partnership = folder.name
+    if (folder / "partnership.yml").is_file():
+        found.append(FoundFile("partnership", folder / "partnership.yml", partnership))
+    else:
+        problem(folder, "partnership folder has no partnership.yml")
+    for entry in sorted(folder.iterdir()):
+        if entry.name == "partnership.yml" or entry.name.startswith("."):
+            continue
+        if entry.is_symlink():
+            problem(entry, "symbolic links are not followed; copy the file in")
+        elif entry.is_dir() and YEAR_FOLDER.fullmatch(entry.name):
+            found.extend(_year_files(entry, partnership, year_kinds, problem))
+        elif entry.is_dir():
+            problem(entry, "a year folder is named by its financial year, e.g. 2024-25")
+        elif entry.suffix.lower() != ".md":
+            problem(entry, "unexpected file; a partnership folder holds partnership.yml and years")
+    return found
+
+
+def _year_files(
+    folder: Path, partnership: str, year_kinds: list[str], problem: Any
+) -> list[FoundFile]:
+    found: list[FoundFile] = []
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith(".") or entry.suffix.lower() == ".md":
+            continue
+        kind = entry.name.removesuffix(".yml")
+        if (
+            entry.is_file()
+            and not entry.is_symlink()
+            and entry.suffix == ".yml"
+            and kind in year_kinds
+        ):
+            found.append(FoundFile(kind, entry, partnership, folder.name))
+        else:
+            hint = did_you_mean(kind.removesuffix(".yaml"), year_kinds)
+            allowed = ", ".join(f"{k}.yml" for k in year_kinds)
+            problem(entry, f"unexpected file in a year folder (allowed: {allowed}){hint}")
+    if not (folder / "plan.yml").is_file():
+        problem(folder, "year folder has no plan.yml")
+    return found
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A loaded document and what it is: its kind and, for plan files, whose year it is."""
+
+    kind: str
+    document: Document
+    partnership: str | None = None
+    year: str | None = None
+
+
+def load_project(
+    root: Path, reference_kinds: dict[str, str], year_kinds: list[str]
+) -> tuple[list[SourceFile], list[Problem]]:
+    """Load every YAML file of a project; files that fail to load are reported, not returned."""
+    found, problems = discover(root, reference_kinds, year_kinds)
+    sources = []
+    for item in found:
+        document, file_problems = load_file(item.path, root)
+        problems.extend(file_problems)
+        if document is not None:
+            sources.append(SourceFile(item.kind, document, item.partnership, item.year))
+    return sources, problems

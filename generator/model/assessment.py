@@ -1,0 +1,124 @@
+"""The strategic needs assessment (`assessment.yml`): evidence that picks the priorities."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, model_validator
+
+from generator.model.types import (
+    STRICT,
+    Count,
+    Day,
+    Flag,
+    Id,
+    Markdown,
+    NonNegative,
+    Number,
+    Score,
+    Title,
+)
+
+# police.uk street-level crime categories, plus the project's own for non-crime demand.
+CRIME_CATEGORIES = (
+    "all-crime",
+    "anti-social-behaviour",
+    "bicycle-theft",
+    "burglary",
+    "criminal-damage-arson",
+    "drugs",
+    "other-theft",
+    "possession-of-weapons",
+    "public-order",
+    "robbery",
+    "shoplifting",
+    "theft-from-the-person",
+    "vehicle-crime",
+    "violent-crime",
+    "other-crime",
+    "domestic-abuse",
+    "hate-crime",
+    "road-casualties",
+    "reoffending",
+    "exploitation",
+)
+
+
+class Source(BaseModel):
+    """A data source or document the assessment draws on."""
+
+    model_config = STRICT
+    id: Id
+    title: Title
+    publisher: Title | None = None
+    url: Title | None = None
+    date: Day | None = None
+
+
+class Period(BaseModel):
+    """A span of dates."""
+
+    model_config = STRICT
+    start: Day
+    end: Day
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError("end is before start")
+        return self
+
+
+class Statistic(BaseModel):
+    """A crime or demand figure for the area, with its trend."""
+
+    model_config = STRICT
+    category: Id = Field(description="police.uk category (e.g. burglary) or a listed extra.")
+    label: Title | None = Field(None, description="Shown instead of the category name.")
+    period: Title = Field(description="What the figure covers, e.g. 'year to March 2024'.")
+    count: Count | None = None
+    previous_count: Count | None = None
+    rate_per_1000: NonNegative | None = None
+    change_percent: Number | None = Field(
+        None, description="Change on the previous period when no previous count is given."
+    )
+    small_area: Flag = Field(False, description="Small-area victim count: suppress if small.")
+    source: Id | None = None
+    note: Markdown | None = None
+
+
+class Finding(BaseModel):
+    """What the evidence says, scored like a risk (likelihood × impact)."""
+
+    model_config = STRICT
+    id: Id
+    title: Title
+    summary: Markdown
+    evidence: Markdown | None = None
+    sources: list[Id] = Field(default_factory=list)
+    likelihood: Score
+    impact: Score
+    recommended: Flag = Field(True, description="Recommended to the partnership as a priority.")
+
+
+class Consultation(BaseModel):
+    """Public or partner consultation feeding the assessment."""
+
+    model_config = STRICT
+    title: Title
+    method: Title
+    period: Period | None = None
+    respondents: Count | None = None
+    summary: Markdown
+
+
+class AssessmentFile(BaseModel):
+    """`plans/<partnership>/<year>/assessment.yml`."""
+
+    model_config = STRICT
+    title: Title
+    period: Period = Field(description="The period the analysis covers.")
+    published: Day | None = None
+    method: Markdown | None = None
+    sources: list[Source] = Field(default_factory=list)
+    statistics: list[Statistic] = Field(default_factory=list)
+    findings: list[Finding] = Field(min_length=1)
+    consultation: list[Consultation] = Field(default_factory=list)

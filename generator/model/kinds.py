@@ -1,0 +1,189 @@
+"""The file kinds of a project, typed parsing of a loaded document, and the JSON Schema export."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from generator.load import Document
+from generator.model.assessment import AssessmentFile
+from generator.model.delivery import ActionsFile, ServicesFile
+from generator.model.funding import FundingFile
+from generator.model.partnership import Partnership, PlanFile
+from generator.model.performance import IndicatorsFile
+from generator.model.reference import (
+    AreasFile,
+    FundingStreamsFile,
+    OrganisationsFile,
+    Settings,
+)
+from generator.model.review import ChangesFile, ReviewFile, RisksFile
+from generator.problems import FieldPath, Problem, Severity, did_you_mean, format_path
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """A kind of YAML file: where it lives and the model it must match."""
+
+    name: str
+    model: type[BaseModel]
+    where: str
+    required: bool = False
+
+
+REFERENCE_KINDS = {
+    kind.name: kind
+    for kind in (
+        FileKind("settings", Settings, "data/settings.yml", required=True),
+        FileKind("organisations", OrganisationsFile, "data/organisations.yml", required=True),
+        FileKind("areas", AreasFile, "data/areas.yml", required=True),
+        FileKind("funding-streams", FundingStreamsFile, "data/funding-streams.yml", required=True),
+    )
+}
+PARTNERSHIP_KIND = FileKind("partnership", Partnership, "plans/<partnership>/partnership.yml", True)
+YEAR_KINDS = {
+    kind.name: kind
+    for kind in (
+        FileKind("plan", PlanFile, "plans/<partnership>/<year>/plan.yml", required=True),
+        FileKind("assessment", AssessmentFile, "plans/<partnership>/<year>/assessment.yml"),
+        FileKind("actions", ActionsFile, "plans/<partnership>/<year>/actions.yml"),
+        FileKind("indicators", IndicatorsFile, "plans/<partnership>/<year>/indicators.yml"),
+        FileKind("services", ServicesFile, "plans/<partnership>/<year>/services.yml"),
+        FileKind("funding", FundingFile, "plans/<partnership>/<year>/funding.yml"),
+        FileKind("risks", RisksFile, "plans/<partnership>/<year>/risks.yml"),
+        FileKind("review", ReviewFile, "plans/<partnership>/<year>/review.yml"),
+        FileKind("changes", ChangesFile, "plans/<partnership>/<year>/changes.yml"),
+    )
+}
+ALL_KINDS = {**REFERENCE_KINDS, PARTNERSHIP_KIND.name: PARTNERSHIP_KIND, **YEAR_KINDS}
+
+
+def _field_names(model: type[BaseModel], seen: set[type[BaseModel]] | None = None) -> set[str]:
+    """Every field name used anywhere in a model, for 'did you mean' on unknown fields."""
+    seen = seen if seen is not None else set()
+    if model in seen:
+        return set()
+    seen.add(model)
+    names = set(model.model_fields)
+    for info in model.model_fields.values():
+        for sub in _models_in(info.annotation):
+            names |= _field_names(sub, seen)
+    return names
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found.extend(_models_in(arg))
+    return found
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    text = str(value)
+    return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
+
+
+def _message(error: ErrorDetails, vocabulary: set[str]) -> str:
+    kind = error["type"]
+    loc = error["loc"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    last = loc[-1] if loc else ""
+    if kind == "missing":
+        return f"missing required field '{last}'"
+    if kind == "extra_forbidden":
+        return f"unknown field '{last}'{did_you_mean(str(last), vocabulary)}"
+    if kind == "literal_error":
+        expected = ctx.get("expected", "")
+        choices = [part.strip().strip("'") for part in expected.replace(" or ", ", ").split(",")]
+        hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
+        return f"{_describe(value)} is not allowed here; use one of: {', '.join(choices)}{hint}"
+    if kind in {"string_type", "str_type"}:
+        return f"expected text, got {_describe(value)}"
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return f"expected a mapping of fields, got {_describe(value)}"
+    if kind == "list_type":
+        return f"expected a list, got {_describe(value)}"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length', 1)} item(s)"
+    if kind == "too_long":
+        return f"has too many items; the limit is {ctx.get('max_length')}"
+    if kind == "string_too_long":
+        length = len(value) if isinstance(value, str) else "?"
+        return f"is {length} characters long; the limit is {ctx.get('max_length')}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
+        bound = {
+            "greater_than_equal": f"at least {ctx.get('ge')}",
+            "less_than_equal": f"at most {ctx.get('le')}",
+            "greater_than": f"more than {ctx.get('gt')}",
+            "less_than": f"less than {ctx.get('lt')}",
+        }[kind]
+        return f"must be {bound}, got {_describe(value)}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return str(error["msg"])
+
+
+def _location(loc: tuple[int | str, ...]) -> FieldPath:
+    # pydantic marks dict-key errors with a trailing '[key]'
+    return tuple(part for part in loc if part != "[key]")
+
+
+def parse_document(kind: FileKind, document: Document) -> tuple[BaseModel | None, list[Problem]]:
+    """Type a loaded document as its file kind, or report every field that does not fit."""
+    if document.data is None:
+        return None, [document.problem((), f"file is empty; see {kind.where} in the README")]
+    if not isinstance(document.data, dict):
+        got = _describe(document.data)
+        return None, [document.problem((), f"expected a mapping of fields, got {got}")]
+    try:
+        return kind.model.model_validate(document.data), []
+    except ValidationError as exc:
+        vocabulary = _field_names(kind.model)
+        problems = []
+        for error in exc.errors(include_url=False):
+            path = _location(error["loc"])
+            problems.append(
+                Problem(
+                    Severity.ERROR,
+                    document.file,
+                    *_line_col(document, path, error["type"]),
+                    format_path(path),
+                    _message(error, vocabulary),
+                )
+            )
+        return None, problems
+
+
+def _line_col(document: Document, path: FieldPath, kind: str) -> tuple[int, int]:
+    # point at the value when its content is wrong, at the key when the field itself is
+    pos = (
+        document.where(path) if kind in {"extra_forbidden", "missing"} else document.value_at(path)
+    )
+    return pos.line, pos.column
+
+
+def json_schemas() -> dict[str, str]:
+    """JSON Schema text of every file kind, keyed by file name (`plan.schema.json`)."""
+    out = {}
+    for kind in ALL_KINDS.values():
+        schema = kind.model.model_json_schema()
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["$id"] = f"{kind.name}.schema.json"
+        schema.setdefault("description", kind.where)
+        out[f"{kind.name}.schema.json"] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
+    return out

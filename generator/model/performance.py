@@ -1,0 +1,95 @@
+"""Performance indicators (`indicators.yml`): baseline, target and quarterly actuals.
+
+RAG is never typed: it is computed from the target, the actual, the polarity and the tolerance.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from generator.model.types import STRICT, Id, Markdown, NonNegative, Number, Title
+
+Unit = Literal["count", "rate", "percent", "percent-change", "money"]
+Polarity = Literal["lower-is-better", "higher-is-better"]
+Quarter = Literal["Q1", "Q2", "Q3", "Q4"]
+ValueStatus = Literal["reported", "not-yet-available", "no-new-data"]
+
+
+class Baseline(BaseModel):
+    """Where the indicator started."""
+
+    model_config = STRICT
+    value: Number
+    period: Title
+
+
+class Target(BaseModel):
+    """This year's target: a number, or relative to a comparator (e.g. most-similar-group)."""
+
+    model_config = STRICT
+    value: Number | None = None
+    comparator: Title | None = Field(
+        None, description="Target relative to a comparator, e.g. 'below the MSG average'."
+    )
+    tolerance_percent: NonNegative | None = Field(
+        None, description="Amber tolerance for this indicator; the project default otherwise."
+    )
+    note: Markdown | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> Target:
+        if self.value is None and self.comparator is None:
+            raise ValueError("give the target value, or a comparator the target is relative to")
+        return self
+
+
+class Actual(BaseModel):
+    """One quarter's reported value (Q1 = April–June … Q4 = January–March)."""
+
+    model_config = STRICT
+    quarter: Quarter
+    value: Number | None = None
+    status: ValueStatus = "reported"
+    period: Title | None = Field(
+        None, description="The data period the value covers, when it lags the quarter."
+    )
+    comparator_value: Number | None = Field(
+        None, description="The comparator's value this quarter, for a relative target."
+    )
+    note: Markdown | None = None
+
+    @model_validator(mode="after")
+    def _value_matches_status(self) -> Actual:
+        if self.status == "reported" and self.value is None:
+            raise ValueError(
+                "a reported quarter needs a value; otherwise set status to "
+                "not-yet-available or no-new-data"
+            )
+        if self.status != "reported" and self.value is not None:
+            raise ValueError(f"a quarter with status {self.status} cannot have a value")
+        return self
+
+
+class Indicator(BaseModel):
+    """A measure of progress on a priority. Keep the id across years to show a trend."""
+
+    model_config = STRICT
+    id: Id
+    title: Title
+    priority: Id
+    description: Markdown | None = None
+    unit: Unit
+    polarity: Polarity
+    baseline: Baseline | None = None
+    target: Target | None = None
+    actuals: list[Actual] = Field(default_factory=list)
+    source: Title | None = None
+
+
+class IndicatorsFile(BaseModel):
+    """`plans/<partnership>/<year>/indicators.yml`."""
+
+    model_config = STRICT
+    indicators: list[Indicator] = Field(default_factory=list)

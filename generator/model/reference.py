@@ -1,0 +1,141 @@
+"""Reference data shared by every partnership: settings, organisations, areas, funding streams."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from generator.model.types import (
+    STRICT,
+    Day,
+    Flag,
+    Id,
+    Integer,
+    Markdown,
+    Money,
+    NonNegative,
+    Title,
+    YearId,
+)
+
+OrganisationKind = Literal[
+    "council",
+    "police",
+    "pcc",
+    "fire",
+    "health",
+    "probation",
+    "youth-justice",
+    "voluntary",
+    "private",
+    "other",
+]
+
+
+class RiskBandSetting(BaseModel):
+    """One band of the decommissioning risk scale, e.g. medium 5–10."""
+
+    model_config = STRICT
+    name: Title
+    low: Integer = Field(ge=1, le=25)
+    high: Integer = Field(ge=1, le=25)
+
+
+class Settings(BaseModel):
+    """Project-wide settings (`data/settings.yml`)."""
+
+    model_config = STRICT
+    title: Title = Field(description="Title of the published site.")
+    description: Markdown | None = Field(None, description="What the site is, for its home page.")
+    fictional: Flag = Field(
+        False, description="Every page says the partnerships and people are invented."
+    )
+    rag_tolerance_percent: NonNegative = Field(
+        default=Decimal(5),
+        description="How far an indicator may miss its target and still be amber.",
+    )
+    small_count_threshold: Integer = Field(
+        5, ge=0, description="Counts below this are published as 'fewer than N'."
+    )
+    risk_bands: list[RiskBandSetting] = Field(
+        default_factory=lambda: [
+            RiskBandSetting(name="low", low=1, high=4),
+            RiskBandSetting(name="medium", low=5, high=10),
+            RiskBandSetting(name="high", low=12, high=25),
+        ],
+        description="Bands of the overall decommissioning risk score (1–25).",
+    )
+
+
+class Organisation(BaseModel):
+    """A body that leads, funds, commissions or provides: shared across partnerships."""
+
+    model_config = STRICT
+    id: Id
+    name: Title
+    kind: OrganisationKind
+    url: Title | None = None
+    description: Markdown | None = None
+    replaced_by: Id | None = Field(None, description="Organisation that took over its duties.")
+    ceased: Day | None = Field(None, description="Date the organisation stopped existing.")
+
+
+class OrganisationsFile(BaseModel):
+    """`data/organisations.yml`."""
+
+    model_config = STRICT
+    organisations: list[Organisation] = Field(min_length=1)
+
+
+class Area(BaseModel):
+    """A police force area with its PCC."""
+
+    model_config = STRICT
+    id: Id
+    name: Title
+    police_force: Id = Field(description="Organisation id of the police force.")
+    pcc: Id = Field(description="Organisation id of the Police and Crime Commissioner.")
+    description: Markdown | None = None
+
+
+class AreasFile(BaseModel):
+    """`data/areas.yml`."""
+
+    model_config = STRICT
+    areas: list[Area] = Field(min_length=1)
+
+
+class Pot(BaseModel):
+    """The money a stream has for one financial year."""
+
+    model_config = STRICT
+    year: YearId
+    amount: Money
+    note: Markdown | None = None
+
+
+class FundingStream(BaseModel):
+    """A source of money: a PCC fund, a Home Office grant, a council base budget…"""
+
+    model_config = STRICT
+    id: Id
+    name: Title
+    funder: Id = Field(description="Organisation id of the funder.")
+    ring_fenced: Flag = False
+    starts: Day | None = None
+    ends: Day | None = Field(None, description="Last day money can be spent (streams end).")
+    pots: list[Pot] = Field(default_factory=list)
+    over_programming_percent: NonNegative = Field(
+        default=Decimal(0),
+        description="Declared over-allocation in expectation of underspend (warned, not refused).",
+    )
+    description: Markdown | None = None
+
+
+class FundingStreamsFile(BaseModel):
+    """`data/funding-streams.yml`."""
+
+    model_config = STRICT
+    streams: list[FundingStream] = Field(min_length=1)

@@ -1,0 +1,126 @@
+"""Looking back: decommissioning risks (`risks.yml`), the annual review (`review.yml`) and the
+change and correction log (`changes.yml`)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from generator.model.delivery import Decision
+from generator.model.performance import ValueStatus
+from generator.model.types import STRICT, Day, Id, Markdown, Money, Number, Score, Title
+
+RiskReason = Literal["funding-ends", "priority-dropped", "poor-performance", "other"]
+Recommendation = Literal[
+    "continue", "decommission", "recommission", "seek-other-funding", "transfer"
+]
+ServiceDecision = Literal["continue", "extend", "recommission", "redesign", "decommission"]
+ChangeKind = Literal["correction", "variation"]
+RISK_DIMENSIONS = ("harm", "vulnerability", "crime", "reputation")
+
+
+class Rating(BaseModel):
+    """Likelihood × impact on a 1–5 scale."""
+
+    model_config = STRICT
+    likelihood: Score
+    impact: Score
+    note: Markdown | None = None
+
+
+class Risk(BaseModel):
+    """The risk of decommissioning one service."""
+
+    model_config = STRICT
+    id: Id
+    service: Id
+    reason: RiskReason
+    description: Markdown
+    harm: Rating
+    vulnerability: Rating
+    crime: Rating
+    reputation: Rating
+    mitigations: list[Markdown] = Field(default_factory=list)
+    owner: Id = Field(description="Organisation that owns the risk.")
+    recommendation: Recommendation
+
+
+class RisksFile(BaseModel):
+    """`plans/<partnership>/<year>/risks.yml`."""
+
+    model_config = STRICT
+    risks: list[Risk] = Field(default_factory=list)
+
+
+class PriorityReview(BaseModel):
+    """How a priority went; its RAG is computed from its indicators and actions."""
+
+    model_config = STRICT
+    priority: Id
+    narrative: Markdown
+
+
+class Outturn(BaseModel):
+    """An indicator's year-end value."""
+
+    model_config = STRICT
+    indicator: Id
+    value: Number | None = None
+    status: ValueStatus = "reported"
+    period: Title | None = None
+    comparator_value: Number | None = None
+    note: Markdown | None = None
+
+
+class ServiceReview(BaseModel):
+    """The decision on a service at the end of the year."""
+
+    model_config = STRICT
+    service: Id
+    decision: ServiceDecision
+    rationale: Markdown
+    effective: Day
+    record: Decision | None = Field(None, description="The formal decision record.")
+
+
+class Spend(BaseModel):
+    """Money spent from one stream in the year."""
+
+    model_config = STRICT
+    stream: Id
+    spent: Money
+    note: Markdown | None = None
+
+
+class ReviewFile(BaseModel):
+    """`plans/<partnership>/<year>/review.yml`: the annual review."""
+
+    model_config = STRICT
+    approved: Day | None = None
+    approved_by: Title | None = None
+    summary: Markdown
+    priorities: list[PriorityReview] = Field(default_factory=list)
+    outturns: list[Outturn] = Field(default_factory=list)
+    services: list[ServiceReview] = Field(default_factory=list)
+    spend: list[Spend] = Field(default_factory=list)
+    lessons: list[Markdown] = Field(default_factory=list)
+
+
+class Change(BaseModel):
+    """A visible correction or variation to a published year: nothing is silently rewritten."""
+
+    model_config = STRICT
+    date: Day
+    kind: ChangeKind
+    summary: Title
+    reason: Markdown
+    approved_by: Title
+    fields: list[Title] = Field(default_factory=list, description="What changed, in words.")
+
+
+class ChangesFile(BaseModel):
+    """`plans/<partnership>/<year>/changes.yml`."""
+
+    model_config = STRICT
+    changes: list[Change] = Field(default_factory=list)

@@ -1,0 +1,265 @@
+"""Scalar types of the schema: each parses the exact text an editor wrote, or says how to fix it.
+
+The loader hands every scalar over as text, so `no`, `0161`, `1_000`, `0x1F`, `12:30` and `1.10`
+reach the model unchanged. A text field keeps them as written; a typed field accepts only an
+unambiguous form and otherwise explains what to write instead.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+MAX_DIGITS = 30
+MAX_TEXT = 20_000
+MAX_TITLE = 300
+RESERVED_IDS = frozenset(
+    {
+        "index", "assets", "search", "static", "site", "data", "downloads", "latest", "versions",
+        "sitemap", "404", "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "lpt1",
+        "lpt2", "lpt3", "new", "edit", "all", "none", "null", "true", "false",
+    }
+)  # fmt: skip
+ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+YEAR_PATTERN = r"^[0-9]{4}-[0-9]{2}$"
+
+STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
+_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ID = re.compile(ID_PATTERN)
+_BOOL_WORDS = frozenset(  # YAML 1.1 booleans
+    [
+        *("y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO"),
+        *("on", "On", "ON", "off", "Off", "OFF"),
+    ]
+)
+
+
+def _fail(kind: str, message: str) -> PydanticCustomError:
+    return PydanticCustomError(kind, message)
+
+
+def _number_hint(text: str) -> str:
+    """Why a text is not an unambiguous decimal number, as advice to the editor."""
+    bare = text.strip()
+    lower = bare.lower().lstrip("+-")
+    if bare != text:
+        return f"'{text}' has spaces around it; write the number alone"
+    if lower in {".inf", "inf", "infinity", ".nan", "nan"}:
+        return f"'{text}' is not a finite number; write a real value"
+    if bare.startswith(("£", "-£")):
+        return f"write the amount without '£': {bare.replace('£', '')}"
+    if bare.endswith("%"):
+        return f"write the number without '%': {bare[:-1]}"
+    if re.fullmatch(r"-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?", bare):
+        return f"write the number without thousands separators: {bare.replace(',', '')}"
+    if "_" in bare and re.fullmatch(r"-?[0-9_.]+", bare):
+        return f"'{text}' is ambiguous (YAML 1.1 drops the '_'); write {bare.replace('_', '')}"
+    if re.fullmatch(r"-?0[xob][0-9a-fA-F_]+", bare):
+        return f"'{text}' is hexadecimal, octal or binary; write a decimal number"
+    if re.fullmatch(r"-?[0-9]+(:[0-5]?[0-9])+(\.[0-9]*)?", bare):
+        return (
+            f"'{text}' is ambiguous (YAML 1.1 reads it as a base-60 number); "
+            "write a decimal number, or quote it if it is a time"
+        )
+    if re.fullmatch(r"-?0[0-9]+(\.[0-9]+)?", bare):
+        return (
+            f"'{text}' has a leading zero, which is ambiguous (YAML 1.1 reads 0161 as octal); "
+            "write it without the zero, or quote it if it is a code"
+        )
+    if re.fullmatch(r"-?[0-9.]+[eE][-+]?[0-9]+", bare):
+        return f"'{text}' uses an exponent; write the number in full"
+    if re.fullmatch(r"-?\.[0-9]+|-?[0-9]+\.", bare):
+        return f"'{text}' is incomplete; write digits on both sides of the point"
+    return f"expected a number, got '{text}'"
+
+
+def _check_digits(text: str) -> None:
+    digits = sum(ch.isdigit() for ch in text)
+    if digits > MAX_DIGITS:
+        raise _fail("number_too_long", f"number has {digits} digits; the limit is {MAX_DIGITS}")
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"'{value}'"
+
+
+def parse_decimal(value: Any) -> Any:
+    """A decimal number from exact text (`12`, `-3.5`), refusing every ambiguous YAML 1.1 form."""
+    if isinstance(value, bool):
+        raise _fail("number", f"expected a number, got {value}")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise _fail("number", "must be a finite number")
+        return value
+    if not isinstance(value, str):
+        raise _fail("number", f"expected a number, got {_describe(value)}")
+    if len(value) > MAX_DIGITS * 2:
+        raise _fail("number_too_long", f"number has {len(value)} characters; that is too long")
+    if not _DECIMAL.fullmatch(value):
+        raise _fail("number", _number_hint(value))
+    _check_digits(value)
+    return Decimal(value)
+
+
+def parse_integer(value: Any) -> Any:
+    """A whole number from exact text, refusing fractions and ambiguous forms."""
+    if isinstance(value, bool):
+        raise _fail("integer", f"expected a whole number, got {value}")
+    if isinstance(value, int):
+        return value
+    if not isinstance(value, str):
+        raise _fail("integer", f"expected a whole number, got {_describe(value)}")
+    if len(value) > MAX_DIGITS * 2:
+        raise _fail("number_too_long", f"number has {len(value)} characters; that is too long")
+    if not _INTEGER.fullmatch(value):
+        if _DECIMAL.fullmatch(value):
+            raise _fail("integer", f"expected a whole number, got '{value}'")
+        raise _fail("integer", _number_hint(value))
+    _check_digits(value)
+    return int(value)
+
+
+def parse_money(value: Any) -> Any:
+    """Pounds and pence (`1234`, `1234.5`, `1234.56`): never more than two decimal places."""
+    amount = parse_decimal(value)
+    if amount.as_tuple().exponent < -2:
+        raise _fail("money", f"'{value}' has more than two decimal places; round it to pence")
+    return amount
+
+
+def parse_bool(value: Any) -> Any:
+    """`true` or `false`, nothing else: `yes`, `no`, `on`, `off` are YAML 1.1 traps."""
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "True", "TRUE"):
+        return True
+    if value in ("false", "False", "FALSE"):
+        return False
+    if value in _BOOL_WORDS:
+        raise _fail(
+            "boolean",
+            f"'{value}' is ambiguous (YAML 1.1 reads it as a boolean); write true or false",
+        )
+    raise _fail("boolean", f"expected true or false, got {_describe(value)}")
+
+
+def parse_date(value: Any) -> Any:
+    """An ISO date, `2025-03-31`."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise _fail("date", f"'{value}' is not a real date") from None
+    raise _fail("date", f"write the date as YYYY-MM-DD (e.g. 2025-03-31), got {_describe(value)}")
+
+
+def check_id(value: Any) -> Any:
+    """A URL-safe slug that is not a reserved word."""
+    if not isinstance(value, str):
+        raise _fail("id", f"expected an id, got {_describe(value)}")
+    if len(value) > 64:
+        raise _fail("id", f"id is {len(value)} characters long; the limit is 64")
+    if not _ID.fullmatch(value):
+        raise _fail(
+            "id",
+            f"'{value}' is not a valid id: use lower-case letters, digits and single hyphens, "
+            "starting with a letter (e.g. 'domestic-abuse')",
+        )
+    if value in RESERVED_IDS:
+        raise _fail("id", f"'{value}' is a reserved word and cannot be an id; choose another")
+    return value
+
+
+def check_year(value: Any) -> Any:
+    """A UK financial year id such as `2024-25` (1 April 2024 to 31 March 2025)."""
+    if isinstance(value, str) and re.fullmatch(YEAR_PATTERN, value):
+        start, end = int(value[:4]), int(value[5:])
+        if (start + 1) % 100 == end:
+            return value
+        raise _fail(
+            "year", f"'{value}' is not a financial year: write {start}-{(start + 1) % 100:02d}"
+        )
+    raise _fail(
+        "year", f"write the financial year as YYYY-YY (e.g. 2024-25), got {_describe(value)}"
+    )
+
+
+def check_title(value: Any) -> Any:
+    """One line of plain text."""
+    if isinstance(value, str) and ("\n" in value or "\r" in value):
+        raise _fail("title", "must be a single line; move the detail to a description field")
+    if isinstance(value, str) and not value.strip():
+        raise _fail("title", "must not be empty")
+    return value
+
+
+def check_markdown(value: Any) -> Any:
+    """Free text (basic Markdown)."""
+    if isinstance(value, str) and not value.strip():
+        raise _fail("text", "must not be empty; leave the field out instead")
+    return value
+
+
+_NUMBER_SCHEMA: dict[str, Any] = {"type": "number"}
+
+Id = Annotated[
+    str,
+    BeforeValidator(check_id),
+    WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "maxLength": 64}),
+]
+YearId = Annotated[
+    str, BeforeValidator(check_year), WithJsonSchema({"type": "string", "pattern": YEAR_PATTERN})
+]
+Title = Annotated[str, BeforeValidator(check_title), Field(max_length=MAX_TITLE)]
+Markdown = Annotated[str, BeforeValidator(check_markdown), Field(max_length=MAX_TEXT)]
+Number = Annotated[Decimal, BeforeValidator(parse_decimal), WithJsonSchema(_NUMBER_SCHEMA)]
+NonNegative = Annotated[
+    Decimal,
+    BeforeValidator(parse_decimal),
+    Field(ge=0),
+    WithJsonSchema({"type": "number", "minimum": 0}),
+]
+Money = Annotated[
+    Decimal,
+    BeforeValidator(parse_money),
+    Field(ge=0),
+    WithJsonSchema({"type": "number", "minimum": 0, "multipleOf": 0.01}),
+]
+SignedMoney = Annotated[
+    Decimal, BeforeValidator(parse_money), WithJsonSchema({"type": "number", "multipleOf": 0.01})
+]
+Count = Annotated[
+    int,
+    BeforeValidator(parse_integer),
+    Field(ge=0),
+    WithJsonSchema({"type": "integer", "minimum": 0}),
+]
+Score = Annotated[
+    int,
+    BeforeValidator(parse_integer),
+    Field(ge=1, le=5),
+    WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 5}),
+]
+Flag = Annotated[bool, BeforeValidator(parse_bool), WithJsonSchema({"type": "boolean"})]
+Day = Annotated[
+    date, BeforeValidator(parse_date), WithJsonSchema({"type": "string", "format": "date"})
+]
+Integer = Annotated[int, BeforeValidator(parse_integer), WithJsonSchema({"type": "integer"})]

@@ -1,0 +1,80 @@
+"""Problems are values: every stage reports what is wrong as a Problem and carries on."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+FieldPath = tuple[str | int, ...]
+
+
+class Severity(StrEnum):
+    """How bad a problem is; `--strict` treats warnings as errors."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A 1-based line and column in a source file."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as the stage that found it could."""
+
+    severity: Severity
+    file: str
+    line: int
+    column: int
+    field: str
+    message: str
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.column, self.field, self.message)
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        field = f" [{self.field}]" if self.field else ""
+        return f"{where}: {self.severity.value}: {self.message}{field}"
+
+
+class PlansError(Exception):
+    """The root of every error raised on purpose; the CLI prints it without a traceback."""
+
+
+class ProblemsFound(PlansError):
+    """Raised by stages that cannot go on because the input has errors."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+        super().__init__(f"{errors} error(s) found; nothing was built")
+
+
+def format_path(path: Iterable[str | int]) -> str:
+    """Render a field path the way an editor reads it: `priorities[2].findings[0]`."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """A ' — did you mean …?' suffix for a near miss, or an empty string."""
+    matches = difflib.get_close_matches(value, sorted(set(choices)), n=1, cutoff=0.6)
+    return f" — did you mean '{matches[0]}'?" if matches else ""
+
+
+def has_errors(problems: Iterable[Problem], strict: bool = False) -> bool:
+    """Whether these problems should stop the pipeline (warnings count under `strict`)."""
+    return any(p.severity is Severity.ERROR or strict for p in problems)

@@ -1,0 +1,66 @@
+"""Helpers the rules share: locating a field in its file, and checking one reference."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+
+from generator.model import PlanYear, Project
+from generator.problems import FieldPath, Problem, Severity, did_you_mean
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+
+@dataclass(frozen=True)
+class At:
+    """A place to report: a file of the project and a field path in it."""
+
+    project: Project
+    file: str
+
+    def problem(self, path: FieldPath, message: str, severity: Severity = ERROR) -> Problem:
+        return self.project.documents[self.file].problem(path, message, severity)
+
+    def reference(
+        self, path: FieldPath, value: str | None, known: Collection[str], what: str
+    ) -> Iterator[Problem]:
+        """A problem if `value` names nothing in `known`, with a 'did you mean' for near misses."""
+        if value is not None and value not in known:
+            yield self.problem(path, f"unknown {what} '{value}'{did_you_mean(value, known)}")
+
+    def references(
+        self, path: FieldPath, values: Iterable[str], known: Collection[str], what: str
+    ) -> Iterator[Problem]:
+        for index, value in enumerate(values):
+            yield from self.reference((*path, index), value, known, what)
+
+    def unique(self, path: FieldPath, ids: Iterable[str], what: str) -> Iterator[Problem]:
+        """A problem for every repeat of an id within one list (`path` is the list)."""
+        seen: dict[str, int] = {}
+        for index, value in enumerate(ids):
+            if value in seen:
+                first = self.project.documents[self.file].where((*path, seen[value])).line
+                yield self.problem(
+                    (*path, index, "id"), f"duplicate {what} id '{value}' (first at line {first})"
+                )
+            else:
+                seen[value] = index
+
+
+def at(project: Project, plan_year: PlanYear, kind: str) -> At:
+    """The reporter for one file of a plan year."""
+    return At(project, plan_year.files[kind])
+
+
+def has(plan_year: PlanYear, kind: str) -> bool:
+    return kind in plan_year.files
+
+
+def duplicates(values: Iterable[str]) -> set[str]:
+    return {value for value, count in Counter(values).items() if count > 1}
+
+
+def money(amount: object) -> str:
+    """£1,234.56 for messages."""
+    return f"£{amount:,.2f}"

@@ -1,0 +1,217 @@
+"""Rules: the chain finding → priority → objective → indicator / action → service → review holds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from generator.model import PlanYear, Project
+from generator.problems import Problem
+from generator.validate.context import WARNING, at, has
+
+
+def year_start(plan_year: PlanYear) -> date:
+    """1 April of the financial year's first calendar year."""
+    return date(plan_year.start_year, 4, 1)
+
+
+def year_end(plan_year: PlanYear) -> date:
+    """31 March of the financial year's second calendar year."""
+    return date(plan_year.start_year + 1, 3, 31)
+
+
+def priorities_are_grounded(project: Project) -> Iterator[Problem]:
+    """Every priority cites a finding, has an objective and an action; objectives are measured."""
+    for py in project.plan_years():
+        plan = at(project, py, "plan")
+        acted_on = {a.priority for a in py.actions.actions}
+        indicators = {i.id: i for i in py.indicators.indicators}
+        for i, priority in enumerate(py.plan.priorities):
+            base = ("priorities", i)
+            if not priority.findings:
+                yield plan.problem(
+                    (*base, "id"),
+                    f"priority '{priority.id}' cites no finding; list the assessment findings "
+                    "that justify it under findings",
+                )
+            if not priority.objectives:
+                yield plan.problem(
+                    (*base, "id"),
+                    f"priority '{priority.id}' has no objective; add at least one under objectives",
+                )
+            if priority.id not in acted_on:
+                yield plan.problem(
+                    (*base, "id"),
+                    f"priority '{priority.id}' has no action; add one to actions.yml "
+                    f"with priority: {priority.id}",
+                )
+            for j, objective in enumerate(priority.objectives):
+                if not objective.indicators:
+                    yield plan.problem(
+                        (*base, "objectives", j, "id"),
+                        f"objective '{objective.id}' has no indicator; list the indicators "
+                        "that measure it under indicators",
+                    )
+                for k, indicator_id in enumerate(objective.indicators):
+                    indicator = indicators.get(indicator_id)
+                    if indicator is not None and indicator.priority != priority.id:
+                        yield plan.problem(
+                            (*base, "objectives", j, "indicators", k),
+                            f"indicator '{indicator_id}' belongs to priority "
+                            f"'{indicator.priority}', not '{priority.id}'",
+                            WARNING,
+                        )
+
+
+def services_are_funded(project: Project) -> Iterator[Problem]:
+    """Every service is funded and serves a priority; models and budgets are coherent."""
+    for py in project.plan_years():
+        if not has(py, "services"):
+            continue
+        f = at(project, py, "services")
+        for i, service in enumerate(py.services.services):
+            base = ("services", i)
+            if not service.funding and service.status != "decommissioned":
+                yield f.problem(
+                    (*base, "id"),
+                    f"service '{service.id}' is not funded; add funding lines naming their streams",
+                )
+            if not service.priorities:
+                yield f.problem(
+                    (*base, "id"),
+                    f"service '{service.id}' serves no priority; list them under priorities",
+                )
+            if service.delivery_model == "on-behalf-of-pcc":
+                if service.on_behalf_of is None:
+                    yield f.problem(
+                        (*base, "on_behalf_of"),
+                        "a service commissioned on behalf of the PCC names the PCC partnership "
+                        "in on_behalf_of",
+                    )
+                else:
+                    other = project.partnerships.get(service.on_behalf_of)
+                    if other is not None and other.kind != "pcc":
+                        yield f.problem(
+                            (*base, "on_behalf_of"),
+                            f"'{service.on_behalf_of}' is a {other.kind}, not a PCC",
+                            WARNING,
+                        )
+            if service.budget == "pooled" and (
+                service.joint is None
+                or service.joint.host is None
+                or not service.joint.contributions
+            ):
+                yield f.problem(
+                    (*base, "budget"),
+                    "a pooled budget names its host and each partner's contribution under joint",
+                )
+            if service.delivery_model == "joint-commissioning" and len(service.commissioners) < 2:
+                yield f.problem(
+                    (*base, "commissioners"),
+                    "joint commissioning needs at least two commissioners",
+                )
+            if service.make_or_buy == "make" and service.delivery_model not in ("in-house",):
+                yield f.problem(
+                    (*base, "make_or_buy"),
+                    f"'make' means delivered in-house, but the delivery model is "
+                    f"{service.delivery_model}",
+                    WARNING,
+                )
+            contract = service.contract
+            if contract and contract.starts and contract.ends and contract.ends < contract.starts:
+                yield f.problem((*base, "contract", "ends"), "the contract ends before it starts")
+
+
+def dates_fall_in_year(project: Project) -> Iterator[Problem]:
+    """Action and milestone dates fall in or after their plan year."""
+    for py in project.plan_years():
+        if not has(py, "actions"):
+            continue
+        f = at(project, py, "actions")
+        start = year_start(py)
+        for i, action in enumerate(py.actions.actions):
+            if action.due < start:
+                yield f.problem(
+                    ("actions", i, "due"),
+                    f"due {action.due.isoformat()} is before the plan year starts "
+                    f"({start.isoformat()})",
+                )
+            for j, milestone in enumerate(action.milestones):
+                if milestone.due < start:
+                    yield f.problem(
+                        ("actions", i, "milestones", j, "due"),
+                        f"due {milestone.due.isoformat()} is before the plan year starts "
+                        f"({start.isoformat()})",
+                    )
+
+
+def status_is_coherent(project: Project) -> Iterator[Problem]:
+    """Approved years say who approved them; published years held a public meeting."""
+    for py in project.plan_years():
+        plan = at(project, py, "plan")
+        if py.plan.status in ("approved", "published", "superseded") and py.plan.approval is None:
+            yield plan.problem(
+                ("status",),
+                f"a {py.plan.status} plan records its approval (body and date) under approval",
+            )
+        if py.published and not any(m.public for m in py.plan.meetings):
+            yield plan.problem(
+                ("meetings",),
+                "no public meeting is recorded; the regulations require at least one a year",
+                WARNING,
+            )
+        for i, meeting in enumerate(py.plan.meetings):
+            if not year_start(py) <= meeting.date <= year_end(py):
+                yield plan.problem(
+                    ("meetings", i, "date"),
+                    f"meeting on {meeting.date.isoformat()} is outside {py.year}",
+                    WARNING,
+                )
+        if py.review is not None and py.plan.status in ("draft", "consultation"):
+            yield at(project, py, "review").problem(
+                (), f"a {py.plan.status} plan has an annual review; approve the plan first", WARNING
+            )
+
+
+def review_is_complete(project: Project) -> Iterator[Problem]:
+    """Once a review exists, every indicator has an outturn and every service a decision."""
+    for py in project.plan_years():
+        if py.review is None:
+            continue
+        f = at(project, py, "review")
+        outturns = {o.indicator for o in py.review.outturns}
+        decided = {d.service for d in py.review.services}
+        reviewed = {p.priority for p in py.review.priorities}
+        for indicator in py.indicators.indicators:
+            if indicator.id not in outturns:
+                yield f.problem(
+                    ("outturns",),
+                    f"indicator '{indicator.id}' has no outturn; add it under outturns "
+                    "(status not-yet-available if the data is not out)",
+                )
+        for service in py.services.services:
+            if service.id not in decided:
+                yield f.problem(
+                    ("services",),
+                    f"service '{service.id}' has no decision; add it under services "
+                    "(continue, extend, recommission, redesign or decommission)",
+                )
+        for priority in py.plan.priorities:
+            if priority.id not in reviewed:
+                yield f.problem(
+                    ("priorities",),
+                    f"priority '{priority.id}' has no narrative in the review",
+                    WARNING,
+                )
+        for i, outturn in enumerate(py.review.outturns):
+            if outturn.status == "reported" and outturn.value is None:
+                yield f.problem(
+                    ("outturns", i, "value"),
+                    "a reported outturn needs a value; otherwise set status to "
+                    "not-yet-available or no-new-data",
+                )
+            if outturn.status != "reported" and outturn.value is not None:
+                yield f.problem(
+                    ("outturns", i, "value"),
+                    f"an outturn with status {outturn.status} cannot have a value",
+                )

@@ -1,0 +1,30 @@
+"""The validation rules, in the order their problems are easiest to fix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from generator.model import Project
+from generator.problems import Problem
+from generator.validate import coverage, money, references
+
+Rule = Callable[[Project], Iterator[Problem]]
+RULES: tuple[Rule, ...] = (
+    references.reference_data,
+    references.partnerships,
+    references.plan_year_identity,
+    references.plan_year_ids,
+    references.plan_references,
+    references.delivery_references,
+    references.money_references,
+    coverage.priorities_are_grounded,
+    coverage.services_are_funded,
+    coverage.dates_fall_in_year,
+    coverage.status_is_coherent,
+    coverage.review_is_complete,
+    money.settings_are_sound,
+    money.formulas_reconcile,
+    money.formula_allocations_match,
+    money.pots_not_exceeded,
+    money.streams_are_live,
+)
