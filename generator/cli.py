@@ -151,5 +151,74 @@ def schema(out: Path, debug: bool) -> None:
     _run(debug, action)
 
 
+def _validated(project: Path, strict: bool) -> Any:
+    """The validated project, or ProblemsFound with every problem (nothing is built then)."""
+    from generator.pipeline import check_project
+
+    model, problems = check_project(project)
+    failed = [p for p in problems if p.severity is Severity.ERROR or strict]
+    if failed or model is None:
+        raise ProblemsFound(problems)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    return model
+
+
+@main.command()
+@project_argument
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to publish the site (default: site/ in the project).",
+)
+@click.option("--drafts", is_flag=True, help="Include draft years, each page marked as a draft.")
+@click.option("--strict", is_flag=True, help="Treat validation warnings as errors.")
+@click.option(
+    "--jobs", type=click.IntRange(0, 64), default=0, help="Parallel builds (0: one a core)."
+)
+@debug_option
+def build(
+    project: Path, out: Path | None, drafts: bool, strict: bool, jobs: int, debug: bool
+) -> None:
+    """Validate the project and build the versioned site (default: the current folder).
+
+    Validation errors stop the build before anything is written; a failed build leaves the
+    previously published site as it was.
+    """
+    from generator.site import BuildOptions, build_site
+
+    def action() -> int:
+        model = _validated(project, strict)
+        target = out if out is not None else project / "site"
+        report = build_site(model, BuildOptions(project, target, drafts=drafts, jobs=jobs))
+        click.echo(
+            f"Built {len(report.versions)} version(s) ({', '.join(report.versions)}; "
+            f"latest {report.latest}), {report.pages} page(s), into {target}"
+        )
+        return EXIT_OK
+
+    _run(debug, action)
+
+
+@main.command()
+@project_argument
+@click.option("--drafts", is_flag=True, help="Include draft years.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to use."
+)
+@debug_option
+def serve(project: Path, drafts: bool, host: str, port: int, debug: bool) -> None:
+    """Preview the site on localhost, rebuilding when plans, data or templates change."""
+    from generator.serve import serve_site
+
+    def action() -> int:
+        serve_site(project, host=host, port=port, drafts=drafts)
+        return EXIT_OK
+
+    _run(debug, action)
+
+
 def run(args: list[str]) -> Any:  # pragma: no cover - convenience for `python -m`
     return main.main(args=args, prog_name="plans")

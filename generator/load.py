@@ -203,6 +203,14 @@ class _Builder:
             shown = tag.replace("tag:yaml.org,2002:", "!!")
             self.fail(pos, path, f"tags ({shown}) are not allowed; remove the tag")
 
+    def check_escapes(self, value: str, pos: Position, path: FieldPath) -> None:
+        """A double-quoted scalar can spell a hidden character as an escape (\\u202E)."""
+        for ch in value:
+            message = _char_problem(ch)
+            if message is not None and ch not in "\t\n\r":
+                self.fail(pos, path, message.replace("contains", "spells out", 1))
+                return
+
     def document(self) -> Any:
         event = self.next()  # StreamStart
         event = self.next()
@@ -230,6 +238,8 @@ class _Builder:
         if isinstance(event, yaml.ScalarEvent):
             if _is_plain(event) and event.value in NULL_FORMS:
                 return None
+            if event.style == '"':
+                self.check_escapes(event.value, pos, path)
             return event.value
         if isinstance(event, yaml.SequenceStartEvent):
             items: list[Any] = []
@@ -245,6 +255,8 @@ class _Builder:
         while not isinstance(event := self.next(), yaml.MappingEndEvent):
             key_pos = _pos(event)
             key = self.key(event, path)
+            if key is not None and isinstance(event, yaml.ScalarEvent) and event.style == '"':
+                self.check_escapes(key, key_pos, path)
             value_event = self.next()
             if key is None:
                 self.skip(value_event)
@@ -420,16 +432,15 @@ def _year_files(
         if entry.name.startswith(".") or entry.suffix.lower() == ".md":
             continue
         kind = entry.name.removesuffix(".yml")
-        if (
-            entry.is_file()
-            and not entry.is_symlink()
-            and entry.suffix == ".yml"
-            and kind in year_kinds
-        ):
+        if entry.is_symlink():
+            problem(entry, "symbolic links are not followed; copy the file in")
+        elif entry.is_file() and entry.suffix == ".yml" and kind in year_kinds:
             found.append(FoundFile(kind, entry, partnership, folder.name))
         else:
-            hint = did_you_mean(kind.removesuffix(".yaml"), year_kinds)
-            allowed = ", ".join(f"{k}.yml" for k in year_kinds)
+            names = [f"{k}.yml" for k in year_kinds]
+            stem, _, suffix = entry.name.rpartition(".")
+            hint = did_you_mean(f"{stem}.yml", names) if suffix.lower() in ("yml", "yaml") else ""
+            allowed = ", ".join(names)
             problem(entry, f"unexpected file in a year folder (allowed: {allowed}){hint}")
     if not (folder / "plan.yml").is_file():
         problem(folder, "year folder has no plan.yml")

@@ -41,8 +41,13 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
-        field = f" [{self.field}]" if self.field else ""
-        return f"{where}: {self.severity.value}: {self.message}{field}"
+        field = f" [{_one_line(self.field)}]" if self.field else ""
+        return f"{where}: {self.severity.value}: {_one_line(self.message)}{field}"
+
+
+def _one_line(text: str) -> str:
+    """A problem stays on one line of output, whatever a key or value contained."""
+    return text.replace("\n", "\\n").replace("\r", "\\r")
 
 
 class PlansError(Exception):

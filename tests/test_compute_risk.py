@@ -57,7 +57,8 @@ def test_default_bands_at_each_boundary(score: int, band: RiskBand) -> None:
 
 
 def test_default_bands_name_low_medium_high() -> None:
-    assert DEFAULT_BANDS == (
+    bands = DEFAULT_BANDS
+    assert bands == (
         RiskBand("low", 1, 4),
         RiskBand("medium", 5, 10),
         RiskBand("high", 12, 25),
@@ -171,25 +172,29 @@ def test_assess_risk_errors(
 
 
 # A small register, worked by hand (score = likelihood × impact per dimension):
-#   key              harm     vulnerability  crime   reputation  overall total  driver
-#   youth-diversion  4×5=20   3×4=12         2×3=6   5×1=5       20      43     harm (4, 5)
-#   night-shelter    2×2=4    5×4=20         3×3=9   2×5=10      20      43     vulnerability (5, 4)
-#   street-pastors   5×4=20   1×5=5          1×3=3   1×2=2       20      30     harm (5, 4)
-#   cctv-monitoring  3×4=12   4×3=12         4×2=8   2×4=8       12      40     harm (3, 4): tie, first
-#   victim-advocacy  2×5=10   4×3=12         3×3=9   3×3=9       12      40     vulnerability (4, 3)
-#   mediation        2×2=4    1×3=3          1×2=2   1×1=1       4       10     harm (2, 2)
-REGISTER = {
-    "victim-advocacy": {"harm": (2, 5), "vulnerability": (4, 3), "crime": (3, 3), "reputation": (3, 3)},
-    "mediation": {"harm": (2, 2), "vulnerability": (1, 3), "crime": (1, 2), "reputation": (1, 1)},
-    "youth-diversion": {"harm": (4, 5), "vulnerability": (3, 4), "crime": (2, 3), "reputation": (5, 1)},
-    "street-pastors": {"harm": (5, 4), "vulnerability": (1, 5), "crime": (1, 3), "reputation": (1, 2)},
-    "cctv-monitoring": {"harm": (3, 4), "vulnerability": (4, 3), "crime": (4, 2), "reputation": (2, 4)},
-    "night-shelter": {"harm": (2, 2), "vulnerability": (5, 4), "crime": (3, 3), "reputation": (2, 5)},
-}  # fmt: skip
+#   key              harm    vulnerability crime  reputation overall total driver
+#   youth-diversion  4×5=20  3×4=12        2×3=6  5×1=5      20      43    harm (4, 5)
+#   night-shelter    2×2=4   5×4=20        3×3=9  2×5=10     20      43    vulnerability (5, 4)
+#   street-pastors   5×4=20  1×5=5         1×3=3  1×2=2      20      30    harm (5, 4)
+#   cctv-monitoring  3×4=12  4×3=12        4×2=8  2×4=8      12      40    harm (3, 4), tied: first
+#   victim-advocacy  2×5=10  4×3=12        3×3=9  3×3=9      12      40    vulnerability (4, 3)
+#   mediation        2×2=4   1×3=3         1×2=2  1×1=1      4       10    harm (2, 2)
+DIMENSIONS = ("harm", "vulnerability", "crime", "reputation")
+REGISTER = {  # deliberately not in rank order
+    "victim-advocacy": ((2, 5), (4, 3), (3, 3), (3, 3)),
+    "mediation": ((2, 2), (1, 3), (1, 2), (1, 1)),
+    "youth-diversion": ((4, 5), (3, 4), (2, 3), (5, 1)),
+    "street-pastors": ((5, 4), (1, 5), (1, 3), (1, 2)),
+    "cctv-monitoring": ((3, 4), (4, 3), (4, 2), (2, 4)),
+    "night-shelter": ((2, 2), (5, 4), (3, 3), (2, 5)),
+}
 
 
 def _register() -> list[RiskAssessment]:
-    return [assess_risk(key, dimensions) for key, dimensions in REGISTER.items()]
+    return [
+        assess_risk(key, dict(zip(DIMENSIONS, scores, strict=True)))
+        for key, scores in REGISTER.items()
+    ]
 
 
 def test_rank_risks_uses_competition_ranking_for_ties() -> None:
@@ -233,5 +238,7 @@ def test_heat_map_of_nothing_is_an_empty_5_by_5_grid() -> None:
 
 
 def test_driver_takes_the_first_of_equal_scores() -> None:
-    assessment = assess_risk("cctv-monitoring", REGISTER["cctv-monitoring"])
+    assessment = assess_risk(
+        "cctv-monitoring", dict(zip(DIMENSIONS, REGISTER["cctv-monitoring"], strict=True))
+    )
     assert assessment.driver == DimensionScore("harm", 3, 4, 12)

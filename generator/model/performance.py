@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from generator.model.types import STRICT, Id, Markdown, NonNegative, Number, Title
+from generator.model.types import STRICT, Flag, Id, Markdown, NonNegative, Number, Title
 
 Unit = Literal["count", "rate", "percent", "percent-change", "money"]
 Polarity = Literal["lower-is-better", "higher-is-better"]
@@ -35,6 +35,11 @@ class Target(BaseModel):
     )
     tolerance_percent: NonNegative | None = Field(
         None, description="Amber tolerance for this indicator; the project default otherwise."
+    )
+    cumulative: Flag = Field(
+        False,
+        description="The target is for the whole year and actuals are year-to-date: "
+        "Q1 is compared with a quarter of the target, Q2 with half, and so on.",
     )
     note: Markdown | None = None
 

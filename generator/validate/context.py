@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from generator.model import PlanYear, Project
 from generator.problems import FieldPath, Problem, Severity, did_you_mean
@@ -61,6 +62,7 @@ def duplicates(values: Iterable[str]) -> set[str]:
     return {value for value, count in Counter(values).items() if count > 1}
 
 
-def money(amount: object) -> str:
-    """£1,234.56 for messages."""
-    return f"£{amount:,.2f}"
+def money(amount: Decimal) -> str:
+    """£1,234.56 (or -£0.01) for messages."""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}£{abs(amount):,.2f}"

@@ -10,6 +10,10 @@ from generator.problems import Problem
 from generator.validate.context import WARNING, at, has
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
 def year_start(plan_year: PlanYear) -> date:
     """1 April of the financial year's first calendar year."""
     return date(plan_year.start_year, 4, 1)
@@ -63,6 +67,49 @@ def priorities_are_grounded(project: Project) -> Iterator[Problem]:
                         )
 
 
+def findings_are_decided(project: Project) -> Iterator[Problem]:
+    """A recommended finding is adopted by a priority or its rejection is recorded."""
+    for py in project.plan_years():
+        if py.assessment is None:
+            continue
+        cited = {f for p in py.plan.priorities for f in p.findings}
+        declined = {n.finding for n in py.plan.not_adopted}
+        known = {f.id for f in py.assessment.findings}
+        if not (cited | declined) <= known:
+            continue  # a mistyped reference is already an error; don't pile on
+        for i, finding in enumerate(py.assessment.findings):
+            if finding.recommended and finding.id not in cited | declined:
+                yield at(project, py, "assessment").problem(
+                    ("findings", i, "id"),
+                    f"finding '{finding.id}' is recommended but no priority cites it; cite it, "
+                    "or record the decision under not_adopted in plan.yml",
+                    WARNING,
+                )
+        for i, item in enumerate(py.plan.not_adopted):
+            if item.finding in cited:
+                yield at(project, py, "plan").problem(
+                    ("not_adopted", i, "finding"),
+                    f"finding '{item.finding}' is listed as not adopted but a priority cites it",
+                    WARNING,
+                )
+
+
+def indicators_are_used(project: Project) -> Iterator[Problem]:
+    """Every indicator measures an objective."""
+    for py in project.plan_years():
+        used = {i for p in py.plan.priorities for o in p.objectives for i in o.indicators}
+        if not used <= {i.id for i in py.indicators.indicators}:
+            continue  # a mistyped reference is already an error; don't pile on
+        for i, indicator in enumerate(py.indicators.indicators):
+            if indicator.id not in used:
+                yield at(project, py, "indicators").problem(
+                    ("indicators", i, "id"),
+                    f"indicator '{indicator.id}' measures no objective; list it under an "
+                    "objective's indicators in plan.yml",
+                    WARNING,
+                )
+
+
 def services_are_funded(project: Project) -> Iterator[Problem]:
     """Every service is funded and serves a priority; models and budgets are coherent."""
     for py in project.plan_years():
@@ -110,6 +157,12 @@ def services_are_funded(project: Project) -> Iterator[Problem]:
                     (*base, "commissioners"),
                     "joint commissioning needs at least two commissioners",
                 )
+            if service.make_or_buy == "buy" and service.delivery_model == "in-house":
+                yield f.problem(
+                    (*base, "make_or_buy"),
+                    "'buy' means bought from a provider, but the delivery model is in-house",
+                    WARNING,
+                )
             if service.make_or_buy == "make" and service.delivery_model not in ("in-house",):
                 yield f.problem(
                     (*base, "make_or_buy"),
@@ -137,6 +190,13 @@ def dates_fall_in_year(project: Project) -> Iterator[Problem]:
                     f"({start.isoformat()})",
                 )
             for j, milestone in enumerate(action.milestones):
+                if start <= action.due < milestone.due and action.status != "cancelled":
+                    yield f.problem(
+                        ("actions", i, "milestones", j, "due"),
+                        f"milestone due {milestone.due.isoformat()}, after its action "
+                        f"({action.due.isoformat()})",
+                        WARNING,
+                    )
                 if milestone.due < start:
                     yield f.problem(
                         ("actions", i, "milestones", j, "due"),
@@ -152,7 +212,8 @@ def status_is_coherent(project: Project) -> Iterator[Problem]:
         if py.plan.status in ("approved", "published", "superseded") and py.plan.approval is None:
             yield plan.problem(
                 ("status",),
-                f"a {py.plan.status} plan records its approval (body and date) under approval",
+                f"{_article(py.plan.status)} {py.plan.status} plan records its approval "
+                "(body and date) under approval",
             )
         if py.published and not any(m.public for m in py.plan.meetings):
             yield plan.problem(
@@ -169,7 +230,22 @@ def status_is_coherent(project: Project) -> Iterator[Problem]:
                 )
         if py.review is not None and py.plan.status in ("draft", "consultation"):
             yield at(project, py, "review").problem(
-                (), f"a {py.plan.status} plan has an annual review; approve the plan first", WARNING
+                (),
+                f"{_article(py.plan.status)} {py.plan.status} plan has an annual review; "
+                "approve the plan first",
+                WARNING,
+            )
+
+
+def changes_follow_publication(project: Project) -> Iterator[Problem]:
+    """Corrections and variations are logged against published years."""
+    for py in project.plan_years():
+        if py.changes.changes and not py.published:
+            yield at(project, py, "changes").problem(
+                ("changes",),
+                f"the year is {py.plan.status}, not published: change it directly; the "
+                "change log is for corrections to a published plan",
+                WARNING,
             )
 
 

@@ -6,7 +6,14 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
-from generator.compute import Criterion, FormulaError, RiskBand, allocate_by_formula, check_bands
+from generator.compute import (
+    Criterion,
+    FormulaError,
+    RiskBand,
+    allocate_by_formula,
+    check_bands,
+    weights_total,
+)
 from generator.model import PlanYear, Project
 from generator.model.funding import Formula
 from generator.problems import FieldPath, Problem
@@ -38,7 +45,7 @@ def formulas_reconcile(project: Project) -> Iterator[Problem]:
         f = at(project, py, "funding")
         for i, formula in enumerate(py.funding.formulas):
             base: FieldPath = ("formulas", i)
-            total = sum((c.weight for c in formula.criteria), Decimal(0))
+            total = weights_total([Criterion(c.id, c.weight) for c in formula.criteria])
             if total != 1:
                 yield f.problem(
                     (*base, "criteria"),
@@ -92,11 +99,25 @@ def formulas_reconcile(project: Project) -> Iterator[Problem]:
 
 
 def _formulas_by_year(project: Project) -> dict[tuple[str, str], Formula]:
-    return {
-        (py.year, formula.id): formula
-        for py in project.plan_years()
-        for formula in py.funding.formulas
-    }
+    """Formulas by (year, id); the first wins (a repeated id is its own error)."""
+    found: dict[tuple[str, str], Formula] = {}
+    for py in project.plan_years():
+        for formula in py.funding.formulas:
+            found.setdefault((py.year, formula.id), formula)
+    return found
+
+
+def _incomplete(formula: Formula) -> bool:
+    """Whether a formula cannot be computed (its own problems are reported elsewhere)."""
+    criteria = [Criterion(c.id, c.weight) for c in formula.criteria]
+    keys = {c.id for c in formula.criteria}
+    if weights_total(criteria) != 1 or any(set(r.inputs) != keys for r in formula.recipients):
+        return True
+    try:
+        formula_result(formula)
+    except FormulaError:
+        return True
+    return False
 
 
 def formula_allocations_match(project: Project) -> Iterator[Problem]:
@@ -124,6 +145,23 @@ def formula_allocations_match(project: Project) -> Iterator[Problem]:
                     f"{py.partnership} is not a recipient of formula '{formula.id}'",
                 )
                 continue
+            row_amount = (
+                formula_result(formula).get(py.partnership) if not _incomplete(formula) else None
+            )
+            recipient = recipients[py.partnership]
+            final = (
+                row_amount + (recipient.adjustment.amount if recipient.adjustment else 0)
+                if row_amount is not None
+                else None
+            )
+            if final is not None and alloc.published_amount not in (None, final):
+                assert alloc.published_amount is not None
+                yield f.problem(
+                    (*base, "published_amount"),
+                    f"published {money(alloc.published_amount)} differs from the computed "
+                    f"{money(final)} by {money(alloc.published_amount - final)}; both are shown",
+                    WARNING,
+                )
             if alloc.amount is not None:
                 yield f.problem(
                     (*base, "amount"),
@@ -140,6 +178,16 @@ def formula_allocations_match(project: Project) -> Iterator[Problem]:
                         f"'{formula.id}' in its {py.year} funding.yml",
                         WARNING,
                     )
+
+
+def cuts_fall_in_year(project: Project) -> Iterator[Problem]:
+    """A mid-year cut is dated within its year."""
+    for py in project.plan_years():
+        for i, cut in enumerate(py.funding.cuts):
+            if not year_start(py) <= cut.date <= year_end(py):
+                yield at(project, py, "funding").problem(
+                    ("cuts", i, "date"), f"the cut on {cut.date.isoformat()} is outside {py.year}"
+                )
 
 
 def _stream_uses(project: Project) -> dict[tuple[str, str], list[tuple[At, FieldPath, Decimal]]]:
@@ -202,6 +250,8 @@ def _stream_lines(py: PlanYear) -> Iterator[tuple[str, FieldPath, str, str | Non
     """(kind, path, stream, explicit year) of every place a plan year draws on a stream."""
     for i, alloc in enumerate(py.funding.allocations):
         yield "funding", ("allocations", i, "stream"), alloc.stream, None
+    for i, formula in enumerate(py.funding.formulas):
+        yield "funding", ("formulas", i, "stream"), formula.stream, None
     for i, action in enumerate(py.actions.actions):
         for j, line in enumerate(action.funding):
             yield "actions", ("actions", i, "funding", j, "stream"), line.stream, line.year

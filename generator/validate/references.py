@@ -139,6 +139,21 @@ def plan_year_ids(project: Project) -> Iterator[Problem]:
                 yield from at(project, py, kind).unique(path, ids, what)
 
 
+def formula_ids_unique(project: Project) -> Iterator[Problem]:
+    """Allocations name a formula by id, so formula ids are unique across a year."""
+    first: dict[tuple[str, str], str] = {}
+    for py in project.plan_years():
+        for i, formula in enumerate(py.funding.formulas):
+            key = (py.year, formula.id)
+            if key in first and first[key] != py.partnership:
+                yield at(project, py, "funding").problem(
+                    ("formulas", i, "id"),
+                    f"formula id '{formula.id}' is also used by {first[key]} in {py.year}; "
+                    "formula ids are unique across a year",
+                )
+            first.setdefault(key, py.partnership)
+
+
 def plan_references(project: Project) -> Iterator[Problem]:
     """Priorities, objectives and the assessment refer to things that exist."""
     orgs = project.organisations
@@ -228,7 +243,9 @@ def delivery_references(project: Project) -> Iterator[Problem]:
     orgs, streams = project.organisations, project.streams
     for py in project.plan_years():
         ids = _ids(py)
-        objectives = {p.id: {o.id for o in p.objectives} for p in py.plan.priorities}
+        objectives: dict[str, set[str]] = {}
+        for priority in py.plan.priorities:
+            objectives.setdefault(priority.id, set()).update(o.id for o in priority.objectives)
         if has(py, "actions"):
             f = at(project, py, "actions")
             for i, action in enumerate(py.actions.actions):

@@ -1,0 +1,536 @@
+"""What must never be typed by hand, worked out for one plan year: RAG, risk ranks, money.
+
+`plan_year_facts` is a pure function of the project and one plan year; its result is what the
+templates render and what the open-data downloads publish.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from generator.compute.allocation import Criterion, allocate_by_formula
+from generator.compute.rag import Rag, RagResult, rag_status, worst
+from generator.compute.risk import RiskAssessment, RiskBand, assess_risk, heat_map, rank_risks
+from generator.model import PlanYear, Project
+from generator.model.delivery import PATHWAYS, Action, Service
+from generator.model.funding import Allocation, Formula
+from generator.model.partnership import Priority
+from generator.model.performance import Actual, Indicator
+from generator.model.review import RISK_DIMENSIONS, Outturn, Risk, ServiceReview
+
+ZERO = Decimal("0.00")
+ACTION_RAG = {
+    "on-track": Rag.GREEN,
+    "complete": Rag.GREEN,
+    "at-risk": Rag.AMBER,
+    "off-track": Rag.RED,
+    "not-started": Rag.GREY,
+    "cancelled": Rag.GREY,
+}
+STAGES = {
+    "analyse": "Analyse: strategic needs assessment",
+    "plan": "Plan: commissioning decisions",
+    "do": "Do: procurement and delivery",
+    "review": "Review: monitoring and annual review",
+}
+
+
+@dataclass(frozen=True)
+class QuarterFacts:
+    """One quarter of an indicator with its computed RAG."""
+
+    actual: Actual
+    rag: RagResult
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """An indicator's value in one year, for the trend chart."""
+
+    year: str
+    label: str
+    value: Decimal | None
+    target: Decimal | None
+
+
+@dataclass(frozen=True)
+class IndicatorFacts:
+    """An indicator with every computed status."""
+
+    indicator: Indicator
+    tolerance: Decimal
+    quarters: tuple[QuarterFacts, ...]
+    latest: RagResult
+    outturn: Outturn | None
+    outturn_rag: RagResult | None
+    trend: tuple[TrendPoint, ...]
+
+    @property
+    def status(self) -> RagResult:
+        """The year's status: the outturn once reviewed, else the latest quarter."""
+        return self.outturn_rag or self.latest
+
+
+@dataclass(frozen=True)
+class PriorityFacts:
+    """A priority with its roll-up status and everything that delivers it."""
+
+    priority: Priority
+    rag: RagResult
+    actions: tuple[Action, ...]
+    indicators: tuple[IndicatorFacts, ...]
+    services: tuple[Service, ...]
+    pathways: tuple[str, ...]
+    pathway_gaps: tuple[str, ...]
+    spend: Decimal
+    narrative: str | None
+
+
+@dataclass(frozen=True)
+class AllocationFacts:
+    """An allocation received, with a formula allocation's computed amount."""
+
+    allocation: Allocation
+    amount: Decimal
+    formula_amount: Decimal | None = None
+    adjustment: Decimal | None = None
+    adjustment_reason: str | None = None
+    published_amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class FormulaRow:
+    """One recipient of a formula: inputs, shares, the computed amount and any adjustment."""
+
+    partnership: str
+    paid_to: str | None
+    inputs: tuple[tuple[str, Decimal], ...]
+    criterion_shares: tuple[tuple[str, Fraction], ...]
+    share: Fraction
+    formula_amount: Decimal
+    adjustment: Decimal
+    adjustment_reason: str | None
+    amount: Decimal
+    published_amount: Decimal | None
+
+    @property
+    def share_percent(self) -> Decimal:
+        return Decimal(self.share.numerator * 100) / Decimal(self.share.denominator)
+
+
+@dataclass(frozen=True)
+class FormulaFacts:
+    """A formula shared out to the penny and reconciled."""
+
+    formula: Formula
+    rows: tuple[FormulaRow, ...]
+    formula_total: Decimal
+    total: Decimal
+
+    @property
+    def published_difference(self) -> Decimal | None:
+        published = self.formula.published_total
+        return None if published is None else published - self.total
+
+
+@dataclass(frozen=True)
+class RiskFacts:
+    """A decommissioning risk with its scores, band and rank."""
+
+    risk: Risk
+    assessment: RiskAssessment
+    rank: int
+    service_name: str
+
+
+@dataclass(frozen=True)
+class ServiceFacts:
+    """A service with its funding total and review decision."""
+
+    service: Service
+    funding_total: Decimal
+    decision: ServiceReview | None
+    pathway_gaps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference from the previous year."""
+
+    kind: str
+    what: str
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class PlanYearFacts:
+    """Everything computed for one partnership's year."""
+
+    plan_year: PlanYear
+    stage: str
+    stage_label: str
+    priorities: tuple[PriorityFacts, ...]
+    indicators: tuple[IndicatorFacts, ...]
+    services: tuple[ServiceFacts, ...]
+    allocations: tuple[AllocationFacts, ...]
+    formulas: tuple[FormulaFacts, ...]
+    risks: tuple[RiskFacts, ...]
+    heat_map: tuple[tuple[tuple[str, ...], ...], ...]
+    spend_by_stream: tuple[tuple[str, Decimal], ...]
+    spend_by_priority: tuple[tuple[str, Decimal], ...]
+    spend_by_model: tuple[tuple[str, Decimal], ...]
+    allocated_total: Decimal
+    spent_total: Decimal | None
+    pathway_coverage: tuple[tuple[str, tuple[str, ...]], ...]
+    changes: tuple[Change, ...] = field(default_factory=tuple)
+
+    @property
+    def underspend(self) -> Decimal | None:
+        return None if self.spent_total is None else self.allocated_total - self.spent_total
+
+
+def cycle_stage(plan_year: PlanYear) -> str:
+    """The commissioning-cycle stage: as declared, else derived from status and review."""
+    if plan_year.plan.stage:
+        return plan_year.plan.stage
+    if plan_year.review is not None:
+        return "review"
+    if plan_year.plan.status in ("draft", "consultation"):
+        return "plan" if plan_year.assessment else "analyse"
+    return "do"
+
+
+def _value_rag(
+    value: Decimal | None,
+    status: str,
+    indicator: Indicator,
+    tolerance: Decimal,
+    comparator_value: Decimal | None,
+    quarter: str = "Q4",
+) -> RagResult:
+    target = indicator.target
+    if target is None:
+        return RagResult(Rag.GREY, "no target set")
+    if value is None:
+        wording = {"not-yet-available": "data not yet available", "no-new-data": "no new data"}
+        return RagResult(Rag.GREY, wording.get(status, "no data reported"))
+    goal = target.value
+    if target.comparator is not None and target.value is None:
+        if comparator_value is None:
+            return RagResult(Rag.GREY, f"target is '{target.comparator}' but no comparator value")
+        goal = comparator_value
+    elif target.cumulative and goal is not None and quarter != "Q4":
+        share = int(quarter[1])
+        goal = goal * share / 4  # a year-to-date actual meets a pro-rata share of the target
+        result = rag_status(value, goal, indicator.polarity, tolerance)
+        return RagResult(result.status, f"{result.reason} ({share}/4 of the year's target)")
+    return rag_status(value, goal, indicator.polarity, tolerance)
+
+
+def indicator_facts(
+    project: Project, plan_year: PlanYear, indicator: Indicator, outturn: Outturn | None
+) -> IndicatorFacts:
+    """An indicator's quarterly RAG, latest status, outturn status and trend over the years."""
+    tolerance = (
+        indicator.target.tolerance_percent
+        if indicator.target and indicator.target.tolerance_percent is not None
+        else project.settings.rag_tolerance_percent
+    )
+    quarters = tuple(
+        QuarterFacts(
+            actual,
+            _value_rag(
+                actual.value,
+                actual.status,
+                indicator,
+                tolerance,
+                actual.comparator_value,
+                actual.quarter,
+            ),
+        )
+        for actual in sorted(indicator.actuals, key=lambda a: a.quarter)
+    )
+    latest = quarters[-1].rag if quarters else _value_rag(None, "", indicator, tolerance, None)
+    outturn_rag = (
+        _value_rag(outturn.value, outturn.status, indicator, tolerance, outturn.comparator_value)
+        if outturn
+        else None
+    )
+    return IndicatorFacts(
+        indicator, tolerance, quarters, latest, outturn, outturn_rag,
+        _trend(project, plan_year, indicator.id),
+    )  # fmt: skip
+
+
+def _year_value(py: PlanYear, indicator: Indicator) -> Decimal | None:
+    if py.review is not None:
+        for outturn in py.review.outturns:
+            if outturn.indicator == indicator.id:
+                return outturn.value
+    reported = [a.value for a in sorted(indicator.actuals, key=lambda a: a.quarter) if a.value]
+    return reported[-1] if reported else None
+
+
+def _trend(project: Project, plan_year: PlanYear, indicator_id: str) -> tuple[TrendPoint, ...]:
+    """The indicator's baseline and its value in this and every earlier year."""
+    points: list[TrendPoint] = []
+    for py in project.years_of(plan_year.partnership):
+        if py.year > plan_year.year:
+            break
+        for indicator in py.indicators.indicators:
+            if indicator.id == indicator_id:
+                target = indicator.target.value if indicator.target else None
+                label = f"{py.year[:4]}/{py.year[5:]}"
+                points.append(TrendPoint(py.year, label, _year_value(py, indicator), target))
+    return tuple(points)
+
+
+def _split_evenly(amount: Decimal, keys: list[str]) -> dict[str, Decimal]:
+    """Share an amount equally between keys to the penny (largest remainder, by key)."""
+    if not keys:
+        return {}
+    criteria = [Criterion("equal", Decimal(1))]
+    result = allocate_by_formula(amount, criteria, {k: {"equal": Decimal(1)} for k in keys})
+    return {share.recipient: share.amount for share in result.shares}
+
+
+def formula_facts(formula: Formula) -> FormulaFacts:
+    """A formula's rows: inputs, exact shares, the penny amounts, adjustments and the total."""
+    criteria = [Criterion(c.id, c.weight) for c in formula.criteria]
+    result = allocate_by_formula(
+        formula.pot, criteria, {r.partnership: dict(r.inputs) for r in formula.recipients}
+    )
+    rows = []
+    for recipient, share in zip(formula.recipients, result.shares, strict=True):
+        adjustment = recipient.adjustment.amount if recipient.adjustment else ZERO
+        rows.append(
+            FormulaRow(
+                partnership=recipient.partnership,
+                paid_to=recipient.paid_to,
+                inputs=tuple((c.id, recipient.inputs[c.id]) for c in formula.criteria),
+                criterion_shares=share.criterion_shares,
+                share=share.share,
+                formula_amount=share.amount,
+                adjustment=adjustment,
+                adjustment_reason=recipient.adjustment.reason if recipient.adjustment else None,
+                amount=share.amount + adjustment,
+                published_amount=recipient.published_amount,
+            )
+        )
+    total = sum((row.amount for row in rows), ZERO)
+    return FormulaFacts(formula, tuple(rows), result.total, total)
+
+
+def all_formulas(project: Project, year: str) -> dict[str, FormulaFacts]:
+    """Every formula of a year, by id."""
+    return {
+        formula.id: formula_facts(formula)
+        for py in project.plan_years()
+        if py.year == year
+        for formula in py.funding.formulas
+    }
+
+
+def _allocations(
+    plan_year: PlanYear, formulas: Mapping[str, FormulaFacts]
+) -> tuple[AllocationFacts, ...]:
+    out = []
+    for alloc in plan_year.funding.allocations:
+        facts = formulas.get(alloc.formula or "")
+        row = (
+            next((r for r in facts.rows if r.partnership == plan_year.partnership), None)
+            if facts
+            else None
+        )
+        if row is not None:
+            out.append(
+                AllocationFacts(
+                    alloc, row.amount, row.formula_amount, row.adjustment, row.adjustment_reason,
+                    alloc.published_amount or row.published_amount,
+                )
+            )  # fmt: skip
+        else:
+            out.append(
+                AllocationFacts(
+                    alloc, alloc.amount or ZERO, None, None, None, alloc.published_amount
+                )
+            )
+    return tuple(out)
+
+
+def _sum_by(pairs: Iterable[tuple[str, Decimal]]) -> tuple[tuple[str, Decimal], ...]:
+    totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for key, amount in pairs:
+        totals[key] += amount
+    return tuple(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _funding_lines(plan_year: PlanYear) -> list[tuple[str, str, Decimal, list[str], str]]:
+    """(source, stream, amount, priorities, model) for every funding line of the year."""
+    lines: list[tuple[str, str, Decimal, list[str], str]] = []
+    for service in plan_year.services.services:
+        for line in service.funding:
+            if line.year in (None, plan_year.year):
+                lines.append(
+                    (
+                        service.id,
+                        line.stream,
+                        line.amount,
+                        list(service.priorities),
+                        service.delivery_model,
+                    )
+                )
+    for action in plan_year.actions.actions:
+        for line in action.funding:
+            if line.year in (None, plan_year.year):
+                lines.append((action.id, line.stream, line.amount, [action.priority], "action"))
+    return lines
+
+
+def _risks(
+    project: Project, plan_year: PlanYear
+) -> tuple[tuple[RiskFacts, ...], list[list[list[str]]]]:
+    bands = [RiskBand(b.name, b.low, b.high) for b in project.settings.risk_bands]
+    names = {s.id: s.name for s in plan_year.services.services}
+    by_id = {r.id: r for r in plan_year.risks.risks}
+    assessments = [
+        assess_risk(
+            risk.id,
+            {d: (getattr(risk, d).likelihood, getattr(risk, d).impact) for d in RISK_DIMENSIONS},
+            bands,
+        )
+        for risk in plan_year.risks.risks
+    ]
+    ranked = tuple(
+        RiskFacts(by_id[a.key], a, rank, names.get(by_id[a.key].service, by_id[a.key].service))
+        for rank, a in rank_risks(assessments)
+    )
+    return ranked, heat_map(assessments)
+
+
+def _names(items: Iterable[Service | Indicator]) -> dict[str, str]:
+    return {x.id: x.name if isinstance(x, Service) else x.title for x in items}
+
+
+def _changes(project: Project, plan_year: PlanYear) -> tuple[Change, ...]:
+    previous = project.previous(plan_year)
+    if previous is None:
+        return ()
+    out: list[Change] = []
+    now = {p.id: p for p in plan_year.plan.priorities}
+    before = {p.id: p for p in previous.plan.priorities}
+    carried = {old for p in plan_year.plan.priorities for old in p.continues}
+    for pid, priority in now.items():
+        if pid not in before and not priority.continues:
+            out.append(Change("added", "priority", pid, priority.title))
+        elif priority.continues and priority.continues != [pid]:
+            titles = ", ".join(before[c].title for c in priority.continues if c in before)
+            out.append(Change("renamed", "priority", pid, f"{priority.title} (was {titles})"))
+    for pid, priority in before.items():
+        if pid not in now and pid not in carried:
+            out.append(Change("dropped", "priority", pid, priority.title))
+    named = (
+        ("service", _names(plan_year.services.services), _names(previous.services.services)),
+        (
+            "indicator",
+            _names(plan_year.indicators.indicators),
+            _names(previous.indicators.indicators),
+        ),
+    )
+    for kind, new, old in named:
+        out.extend(Change("added", kind, xid, new[xid]) for xid in sorted(set(new) - set(old)))
+        out.extend(Change("dropped", kind, xid, old[xid]) for xid in sorted(set(old) - set(new)))
+    return tuple(out)
+
+
+def plan_year_facts(
+    project: Project, plan_year: PlanYear, formulas: Mapping[str, FormulaFacts] | None = None
+) -> PlanYearFacts:
+    """Compute everything the pages and downloads of one plan year show."""
+    formulas = formulas if formulas is not None else all_formulas(project, plan_year.year)
+    review = plan_year.review
+    outturns = {o.indicator: o for o in review.outturns} if review else {}
+    decisions = {d.service: d for d in review.services} if review else {}
+    narratives = {p.priority: p.narrative for p in review.priorities} if review else {}
+    indicators = tuple(
+        indicator_facts(project, plan_year, i, outturns.get(i.id))
+        for i in plan_year.indicators.indicators
+    )
+    by_indicator = {f.indicator.id: f for f in indicators}
+
+    lines = _funding_lines(plan_year)
+    priority_spend: list[tuple[str, Decimal]] = []
+    for _, _, amount, priorities, _ in lines:
+        priority_spend.extend(_split_evenly(amount, priorities).items())
+    spend_by_priority = _sum_by(priority_spend)
+
+    priority_facts = []
+    all_covered: dict[str, list[str]] = {}
+    for priority in plan_year.plan.priorities:
+        actions = tuple(a for a in plan_year.actions.actions if a.priority == priority.id)
+        measured = [i for i in indicators if i.indicator.priority == priority.id]
+        objective_ids = [i for o in priority.objectives for i in o.indicators]
+        measured += [
+            by_indicator[i]
+            for i in objective_ids
+            if i in by_indicator and by_indicator[i] not in measured
+        ]
+        serving = tuple(s for s in plan_year.services.services if priority.id in s.priorities)
+        covered = tuple(p for p in PATHWAYS if any(p in s.pathways for s in serving))
+        statuses = [f.status.status for f in measured] + [ACTION_RAG[a.status] for a in actions]
+        status = worst(statuses)
+        counts = {rag: statuses.count(rag) for rag in (Rag.GREEN, Rag.AMBER, Rag.RED, Rag.GREY)}
+        reason = (
+            f"worst of {len(measured)} indicator(s) and {len(actions)} action(s): "
+            + ", ".join(f"{n} {rag.label.lower()}" for rag, n in counts.items() if n)
+            if statuses
+            else "no indicators or actions yet"
+        )
+        if covered:
+            all_covered[priority.id] = list(covered)
+        priority_facts.append(
+            PriorityFacts(
+                priority, RagResult(status, reason), actions, tuple(measured), serving, covered,
+                tuple(p for p in PATHWAYS if p not in covered),
+                dict(spend_by_priority).get(priority.id, ZERO), narratives.get(priority.id),
+            )
+        )  # fmt: skip
+
+    services = tuple(
+        ServiceFacts(
+            s,
+            sum((f.amount for f in s.funding if f.year in (None, plan_year.year)), ZERO),
+            decisions.get(s.id),
+            tuple(p for p in PATHWAYS if p not in s.pathways),
+        )
+        for s in plan_year.services.services
+    )
+    allocations = _allocations(plan_year, formulas)
+    own_formulas = tuple(formulas[f.id] for f in plan_year.funding.formulas if f.id in formulas)
+    risks, grid = _risks(project, plan_year)
+    spent = sum((s.spent for s in review.spend), ZERO) if review else None
+    stage = cycle_stage(plan_year)
+    return PlanYearFacts(
+        plan_year=plan_year,
+        stage=stage,
+        stage_label=STAGES[stage],
+        priorities=tuple(priority_facts),
+        indicators=indicators,
+        services=services,
+        allocations=allocations,
+        formulas=own_formulas,
+        risks=risks,
+        heat_map=tuple(tuple(tuple(cell) for cell in row) for row in grid),
+        spend_by_stream=_sum_by((stream, amount) for _, stream, amount, _, _ in lines),
+        spend_by_priority=spend_by_priority,
+        spend_by_model=_sum_by((model, amount) for _, _, amount, _, model in lines),
+        allocated_total=sum((a.amount for a in allocations), ZERO),
+        spent_total=spent,
+        pathway_coverage=tuple((k, tuple(v)) for k, v in all_covered.items()),
+        changes=_changes(project, plan_year),
+    )

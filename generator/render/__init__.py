@@ -1,0 +1,223 @@
+"""Stage 5, render: the validated, computed project through Jinja templates into Markdown pages,
+SVG charts and open-data files — one version (financial year) at a time.
+
+Templates live in `theme/pages/` and `theme/charts/`; a partnership overrides any one of them by
+putting a file of the same name in `theme/partnerships/<id>/` (a Jinja ChoiceLoader).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.compute.facts import PlanYearFacts, all_formulas, plan_year_facts
+from generator.model import PlanYear, Project
+from generator.model.delivery import PATHWAYS
+from generator.render import charts, opendata, text
+
+PAGES = (
+    ("index", "Overview", "overview.md.j2"),
+    ("assessment", "Needs assessment", "assessment.md.j2"),
+    ("priorities", "Priorities and objectives", "priorities.md.j2"),
+    ("actions", "Action plan", "actions.md.j2"),
+    ("services", "Commissioned services", "services.md.j2"),
+    ("funding", "Funding", "funding.md.j2"),
+    ("performance", "Performance", "performance.md.j2"),
+    ("risks", "Decommissioning risks", "risks.md.j2"),
+    ("review", "Annual review", "review.md.j2"),
+    ("changes", "Changes and corrections", "changes.md.j2"),
+    ("data", "Open data", "data.md.j2"),
+)
+PATHWAY_LABELS = {
+    "accommodation": "Accommodation",
+    "education-training-employment": "Education, training and employment",
+    "health": "Health",
+    "drugs-alcohol": "Drugs and alcohol",
+    "finance-benefit-debt": "Finance, benefit and debt",
+    "children-families": "Children and families",
+    "attitudes-thinking-behaviour": "Attitudes, thinking and behaviour",
+}
+
+
+@dataclass(frozen=True)
+class Version:
+    """What one version of the site is: its year, whether it is the latest, drafts or not."""
+
+    year: str
+    latest: str
+    drafts: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.year.replace("-", "/")
+
+
+@dataclass(frozen=True)
+class RenderedVersion:
+    """The generated docs folder of one version: files by relative path, and the navigation."""
+
+    files: Mapping[str, bytes]
+    nav: list[Any]
+
+
+def publishable(plan_year: PlanYear, drafts: bool) -> bool:
+    """Approved, published and superseded years are public; drafts only when asked for."""
+    return drafts or plan_year.plan.status in ("approved", "published", "superseded")
+
+
+def make_environment(theme: Path, partnership: str | None = None) -> jinja2.Environment:
+    """The Markdown environment: the partnership's overrides first, then the theme."""
+    search = [theme / "pages", theme / "charts"]
+    if partnership:
+        search.insert(0, theme / "partnerships" / partnership)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in search]),
+        undefined=jinja2.StrictUndefined,
+        finalize=text.finalize,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        markdown=text.markdown_block,
+        inline=text.markdown_inline,
+        indent_block=text.indent_block,
+        money=text.money,
+        date=text.long_date,
+        fy=text.financial_year,
+        percent=text.percent,
+        number=text.number,
+        label=text.slug_label,
+        md=text.Md,
+    )
+    return env
+
+
+class Renderer:
+    """Renders one version of the site from a validated project."""
+
+    def __init__(self, project: Project, theme: Path, version: Version) -> None:
+        self.project = project
+        self.theme = theme
+        self.version = version
+        self.formulas = all_formulas(project, version.year)
+        self._envs: dict[str | None, jinja2.Environment] = {}
+        self.years = [
+            py
+            for py in project.plan_years()
+            if py.year == version.year and publishable(py, version.drafts)
+        ]
+        self.facts = {
+            py.partnership: plan_year_facts(project, py, self.formulas) for py in self.years
+        }
+        self.latest_partnerships = {
+            py.partnership
+            for py in project.plan_years()
+            if py.year == version.latest and publishable(py, version.drafts)
+        }
+
+    def env(self, partnership: str | None) -> jinja2.Environment:
+        if partnership not in self._envs:
+            self._envs[partnership] = make_environment(self.theme, partnership)
+        return self._envs[partnership]
+
+    def common(self) -> dict[str, Any]:
+        project = self.project
+        return {
+            "settings": project.settings,
+            "version": self.version,
+            "organisations": project.organisations,
+            "areas": project.areas,
+            "streams": project.streams,
+            "partnerships": project.partnerships,
+            "pathways": PATHWAYS,
+            "pathway_labels": PATHWAY_LABELS,
+            "org": lambda oid: (
+                project.organisations[oid].name if oid in project.organisations else oid
+            ),
+            "stream_name": lambda sid: project.streams[sid].name if sid in project.streams else sid,
+        }
+
+    def areas_in_version(self) -> list[tuple[str, list[PlanYear]]]:
+        """Each area with the partnerships that have a plan in this version, in name order."""
+        grouped: dict[str, list[PlanYear]] = {}
+        for py in self.years:
+            area = self.project.partnerships[py.partnership].area
+            grouped.setdefault(area, []).append(py)
+        return [
+            (area, sorted(pys, key=lambda py: self.project.partnerships[py.partnership].name))
+            for area, pys in sorted(grouped.items(), key=lambda kv: self.project.areas[kv[0]].name)
+        ]
+
+    def render(self) -> RenderedVersion:
+        files: dict[str, bytes] = {}
+        nav: list[Any] = [{"Home": "index.md"}]
+        areas = self.areas_in_version()
+        common = self.common()
+        files["index.md"] = self._page(None, "home.md.j2", common, areas=areas)
+        for area_id, pys in areas:
+            area_nav: list[Any] = [f"{area_id}/index.md"]
+            area_facts = [self.facts[py.partnership] for py in pys]
+            files[f"{area_id}/index.md"] = self._page(
+                None, "area.md.j2", common, area=self.project.areas[area_id],
+                plan_years=pys, area_facts=area_facts,
+            )  # fmt: skip
+            for py in pys:
+                files.update(self._partnership(py, common))
+                partnership = self.project.partnerships[py.partnership]
+                area_nav.append(
+                    {
+                        partnership.name: [
+                            {title: f"{py.partnership}/{name}.md"} for name, title, _ in PAGES
+                        ]
+                    }
+                )
+            nav.append({self.project.areas[area_id].name: area_nav})
+        files["accessibility.md"] = self._page(None, "accessibility.md.j2", common)
+        nav.append({"Accessibility": "accessibility.md"})
+        files.update(opendata.schema_files())
+        return RenderedVersion(files, nav)
+
+    def _partnership(self, py: PlanYear, common: dict[str, Any]) -> dict[str, bytes]:
+        facts = self.facts[py.partnership]
+        pid = py.partnership
+        previous = self.project.previous(py)
+        context = {
+            **common,
+            "partnership": self.project.partnerships[pid],
+            "py": py,
+            "facts": facts,
+            "previous": previous,
+            "draft": py.plan.status not in ("approved", "published", "superseded"),
+            "in_latest": pid in self.latest_partnerships,
+            "downloads": opendata.download_names(pid, py.year),
+            "chart_files": {},
+        }
+        files: dict[str, bytes] = {}
+        svg = charts.render_charts(self.theme, pid, facts, common)
+        for name, content in svg.items():
+            files[f"{pid}/charts/{name}"] = content
+        for name, content in opendata.plan_year_files(self.project, facts).items():
+            files[f"{pid}/data/{name}"] = content
+        for name, _title, template in PAGES:
+            files[f"{pid}/{name}.md"] = self._page(pid, template, context, page=name)
+        return files
+
+    def _page(
+        self, partnership: str | None, template: str, context: dict[str, Any], **extra: Any
+    ) -> bytes:
+        rendered = self.env(partnership).get_template(template).render(**context, **extra)
+        return rendered.encode("utf-8")
+
+
+def render_version(project: Project, theme: Path, version: Version) -> RenderedVersion:
+    """Render every page, chart and download of one version."""
+    return Renderer(project, theme, version).render()
+
+
+__all__ = ["PAGES", "PlanYearFacts", "RenderedVersion", "Version", "publishable", "render_version"]

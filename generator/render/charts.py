@@ -1,0 +1,211 @@
+"""Static, accessible SVG charts: Python works out the geometry, templates draw it.
+
+Every chart has a title, a text description (also used as the image's alt text) and the same
+data as a table on the page beside it, so nothing depends on seeing colour or running scripts.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.compute.facts import IndicatorFacts, PlanYearFacts
+from generator.compute.rag import format_number
+from generator.render.text import money
+
+WIDTH, HEIGHT = 640, 280
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 64, 24, 24, 48
+BAND_COLOURS = {"low": "#d9ead3", "medium": "#fff2cc", "high": "#f4cccc"}
+
+
+@dataclass(frozen=True)
+class Point:
+    label: str
+    value: Decimal | None
+    x: float
+    y: float | None
+
+
+def _svg_environment(theme: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(theme / "charts")),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _scale(values: list[Decimal], height: float) -> tuple[Decimal, Decimal, Any]:
+    low = min([*values, Decimal(0)])
+    high = max(values) if values else Decimal(1)
+    if high == low:
+        high = low + 1
+    span = high - low
+
+    def y(value: Decimal) -> float:
+        return round(MARGIN_TOP + height - float((value - low) / span) * height, 1)
+
+    return low, high, y
+
+
+def trend_series(facts: IndicatorFacts) -> list[tuple[str, Decimal | None]]:
+    """The indicator over time: baseline, earlier years' values, then this year's quarters."""
+    series: list[tuple[str, Decimal | None]] = []
+    indicator = facts.indicator
+    if indicator.baseline is not None:
+        series.append((f"Baseline ({indicator.baseline.period})", indicator.baseline.value))
+    for point in facts.trend[:-1]:
+        series.append((point.label, point.value))
+    this_year = facts.trend[-1].label if facts.trend else ""
+    for quarter in facts.quarters:
+        series.append((f"{this_year} {quarter.actual.quarter}", quarter.actual.value))
+    if facts.outturn is not None:
+        series.append((f"{this_year} outturn", facts.outturn.value))
+    return series
+
+
+def trend_chart(facts: IndicatorFacts) -> dict[str, Any]:
+    """Geometry of an indicator's trend line with its target."""
+    series = trend_series(facts)
+    target = facts.indicator.target.value if facts.indicator.target else None
+    values = [v for _, v in series if v is not None] + ([target] if target is not None else [])
+    plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    low, high, y = _scale(values, plot_h)
+    step = plot_w / max(len(series) - 1, 1)
+    points = [
+        Point(
+            label, value, round(MARGIN_LEFT + i * step, 1), y(value) if value is not None else None
+        )
+        for i, (label, value) in enumerate(series)
+    ]
+    described = "; ".join(
+        f"{label}: {format_number(value) if value is not None else 'no data'}"
+        for label, value in series
+    )
+    target_text = f" Target: {format_number(target)}." if target is not None else " No target."
+    polarity = facts.indicator.polarity.replace("-", " ")
+    return {
+        "title": f"{facts.indicator.title}: trend",
+        "desc": f"{described}.{target_text} ({polarity}.)",
+        "width": WIDTH,
+        "height": HEIGHT,
+        "left": MARGIN_LEFT,
+        "right": WIDTH - MARGIN_RIGHT,
+        "top": MARGIN_TOP,
+        "bottom": MARGIN_TOP + plot_h,
+        "points": points,
+        "segments": [
+            (a, b) for a, b in itertools.pairwise(points) if a.y is not None and b.y is not None
+        ],
+        "target_y": y(target) if target is not None else None,
+        "target_label": format_number(target) if target is not None else "",
+        "low_label": format_number(low),
+        "high_label": format_number(high),
+    }
+
+
+def heat_map_chart(facts: PlanYearFacts, bands: list[tuple[str, int, int]]) -> dict[str, Any]:
+    """Geometry of the 5 × 5 likelihood × impact grid with the number of risks in each cell."""
+    cell, left, top = 56, 96, 24
+    cells = []
+    for likelihood in range(1, 6):
+        for impact in range(1, 6):
+            score = likelihood * impact
+            band = next((name for name, low, high in bands if low <= score <= high), "")
+            keys = facts.heat_map[likelihood - 1][impact - 1]
+            cells.append(
+                {
+                    "x": left + (impact - 1) * cell,
+                    "y": top + (5 - likelihood) * cell,
+                    "score": score,
+                    "band": band,
+                    "fill": BAND_COLOURS.get(band, "#eeeeee"),
+                    "count": len(keys),
+                }
+            )
+    placed = [
+        f"{r.service_name} at likelihood {r.assessment.driver.likelihood}, "
+        f"impact {r.assessment.driver.impact} ({r.assessment.driver.dimension})"
+        for r in facts.risks
+    ]
+    return {
+        "title": "Decommissioning risk heat map",
+        "desc": "Each service placed by the likelihood and impact of its highest-scoring risk: "
+        + ("; ".join(placed) if placed else "no risks recorded")
+        + ".",
+        "width": left + 5 * cell + 24,
+        "height": top + 5 * cell + 56,
+        "cell": cell,
+        "left": left,
+        "top": top,
+        "cells": cells,
+    }
+
+
+def bar_chart(title: str, rows: list[tuple[str, Decimal]]) -> dict[str, Any]:
+    """Geometry of a horizontal bar chart of money."""
+    bar_h, gap, label_w, top = 24, 8, 240, 16
+    plot_w = WIDTH - label_w - 120
+    largest = max([amount for _, amount in rows] + [Decimal(1)])
+    bars = [
+        {
+            "label": label,
+            "amount": str(money(amount)),
+            "y": top + i * (bar_h + gap),
+            "width": round(float(amount / largest) * plot_w, 1),
+        }
+        for i, (label, amount) in enumerate(rows)
+    ]
+    return {
+        "title": title,
+        "desc": f"{title}: " + "; ".join(f"{b['label']} {b['amount']}" for b in bars) + ".",
+        "width": WIDTH,
+        "height": top * 2 + len(rows) * (bar_h + gap),
+        "label_w": label_w,
+        "bar_h": bar_h,
+        "bars": bars,
+    }
+
+
+def chart_specs(
+    facts: PlanYearFacts, common: dict[str, Any]
+) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Every chart of a plan year: file name → (template, geometry)."""
+    specs: dict[str, tuple[str, dict[str, Any]]] = {}
+    for indicator in facts.indicators:
+        specs[f"trend-{indicator.indicator.id}.svg"] = ("trend.svg.j2", trend_chart(indicator))
+    settings = common["settings"]
+    bands = [(b.name, b.low, b.high) for b in settings.risk_bands]
+    specs["risk-heat-map.svg"] = ("heatmap.svg.j2", heat_map_chart(facts, bands))
+    stream_name = common["stream_name"]
+    specs["funding-by-stream.svg"] = (
+        "bars.svg.j2",
+        bar_chart("Funding by stream", [(stream_name(s), a) for s, a in facts.spend_by_stream]),
+    )
+    titles = {p.priority.id: p.priority.title for p in facts.priorities}
+    specs["funding-by-priority.svg"] = (
+        "bars.svg.j2",
+        bar_chart(
+            "Funding by priority", [(titles.get(p, p), a) for p, a in facts.spend_by_priority]
+        ),
+    )
+    return specs
+
+
+def render_charts(
+    theme: Path, partnership: str, facts: PlanYearFacts, common: dict[str, Any]
+) -> dict[str, bytes]:
+    """SVG files of a plan year's charts."""
+    env = _svg_environment(theme)
+    return {
+        name: env.get_template(template).render(**geometry).encode("utf-8")
+        for name, (template, geometry) in chart_specs(facts, common).items()
+    }

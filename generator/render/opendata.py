@@ -1,0 +1,268 @@
+"""Open data: the validated and computed plan of each partnership-year as JSON and CSV.
+
+Output is deterministic: keys sorted, rows in source order, `\\n` line endings, and exact
+decimals written as strings (a float would round pounds and pence).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from generator.compute.facts import PlanYearFacts, ServiceFacts
+from generator.model import Project, json_schemas
+
+CSV_TABLES = ("actions", "services", "indicators", "allocations", "risks")
+
+
+def download_names(partnership: str, year: str) -> dict[str, str]:
+    """File names of a plan year's downloads, by what they hold."""
+    names = {"json": f"{partnership}-{year}.json"}
+    names.update({table: f"{partnership}-{year}-{table}.csv" for table in CSV_TABLES})
+    return names
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, Fraction):
+        return f"{value.numerator}/{value.denominator}"
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def plan_year_document(project: Project, facts: PlanYearFacts) -> dict[str, Any]:
+    """The JSON document: every input file of the year as validated, plus what was computed."""
+    py = facts.plan_year
+    source: dict[str, Any] = {}
+    for kind in ("plan", "assessment", "actions", "indicators", "services", "funding", "risks"):
+        model = getattr(py, kind)
+        if model is not None:
+            source[kind] = model.model_dump(mode="json", exclude_none=True)
+    for kind in ("review", "changes"):
+        model = getattr(py, kind)
+        if model is not None:
+            source[kind] = model.model_dump(mode="json", exclude_none=True)
+    computed = {
+        "stage": facts.stage,
+        "priorities": [
+            {"id": p.priority.id, "rag": p.rag.status.value, "reason": p.rag.reason,
+             "spend": p.spend, "pathways": list(p.pathways), "pathway_gaps": list(p.pathway_gaps)}
+            for p in facts.priorities
+        ],
+        "indicators": [
+            {"id": i.indicator.id, "rag": i.status.status.value, "reason": i.status.reason,
+             "quarters": [{"quarter": q.actual.quarter, "rag": q.rag.status.value,
+                           "reason": q.rag.reason} for q in i.quarters]}
+            for i in facts.indicators
+        ],
+        "allocations": [
+            {"id": a.allocation.id, "stream": a.allocation.stream, "amount": a.amount,
+             "formula_amount": a.formula_amount, "adjustment": a.adjustment,
+             "published_amount": a.published_amount}
+            for a in facts.allocations
+        ],
+        "formulas": [
+            {"id": f.formula.id, "pot": f.formula.pot, "total": f.total,
+             "rows": [{"partnership": r.partnership, "share": r.share,
+                       "formula_amount": r.formula_amount, "adjustment": r.adjustment,
+                       "amount": r.amount, "published_amount": r.published_amount}
+                      for r in f.rows]}
+            for f in facts.formulas
+        ],
+        "risks": [
+            {"id": r.risk.id, "rank": r.rank, "service": r.risk.service,
+             "overall": r.assessment.overall, "total": r.assessment.total,
+             "band": r.assessment.band.name}
+            for r in facts.risks
+        ],
+        "spend_by_stream": dict(facts.spend_by_stream),
+        "spend_by_priority": dict(facts.spend_by_priority),
+        "spend_by_model": dict(facts.spend_by_model),
+        "allocated_total": facts.allocated_total,
+        "spent_total": facts.spent_total,
+    }  # fmt: skip
+    document: dict[str, Any] = _plain(
+        {
+            "partnership": py.partnership,
+            "year": py.year,
+            "fictional": project.settings.fictional,
+            "source": source,
+            "computed": computed,
+        }
+    )
+    return document
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else _plain(v) for v in row])
+    return out.getvalue().encode("utf-8")
+
+
+def _contract_value(facts: ServiceFacts) -> Any:
+    contract = facts.service.contract
+    if contract is None:
+        return None
+    return contract.value if contract.value is not None else "withheld"
+
+
+def _tables(facts: PlanYearFacts) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    """Each CSV table: its header and rows."""
+    py = facts.plan_year
+    actions = [
+        [a.id, a.priority, a.objective, a.title, a.lead, a.due.isoformat(), a.status]
+        for a in py.actions.actions
+    ]
+    services = [
+        [
+            s.service.id,
+            s.service.name,
+            ";".join(s.service.priorities),
+            s.service.delivery_model,
+            s.service.make_or_buy,
+            s.service.budget,
+            s.service.status,
+            _contract_value(s),
+            s.funding_total,
+            ";".join(s.service.pathways),
+            s.decision.decision if s.decision else None,
+        ]
+        for s in facts.services
+    ]
+    indicators = [
+        [
+            i.indicator.id,
+            i.indicator.title,
+            i.indicator.priority,
+            i.indicator.unit,
+            i.indicator.polarity,
+            i.indicator.target.value if i.indicator.target else None,
+            q.actual.quarter,
+            q.actual.value,
+            q.actual.status,
+            q.rag.status.value,
+            q.rag.reason,
+        ]
+        for i in facts.indicators
+        for q in i.quarters
+    ]
+    allocations = [
+        [
+            a.allocation.id,
+            a.allocation.stream,
+            a.allocation.method,
+            a.allocation.formula,
+            a.formula_amount,
+            a.adjustment,
+            a.amount,
+            a.published_amount,
+        ]
+        for a in facts.allocations
+    ]
+    risks = [
+        [
+            r.rank,
+            r.risk.id,
+            r.risk.service,
+            *(d.score for d in r.assessment.dimensions),
+            r.assessment.overall,
+            r.assessment.band.name,
+            r.risk.recommendation,
+        ]
+        for r in facts.risks
+    ]
+    return {
+        "actions": (
+            ["id", "priority", "objective", "title", "lead", "due", "status"],
+            actions,
+        ),
+        "services": (
+            [
+                "id",
+                "name",
+                "priorities",
+                "delivery_model",
+                "make_or_buy",
+                "budget",
+                "status",
+                "contract_value",
+                "funding_total",
+                "pathways",
+                "decision",
+            ],
+            services,
+        ),
+        "indicators": (
+            [
+                "id",
+                "title",
+                "priority",
+                "unit",
+                "polarity",
+                "target",
+                "quarter",
+                "value",
+                "status",
+                "rag",
+                "reason",
+            ],
+            indicators,
+        ),
+        "allocations": (
+            [
+                "id",
+                "stream",
+                "method",
+                "formula",
+                "formula_amount",
+                "adjustment",
+                "amount",
+                "published_amount",
+            ],
+            allocations,
+        ),
+        "risks": (
+            [
+                "rank",
+                "id",
+                "service",
+                "harm",
+                "vulnerability",
+                "crime",
+                "reputation",
+                "overall",
+                "band",
+                "recommendation",
+            ],
+            risks,
+        ),
+    }
+
+
+def plan_year_files(project: Project, facts: PlanYearFacts) -> dict[str, bytes]:
+    """JSON and CSV downloads of one plan year, by file name."""
+    py = facts.plan_year
+    names = download_names(py.partnership, py.year)
+    document = plan_year_document(project, facts)
+    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    files = {names["json"]: text.encode("utf-8")}
+    for table, (header, rows) in _tables(facts).items():
+        files[names[table]] = _csv(header, rows)
+    return files
+
+
+def schema_files() -> dict[str, bytes]:
+    """The JSON Schema of every file kind, under `schema/`."""
+    return {f"schema/{name}": text.encode("utf-8") for name, text in json_schemas().items()}

@@ -1,0 +1,110 @@
+"""Text for Markdown pages: plain text made inert, free text checked, numbers and dates formatted.
+
+Every value a template prints goes through `finalize`: plain text is escaped so that it can never
+become Markdown or HTML; only values wrapped in `Md` (built by these filters) pass unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from generator.compute.rag import format_number
+
+# Python-Markdown's escapable characters (with the tables extension's '|'); '>' is made an entity.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+_MONTHS = (
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
+)
+
+
+class Md(str):
+    """Markdown that may be written to a page as it is."""
+
+    __slots__ = ()
+
+
+def escape_text(value: Any) -> Md:
+    """Plain text as inert Markdown: shown exactly as written, never interpreted."""
+    text = str(value)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return Md(" ".join(text.split()))
+
+
+def finalize(value: Any) -> Any:
+    """Applied by Jinja to every printed value: escape unless it is already Markdown."""
+    if isinstance(value, Md):
+        return value
+    if isinstance(value, bool):
+        return Md("yes" if value else "no")
+    if isinstance(value, int | Decimal):
+        return Md(escape_text(format_number(Decimal(value))))
+    return escape_text(value)
+
+
+def markdown_block(value: str | None) -> Md:
+    """Free text (basic Markdown) as a block: raw HTML is shown as text, never passed through."""
+    if value is None:
+        return Md("")
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    return Md(text.strip())
+
+
+def markdown_inline(value: str | None) -> Md:
+    """Free text squeezed into one line, for a table cell or a list item."""
+    block = markdown_block(value)
+    return Md(" ".join(block.replace("|", "\\|").split()))
+
+
+def indent_block(value: str, width: int = 4) -> Md:
+    """Indent every line after the first, so a block fits inside a list item."""
+    pad = " " * width
+    return Md(("\n" + pad).join(str(value).split("\n")))
+
+
+def money(amount: Decimal | int | None, pence: bool = False) -> Md:
+    """£1,234,567 (whole pounds unless the amount has pence, or `pence` is asked for)."""
+    if amount is None:
+        return Md("—")
+    value = Decimal(amount)
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if pence or value != value.to_integral_value():
+        text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+    else:
+        text = f"{value:,.0f}"
+    return Md(f"{sign}£{text}")
+
+
+def long_date(day: date | None) -> Md:
+    """31 March 2025."""
+    if day is None:
+        return Md("—")
+    return Md(f"{day.day} {_MONTHS[day.month - 1]} {day.year}")
+
+
+def financial_year(year_id: str) -> Md:
+    """2024-25 → 2024/25."""
+    return Md(year_id.replace("-", "/"))
+
+
+def percent(value: Decimal | float, places: int = 1) -> Md:
+    """12.3%."""
+    quant = Decimal(1).scaleb(-places)
+    return Md(f"{Decimal(value).quantize(quant, rounding=ROUND_HALF_UP)}%")
+
+
+def number(value: Decimal | int | None) -> Md:
+    """1,234.5 — thousands separated, no trailing zeros."""
+    return Md("—") if value is None else Md(format_number(Decimal(value)))
+
+
+def slug_label(value: str) -> Md:
+    """An enumerated value for people: `joint-commissioning` → Joint commissioning."""
+    text = value.replace("-", " ")
+    return escape_text(text[:1].upper() + text[1:])

@@ -1,0 +1,64 @@
+"""Shared fixtures: a throwaway copy of the minimal project that a test breaks on purpose."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.pipeline import check_project
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINIMAL = FIXTURES / "minimal"
+
+
+class Tree:
+    """A copy of a fixture project: edit its files by exact text, then validate it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, name: str) -> Path:
+        return self.root / name
+
+    def read(self, name: str) -> str:
+        return self.path(name).read_text(encoding="utf-8")
+
+    def edit(self, name: str, old: str, new: str) -> None:
+        """Replace `old` by `new` in a file; `old` must occur exactly once."""
+        text = self.read(name)
+        count = text.count(old)
+        assert count == 1, f"{old!r} occurs {count} times in {name}, not once"
+        self.path(name).write_text(text.replace(old, new), encoding="utf-8")
+
+    def write(self, name: str, text: str) -> None:
+        """Create or overwrite a file (and its folders)."""
+        path = self.path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+    def write_bytes(self, name: str, raw: bytes) -> None:
+        path = self.path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(raw)
+
+    def remove(self, name: str) -> None:
+        path = self.path(name)
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+    def problems(self) -> list[str]:
+        """Every problem `check_project` reports, as the text `plans validate` prints."""
+        _, found = check_project(self.root)
+        return [str(p) for p in found]
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Tree:
+    """A fresh copy of tests/fixtures/minimal (valid, even under --strict)."""
+    root = tmp_path / "project"
+    shutil.copytree(MINIMAL, root)
+    return Tree(root)
