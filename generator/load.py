@@ -11,6 +11,7 @@ job, which knows what each field expects. Only YAML 1.2's null forms become None
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -45,9 +46,11 @@ NULL_FORMS = frozenset({"", "~", "null", "Null", "NULL"})
 # Characters that hide or reorder text: bidi controls and zero-width characters.
 _INVISIBLE = frozenset(
     [
-        *(0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2028, 0x2029, 0x2060, 0xFEFF),
+        *(0x00AD, 0x061C, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2028, 0x2029),
+        *(0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0x3164, 0xFEFF, 0xFFF9, 0xFFFA, 0xFFFB),
         *range(0x202A, 0x202F),
         *range(0x2066, 0x206A),
+        *range(0xE0000, 0xE0080),  # tag characters
     ]
 )
 
@@ -101,14 +104,21 @@ def _char_problem(ch: str) -> str | None:
         return f"contains the invisible character U+{code:04X} {name}; delete it"
     if 0xD800 <= code <= 0xDFFF:  # cannot come from strict UTF-8, kept for str input
         return f"contains a lone surrogate U+{code:04X}"
+    if 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE:
+        return f"contains the non-character U+{code:04X}; delete it"
     return None
 
 
 def _scan_characters(text: str, file: str) -> list[Problem]:
     problems: list[Problem] = []
     line, col = 1, 1
+    previous = ""
     for ch in text:
-        if ch == "\n":
+        if ch == "\n" and previous == "\r":
+            previous = ch
+            continue  # CRLF is one line break
+        previous = ch
+        if ch in "\n\r":  # YAML breaks lines at LF, CRLF and a lone CR
             line, col = line + 1, 1
             continue
         message = _char_problem(ch)
@@ -144,7 +154,8 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
             text = None
         else:
             line = raw.count(b"\n", 0, exc.start) + 1
-            column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+            line_start = raw.rfind(b"\n", 0, exc.start) + 1
+            column = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
             byte = raw[exc.start]
             message = (
                 f"is not valid UTF-8 (byte 0x{byte:02X}; is it Latin-1 or Windows-1252?); "
@@ -179,6 +190,7 @@ class _Builder:
         self.values: dict[FieldPath, Position] = {}
         self.keys: dict[FieldPath, Position] = {}
         self.problems: list[Problem] = []
+        self.text_spans: list[tuple[int, int]] = []  # quoted and block scalars may hold tabs
 
     def fail(self, pos: Position, path: FieldPath, message: str) -> None:
         self.problems.append(
@@ -206,8 +218,10 @@ class _Builder:
     def check_escapes(self, value: str, pos: Position, path: FieldPath) -> None:
         """A double-quoted scalar can spell a hidden character as an escape (\\u202E)."""
         for ch in value:
-            message = _char_problem(ch)
-            if message is not None and ch not in "\t\n\r":
+            message = _char_problem(ch) if ch not in "\t\n\r" else None
+            if message is not None:
+                if ch == "\0":
+                    message = "contains the control character U+0000; delete it"
                 self.fail(pos, path, message.replace("contains", "spells out", 1))
                 return
 
@@ -226,7 +240,8 @@ class _Builder:
     def node(self, event: Any, path: FieldPath, depth: int) -> Any:
         pos = _pos(event)
         self.values[path] = pos
-        if depth > MAX_DEPTH:
+        is_container = isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent)
+        if is_container and depth > MAX_DEPTH:
             self.fail(pos, (), f"nesting is deeper than {MAX_DEPTH} levels; flatten the structure")
             raise _Abort
         if isinstance(event, yaml.AliasEvent):
@@ -240,6 +255,8 @@ class _Builder:
                 return None
             if event.style == '"':
                 self.check_escapes(event.value, pos, path)
+            if event.style in ('"', "'", "|", ">") and event.end_mark is not None:
+                self.text_spans.append((event.start_mark.index, event.end_mark.index))
             return event.value
         if isinstance(event, yaml.SequenceStartEvent):
             items: list[Any] = []
@@ -259,13 +276,13 @@ class _Builder:
                 self.check_escapes(key, key_pos, path)
             value_event = self.next()
             if key is None:
-                self.skip(value_event)
+                self.skip(value_event, path, depth + 1)
                 continue
             child = (*path, key)
             if key in result:
                 first = self.keys[child]
                 self.fail(key_pos, child, f"duplicate key '{key}' (first at line {first.line})")
-                self.skip(value_event)
+                self.skip(value_event, child, depth + 1)
                 continue
             self.keys[child] = key_pos
             result[key] = self.node(value_event, child, depth + 1)
@@ -278,7 +295,7 @@ class _Builder:
             if _is_plain(event) and event.value == "<<":
                 self.fail(pos, path, "merge keys (<<) are not allowed; write the keys out in full")
                 return None
-            if _is_plain(event) and event.value in NULL_FORMS:
+            if (_is_plain(event) and event.value in NULL_FORMS) or not event.value:
                 self.fail(pos, path, "a key is empty or null; give it a name")
                 return None
             return str(event.value)
@@ -286,22 +303,36 @@ class _Builder:
             self.fail(pos, path, f"aliases (*{event.anchor}) are not allowed; write the key out")
             return None
         self.fail(pos, path, "a key must be plain text, not a list or mapping")
-        self.skip(event)
+        self.skip(event, path, 1)
         return None
 
-    def skip(self, event: Any) -> None:
-        """Consume the rest of a node without keeping it (its problems still count)."""
-        if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
-            level = 1
-            while level:
-                inner = self.next()
-                if isinstance(inner, yaml.SequenceStartEvent | yaml.MappingStartEvent):
-                    level += 1
-                elif isinstance(inner, yaml.SequenceEndEvent | yaml.MappingEndEvent):
-                    level -= 1
-                if level > MAX_DEPTH:
-                    self.fail(_pos(inner), (), f"nesting is deeper than {MAX_DEPTH} levels")
-                    raise _Abort
+    def skip(self, event: Any, path: FieldPath, depth: int) -> None:
+        """Read a node that is not kept (a duplicate's value): its own problems still count."""
+        values, keys = self.values, self.keys
+        self.values, self.keys = {}, {}
+        try:
+            self.node(event, path, depth)
+        finally:
+            self.values, self.keys = values, keys
+
+    def stray_tabs(self, text: str) -> None:
+        """Tabs may stand only inside quoted or block text: elsewhere parsers disagree on them."""
+        spans = sorted(self.text_spans)
+        line, col, span = 1, 1, 0
+        for index, ch in enumerate(text):
+            if ch == "\n":
+                line, col = line + 1, 1
+                continue
+            if ch == "\t":
+                while span < len(spans) and spans[span][1] <= index:
+                    span += 1
+                if not (span < len(spans) and spans[span][0] <= index):
+                    self.fail(
+                        Position(line, col),
+                        (),
+                        "a tab is used outside quoted text; use spaces (or quote the text)",
+                    )
+            col += 1
 
 
 def parse_text(text: str, file: str, fast: bool = True) -> tuple[Document | None, list[Problem]]:
@@ -328,6 +359,9 @@ def parse_text(text: str, file: str, fast: bool = True) -> tuple[Document | None
         message = f"nesting is deeper than {MAX_DEPTH} levels"
         builder.problems.append(Problem(Severity.ERROR, file, 1, 1, "", message))
         return None, builder.problems
+    if "\t" in text:
+        with contextlib.suppress(_Abort):
+            builder.stray_tabs(text)
     if builder.problems:
         return None, builder.problems
     return Document(file, data, builder.values, builder.keys), []

@@ -157,11 +157,12 @@ def parse_document(kind: FileKind, document: Document) -> tuple[BaseModel | None
         problems = []
         for error in exc.errors(include_url=False):
             path = _location(error["loc"])
+            at_key = error["type"] in {"extra_forbidden", "missing"} or "[key]" in error["loc"]
             problems.append(
                 Problem(
                     Severity.ERROR,
                     document.file,
-                    *_line_col(document, path, error["type"]),
+                    *_line_col(document, path, at_key),
                     format_path(path),
                     _message(error, vocabulary),
                 )
@@ -169,11 +170,9 @@ def parse_document(kind: FileKind, document: Document) -> tuple[BaseModel | None
         return None, problems
 
 
-def _line_col(document: Document, path: FieldPath, kind: str) -> tuple[int, int]:
-    # point at the value when its content is wrong, at the key when the field itself is
-    pos = (
-        document.where(path) if kind in {"extra_forbidden", "missing"} else document.value_at(path)
-    )
+def _line_col(document: Document, path: FieldPath, at_key: bool) -> tuple[int, int]:
+    # point at the key when the field itself is wrong, at the value when its content is
+    pos = document.where(path) if at_key else document.value_at(path)
     return pos.line, pos.column
 
 

@@ -55,7 +55,7 @@ def _number_hint(text: str) -> str:
     if lower in {".inf", "inf", "infinity", ".nan", "nan"}:
         return f"'{text}' is not a finite number; write a real value"
     if bare.startswith(("£", "-£")):
-        return f"write the amount without '£': {bare.replace('£', '')}"
+        return f"write the amount without '£' or commas: {bare.replace('£', '').replace(',', '')}"
     if bare.endswith("%"):
         return f"write the number without '%': {bare[:-1]}"
     if re.fullmatch(r"-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?", bare):
@@ -71,7 +71,7 @@ def _number_hint(text: str) -> str:
         )
     if re.fullmatch(r"-?0[0-9]+(\.[0-9]+)?", bare):
         return (
-            f"'{text}' has a leading zero, which is ambiguous (YAML 1.1 reads 0161 as octal); "
+            f"'{text}' has a leading zero, which is ambiguous (YAML 1.1 reads it as octal); "
             "write it without the zero, or quote it if it is a code"
         )
     if re.fullmatch(r"-?[0-9.]+[eE][-+]?[0-9]+", bare):
@@ -130,7 +130,8 @@ def parse_integer(value: Any) -> Any:
     if not _INTEGER.fullmatch(value):
         if _DECIMAL.fullmatch(value):
             raise _fail("integer", f"expected a whole number, got '{value}'")
-        raise _fail("integer", _number_hint(value))
+        hint = _number_hint(value)
+        raise _fail("integer", hint.replace("expected a number", "expected a whole number"))
     _check_digits(value)
     return int(value)
 
@@ -138,7 +139,7 @@ def parse_integer(value: Any) -> Any:
 def parse_money(value: Any) -> Any:
     """Pounds and pence (`1234`, `1234.5`, `1234.56`): never more than two decimal places."""
     amount = parse_decimal(value)
-    if amount.as_tuple().exponent < -2:
+    if amount != amount.quantize(Decimal("0.01")):
         raise _fail("money", f"'{value}' has more than two decimal places; round it to pence")
     return amount
 
@@ -147,6 +148,8 @@ def parse_bool(value: Any) -> Any:
     """`true` or `false`, nothing else: `yes`, `no`, `on`, `off` are YAML 1.1 traps."""
     if isinstance(value, bool):
         return value
+    if not isinstance(value, str):
+        raise _fail("boolean", f"expected true or false, got {_describe(value)}")
     if value in ("true", "True", "TRUE"):
         return True
     if value in ("false", "False", "FALSE"):
