@@ -255,8 +255,9 @@ class _Builder:
                 return None
             if event.style == '"':
                 self.check_escapes(event.value, pos, path)
-            if event.style in ('"', "'", "|", ">") and event.end_mark is not None:
-                self.text_spans.append((event.start_mark.index, event.end_mark.index))
+            start, end = event.start_mark, event.end_mark
+            if event.style in ('"', "'", "|", ">") and start is not None and end is not None:
+                self.text_spans.append((start.index, end.index))
             return event.value
         if isinstance(event, yaml.SequenceStartEvent):
             items: list[Any] = []
