@@ -255,9 +255,7 @@ class _Builder:
                 return None
             if event.style == '"':
                 self.check_escapes(event.value, pos, path)
-            start, end = event.start_mark, event.end_mark
-            if event.style in ('"', "'", "|", ">") and start is not None and end is not None:
-                self.text_spans.append((start.index, end.index))
+            self.note_text(event)
             return event.value
         if isinstance(event, yaml.SequenceStartEvent):
             items: list[Any] = []
@@ -273,8 +271,10 @@ class _Builder:
         while not isinstance(event := self.next(), yaml.MappingEndEvent):
             key_pos = _pos(event)
             key = self.key(event, path)
-            if key is not None and isinstance(event, yaml.ScalarEvent) and event.style == '"':
-                self.check_escapes(key, key_pos, path)
+            if key is not None and isinstance(event, yaml.ScalarEvent):
+                self.note_text(event)
+                if event.style == '"':
+                    self.check_escapes(key, key_pos, path)
             value_event = self.next()
             if key is None:
                 self.skip(value_event, path, depth + 1)
@@ -316,12 +316,20 @@ class _Builder:
         finally:
             self.values, self.keys = values, keys
 
+    def note_text(self, event: Any) -> None:
+        """Remember where quoted and block text stands: tabs are allowed there."""
+        start, end = event.start_mark, event.end_mark
+        if event.style in ('"', "'", "|", ">") and start is not None and end is not None:
+            self.text_spans.append((start.index, end.index))
+
     def stray_tabs(self, text: str) -> None:
         """Tabs may stand only inside quoted or block text: elsewhere parsers disagree on them."""
         spans = sorted(self.text_spans)
         line, col, span = 1, 1, 0
         for index, ch in enumerate(text):
-            if ch == "\n":
+            if ch == "\n" and index and text[index - 1] == "\r":
+                continue  # CRLF is one line break
+            if ch in "\n\r":
                 line, col = line + 1, 1
                 continue
             if ch == "\t":

@@ -27,7 +27,7 @@ import yaml
 
 from generator.model import Project
 from generator.problems import PlansError
-from generator.render import Version, publishable, render_version
+from generator.render import BUNDLED, Version, publishable, render_version
 
 LOG = logging.getLogger("plans")
 VALIDATION = {
@@ -90,11 +90,17 @@ def source_date_epoch(project: Project) -> int:
     return int(datetime(newest.year, newest.month, newest.day, tzinfo=UTC).timestamp())
 
 
+def config_file(root: Path) -> Path:
+    """The project's mkdocs.yml, or the bundled one when the project has none."""
+    path = root / "mkdocs.yml"
+    return path if path.is_file() else BUNDLED / "mkdocs.yml"
+
+
 def base_config(root: Path) -> dict[str, Any]:
     """The project's mkdocs.yml: the settings every version shares."""
-    path = root / "mkdocs.yml"
+    path = config_file(root)
     if not path.is_file():
-        raise BuildError(f"{path.name} is missing from {root}")
+        raise BuildError(f"mkdocs.yml is missing from {root}")
     try:
         config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -111,7 +117,7 @@ def version_config(
     config = dict(base)
     theme = dict(config.get("theme") or {"name": "material"})
     if "custom_dir" in theme:
-        theme["custom_dir"] = str((root / theme["custom_dir"]).resolve())
+        theme["custom_dir"] = str((config_file(root).parent / theme["custom_dir"]).resolve())
     config.update(
         site_name=f"{base.get('site_name', 'Partnership plans')} — {version.label}",
         docs_dir=str(docs),
@@ -122,6 +128,8 @@ def version_config(
         validation=VALIDATION,
         use_directory_urls=True,
     )
+    if config.get("site_url"):
+        config["site_url"] = str(config["site_url"]).rstrip("/") + f"/{version.year}/"
     config.setdefault("extra", {})
     config["extra"] = {**config["extra"], "version": {"provider": "mike", "default": "latest"}}
     return config
@@ -170,11 +178,11 @@ def build_version(
     rendered = render_version(project, root / "theme", version)
     docs = scratch / "docs"
     files = dict(rendered.files)
-    assets = root / "theme" / "assets"
-    if assets.is_dir():
-        for path in sorted(assets.rglob("*")):
-            if path.is_file():
-                files[f"assets/{path.relative_to(assets).as_posix()}"] = path.read_bytes()
+    for assets in (BUNDLED / "theme" / "assets", root / "theme" / "assets"):  # project's win
+        if assets.is_dir():
+            for path in sorted(assets.rglob("*")):
+                if path.is_file():
+                    files[f"assets/{path.relative_to(assets).as_posix()}"] = path.read_bytes()
     write_files(docs, files)
     config = version_config(root, base_config(root), version, docs, out, rendered.nav)
     config_path = scratch / "mkdocs.yml"

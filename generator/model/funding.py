@@ -28,6 +28,9 @@ class Allocation(BaseModel):
     published_amount: Money | None = Field(
         None, description="The figure as published, when it differs from the computed one."
     )
+    published_note: Markdown | None = Field(
+        None, description="Why the published figure differs; declared, it is not warned about."
+    )
     note: Markdown | None = None
 
     @model_validator(mode="after")
@@ -68,6 +71,9 @@ class FormulaRecipient(BaseModel):
     inputs: dict[Id, NonNegative]
     adjustment: Adjustment | None = None
     published_amount: Money | None = None
+    published_note: Markdown | None = Field(
+        None, description="Why the published figure differs; declared, it is not warned about."
+    )
 
 
 class Formula(BaseModel):
@@ -81,6 +87,9 @@ class Formula(BaseModel):
     criteria: list[Criterion] = Field(min_length=1)
     recipients: list[FormulaRecipient] = Field(min_length=1)
     published_total: Money | None = None
+    published_note: Markdown | None = Field(
+        None, description="Why the published total differs; declared, it is not warned about."
+    )
     description: Markdown | None = None
 
 

@@ -69,13 +69,27 @@ def publishable(plan_year: PlanYear, drafts: bool) -> bool:
     return drafts or plan_year.plan.status in ("approved", "published", "superseded")
 
 
+BUNDLED = Path(__file__).resolve().parents[2]
+"""The checkout this package runs from: its theme/ and mkdocs.yml are the defaults."""
+
+
+def template_folders(theme: Path, kind: str, partnership: str | None = None) -> list[str]:
+    """Where templates are looked up, first match wins: a partnership's own folder, the
+    project's theme, then the bundled theme."""
+    folders = [theme / kind, BUNDLED / "theme" / kind]
+    if partnership:
+        folders.insert(0, theme / "partnerships" / partnership)
+    unique: list[str] = []
+    for folder in folders:
+        if str(folder) not in unique:
+            unique.append(str(folder))
+    return unique
+
+
 def make_environment(theme: Path, partnership: str | None = None) -> jinja2.Environment:
     """The Markdown environment: the partnership's overrides first, then the theme."""
-    search = [theme / "pages", theme / "charts"]
-    if partnership:
-        search.insert(0, theme / "partnerships" / partnership)
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(p) for p in search]),
+        loader=jinja2.FileSystemLoader(template_folders(theme, "pages", partnership)),
         undefined=jinja2.StrictUndefined,
         finalize=text.finalize,
         autoescape=False,
@@ -159,7 +173,7 @@ class Renderer:
         nav: list[Any] = [{"Home": "index.md"}]
         areas = self.areas_in_version()
         common = self.common()
-        files["index.md"] = self._page(None, "home.md.j2", common, areas=areas)
+        files["index.md"] = self._page(None, "home.md.j2", common, area_index=areas)
         for area_id, pys in areas:
             area_nav: list[Any] = [f"{area_id}/index.md"]
             area_facts = [self.facts[py.partnership] for py in pys]

@@ -31,9 +31,11 @@ class Point:
     y: float | None
 
 
-def _svg_environment(theme: Path) -> jinja2.Environment:
+def _svg_environment(theme: Path, partnership: str) -> jinja2.Environment:
+    from generator.render import template_folders
+
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(theme / "charts")),
+        loader=jinja2.FileSystemLoader(template_folders(theme, "charts", partnership)),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         trim_blocks=True,
@@ -204,7 +206,7 @@ def render_charts(
     theme: Path, partnership: str, facts: PlanYearFacts, common: dict[str, Any]
 ) -> dict[str, bytes]:
     """SVG files of a plan year's charts."""
-    env = _svg_environment(theme)
+    env = _svg_environment(theme, partnership)
     return {
         name: env.get_template(template).render(**geometry).encode("utf-8")
         for name, (template, geometry) in chart_specs(facts, common).items()

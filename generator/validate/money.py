@@ -80,20 +80,26 @@ def formulas_reconcile(project: Project) -> Iterator[Problem]:
                         (*base, "recipients", j, "adjustment"),
                         f"the adjustment makes the allocation negative ({money(final)})",
                     )
-                if recipient.published_amount is not None and recipient.published_amount != final:
+                if (
+                    recipient.published_amount is not None
+                    and recipient.published_amount != final
+                    and recipient.published_note is None
+                ):
                     diff = recipient.published_amount - final
                     yield f.problem(
                         (*base, "recipients", j, "published_amount"),
                         f"published {money(recipient.published_amount)} differs from the "
-                        f"computed {money(final)} by {money(diff)}; both are shown",
+                        f"computed {money(final)} by {money(diff)}; both are shown (explain it "
+                        "in published_note to record that it is known)",
                         WARNING,
                     )
             published = formula.published_total
-            if published is not None and published != final_total:
+            if published is not None and published != final_total and not formula.published_note:
                 yield f.problem(
                     (*base, "published_total"),
                     f"published total {money(published)} differs from the sum of the rows "
-                    f"{money(final_total)} by {money(published - final_total)}; both are shown",
+                    f"{money(final_total)} by {money(published - final_total)}; both are shown "
+                    "(explain it in published_note to record that it is known)",
                     WARNING,
                 )
 
@@ -154,12 +160,17 @@ def formula_allocations_match(project: Project) -> Iterator[Problem]:
                 if row_amount is not None
                 else None
             )
-            if final is not None and alloc.published_amount not in (None, final):
+            if (
+                final is not None
+                and alloc.published_amount not in (None, final)
+                and alloc.published_note is None
+            ):
                 assert alloc.published_amount is not None
                 yield f.problem(
                     (*base, "published_amount"),
                     f"published {money(alloc.published_amount)} differs from the computed "
-                    f"{money(final)} by {money(alloc.published_amount - final)}; both are shown",
+                    f"{money(final)} by {money(alloc.published_amount - final)}; both are shown "
+                    "(explain it in published_note to record that it is known)",
                     WARNING,
                 )
             if alloc.amount is not None:
