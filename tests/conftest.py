@@ -62,3 +62,18 @@ def tree(tmp_path: Path) -> Tree:
     root = tmp_path / "project"
     shutil.copytree(MINIMAL, root)
     return Tree(root)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite the golden files of rendered Markdown instead of comparing with them.",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """Whether golden files are to be rewritten (only ever by an explicit flag)."""
+    return bool(request.config.getoption("--update-golden"))

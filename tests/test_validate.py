@@ -1276,7 +1276,9 @@ MONEY = {
         ],
         [
             f"{PCC}funding.yml:16:9: warning: published £100.03 differs from the computed "
-            "£100.00 by £0.03; both are shown [formulas[0].recipients[0].published_amount]"
+            "£100.00 by £0.03; both are shown "
+            "(explain it in published_note to record that it is known) "
+            "[formulas[0].recipients[0].published_amount]"
         ],
     ),
     "a published amount equal to the computed share": (
@@ -1293,7 +1295,9 @@ MONEY = {
         [(PCC + "funding.yml", "    pot: 100.00", "    pot: 100.00\n    published_total: 100.02")],
         [
             f"{PCC}funding.yml:6:5: warning: published total £100.02 differs from the sum of "
-            "the rows £100.00 by £0.02; both are shown [formulas[0].published_total]"
+            "the rows £100.00 by £0.02; both are shown "
+            "(explain it in published_note to record that it is known) "
+            "[formulas[0].published_total]"
         ],
     ),
     "a formula allocation with a typed amount": (
@@ -1418,13 +1422,17 @@ NEGATIVE_MONEY = {
         "inputs: {population: 100, crime: 10}",
         "inputs: {population: 100, crime: 10}\n        published_amount: 99.99",
         f"{PCC}funding.yml:16:9: warning: published £99.99 differs from the computed £100.00 "
-        "by -£0.01; both are shown [formulas[0].recipients[0].published_amount]",
+        "by -£0.01; both are shown "
+        "(explain it in published_note to record that it is known) "
+        "[formulas[0].recipients[0].published_amount]",
     ),
     "published total below the rows": (
         "    pot: 100.00",
         "    pot: 100.00\n    published_total: 99.98",
         f"{PCC}funding.yml:6:5: warning: published total £99.98 differs from the sum of the "
-        "rows £100.00 by -£0.02; both are shown [formulas[0].published_total]",
+        "rows £100.00 by -£0.02; both are shown "
+        "(explain it in published_note to record that it is known) "
+        "[formulas[0].published_total]",
     ),
     "adjustment below zero": (
         "inputs: {population: 100, crime: 10}",
@@ -1670,3 +1678,26 @@ def test_a_symbolic_link_in_a_year_folder(tree: Tree) -> None:
 def test_badly_named_folders_and_stray_files(tree: Tree, name: str, expected: str) -> None:
     tree.write(name, "id: x\n")
     assert tree.problems() == [expected]
+
+
+def test_a_declared_published_difference_is_not_warned_about(tree: Tree) -> None:
+    tree.edit(
+        PCC + "funding.yml",
+        "        inputs: {population: 100, crime: 10}\n",
+        "        inputs: {population: 100, crime: 10}\n        published_amount: 100.03\n"
+        "        published_note: The panel report rounded up; the payment was £100.00.\n",
+    )
+    assert tree.problems() == []
+
+
+def test_urls_must_be_web_addresses(tree: Tree) -> None:
+    tree.edit(
+        FEN + "assessment.yml",
+        "    title: Recorded crime\n",
+        "    title: Recorded crime\n    url: javascript:alert(1)\n",
+    )
+    assert tree.problems() == [
+        f"{FEN}assessment.yml:8:10: error: 'javascript:alert(1)' is not a web address; write it "
+        "in full, starting https:// (or http://, or mailto: for an email address) "
+        "[sources[0].url]"
+    ]

@@ -15,6 +15,7 @@ from generator.model.types import (
     Number,
     Score,
     Title,
+    Url,
 )
 
 # police.uk street-level crime categories, plus the project's own for non-crime demand.
@@ -49,7 +50,7 @@ class Source(BaseModel):
     id: Id
     title: Title
     publisher: Title | None = None
-    url: Title | None = None
+    url: Url | None = None
     date: Day | None = None
 
 

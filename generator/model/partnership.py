@@ -14,6 +14,7 @@ from generator.model.types import (
     Markdown,
     Score,
     Title,
+    Url,
     YearId,
 )
 
@@ -59,7 +60,7 @@ class Partnership(BaseModel):
     )
     members: list[Membership] = Field(min_length=1)
     strategies: list[Strategy] = Field(default_factory=list)
-    website: Title | None = None
+    website: Url | None = None
     contact: Title | None = None
 
 
@@ -79,7 +80,7 @@ class Meeting(BaseModel):
     date: Day
     title: Title
     public: Flag = False
-    minutes_url: Title | None = None
+    minutes_url: Url | None = None
 
 
 class SelectionCriterion(BaseModel):

@@ -17,6 +17,7 @@ from generator.model.types import (
     Money,
     NonNegative,
     Title,
+    Url,
     YearId,
 )
 
@@ -76,7 +77,7 @@ class Organisation(BaseModel):
     id: Id
     name: Title
     kind: OrganisationKind
-    url: Title | None = None
+    url: Url | None = None
     description: Markdown | None = None
     replaced_by: Id | None = Field(None, description="Organisation that took over its duties.")
     ceased: Day | None = Field(None, description="Date the organisation stopped existing.")

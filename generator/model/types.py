@@ -214,6 +214,20 @@ def check_title(value: Any) -> Any:
     return value
 
 
+_URL = re.compile(r"(https?://[^\s<>\"'`]+|mailto:[^\s<>\"'`:/]+@[^\s<>\"'`]+)")
+
+
+def check_url(value: Any) -> Any:
+    """A web address a reader may follow: https, http or mailto only."""
+    if isinstance(value, str) and not _URL.fullmatch(value):
+        raise _fail(
+            "url",
+            f"'{value[:60]}' is not a web address; write it in full, starting https:// "
+            "(or http://, or mailto: for an email address)",
+        )
+    return value
+
+
 def check_markdown(value: Any) -> Any:
     """Free text (basic Markdown)."""
     if isinstance(value, str) and not value.strip():
@@ -232,6 +246,12 @@ YearId = Annotated[
     str, BeforeValidator(check_year), WithJsonSchema({"type": "string", "pattern": YEAR_PATTERN})
 ]
 Title = Annotated[str, BeforeValidator(check_title), Field(max_length=MAX_TITLE)]
+Url = Annotated[
+    str,
+    BeforeValidator(check_url),
+    Field(max_length=2000),
+    WithJsonSchema({"type": "string", "pattern": "^(https?://|mailto:)", "maxLength": 2000}),
+]
 Markdown = Annotated[str, BeforeValidator(check_markdown), Field(max_length=MAX_TEXT)]
 Number = Annotated[Decimal, BeforeValidator(parse_decimal), WithJsonSchema(_NUMBER_SCHEMA)]
 NonNegative = Annotated[

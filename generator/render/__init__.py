@@ -108,6 +108,7 @@ def make_environment(theme: Path, partnership: str | None = None) -> jinja2.Envi
         number=text.number,
         label=text.slug_label,
         md=text.Md,
+        attr=text.attribute,
     )
     return env
 
@@ -201,6 +202,7 @@ class Renderer:
         facts = self.facts[py.partnership]
         pid = py.partnership
         previous = self.project.previous(py)
+        specs = charts.chart_specs(facts, common)
         context = {
             **common,
             "partnership": self.project.partnerships[pid],
@@ -209,11 +211,12 @@ class Renderer:
             "previous": previous,
             "draft": py.plan.status not in ("approved", "published", "superseded"),
             "in_latest": pid in self.latest_partnerships,
+            "in_version": {p.partnership for p in self.years},
             "downloads": opendata.download_names(pid, py.year),
-            "chart_files": {},
+            "chart_files": {name: geometry for name, (_t, geometry) in specs.items()},
         }
         files: dict[str, bytes] = {}
-        svg = charts.render_charts(self.theme, pid, facts, common)
+        svg = charts.render_charts(self.theme, pid, specs)
         for name, content in svg.items():
             files[f"{pid}/charts/{name}"] = content
         for name, content in opendata.plan_year_files(self.project, facts).items():

@@ -203,11 +203,11 @@ def chart_specs(
 
 
 def render_charts(
-    theme: Path, partnership: str, facts: PlanYearFacts, common: dict[str, Any]
+    theme: Path, partnership: str, specs: dict[str, tuple[str, dict[str, Any]]]
 ) -> dict[str, bytes]:
-    """SVG files of a plan year's charts."""
+    """SVG files of a plan year's charts, from their specs."""
     env = _svg_environment(theme, partnership)
     return {
         name: env.get_template(template).render(**geometry).encode("utf-8")
-        for name, (template, geometry) in chart_specs(facts, common).items()
+        for name, (template, geometry) in specs.items()
     }

@@ -61,6 +61,14 @@ def markdown_inline(value: str | None) -> Md:
     return Md(" ".join(block.replace("|", "\\|").split()))
 
 
+def attribute(value: Any) -> Md:
+    """A value for an HTML attribute a template writes (ids, links built from ids)."""
+    text = str(value)
+    for raw, entity in (("&", "&amp;"), ('"', "&quot;"), ("'", "&#39;"), ("<", "&lt;")):
+        text = text.replace(raw, entity)
+    return Md(text.replace(">", "&gt;"))
+
+
 def indent_block(value: str, width: int = 4) -> Md:
     """Indent every line after the first, so a block fits inside a list item."""
     pad = " " * width

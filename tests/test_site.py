@@ -1,0 +1,285 @@
+"""The published site, end to end: versions, every page kind, computed values, downloads,
+determinism, atomic publish and no third-party hosts."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.compute.facts import all_formulas, plan_year_facts
+from generator.pipeline import check_project
+from generator.render import PAGES
+from generator.site import BuildError, BuildOptions, build_site, third_party_references
+
+ROOT = Path(__file__).resolve().parents[1]
+MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file below a folder and the hash of its bytes."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    for name in ("plans", "data", "theme"):
+        shutil.copytree(source / name if name != "theme" else ROOT / "theme", target / name)
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    return target
+
+
+def build(root: Path, out: Path, drafts: bool = False) -> None:
+    project, problems = check_project(root)
+    assert project is not None, problems
+    build_site(project, BuildOptions(root, out, drafts=drafts, jobs=1))
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled example project, built once for the module."""
+    out = tmp_path_factory.mktemp("example") / "site"
+    result = CliRunner().invoke(main, ["build", str(ROOT), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def example_project():  # type: ignore[no-untyped-def]
+    project, problems = check_project(ROOT)
+    assert project is not None, problems
+    return project
+
+
+def published_years(project) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    years: dict[str, list[str]] = {}
+    for py in project.plan_years():
+        if py.plan.status in ("approved", "published", "superseded"):
+            years.setdefault(py.year, []).append(py.partnership)
+    return years
+
+
+def test_versions_json_lists_every_published_year_with_latest(example_site, example_project):  # type: ignore[no-untyped-def]
+    years = published_years(example_project)
+    versions = json.loads((example_site / "versions.json").read_text())
+    assert [v["version"] for v in versions] == sorted(years, reverse=True)
+    assert versions[0]["aliases"] == ["latest"]
+    assert all(v["aliases"] == [] for v in versions[1:])
+    assert [v["title"] for v in versions] == [
+        y.replace("-", "/") for y in sorted(years, reverse=True)
+    ]
+    latest = versions[0]["version"]
+    root_page = (example_site / "index.html").read_text()
+    assert f'url={latest}/"' in root_page
+    alias = (example_site / "latest" / "index.html").read_text()
+    assert f"../{latest}/" in alias
+
+
+def test_every_page_kind_exists_for_every_partnership_and_year(example_site, example_project):  # type: ignore[no-untyped-def]
+    for year, partnerships in published_years(example_project).items():
+        assert (example_site / year / "index.html").is_file()
+        for area in {example_project.partnerships[p].area for p in partnerships}:
+            assert (example_site / year / area / "index.html").is_file(), (year, area)
+        for pid in partnerships:
+            for name, _title, _template in PAGES:
+                page = example_site / year / pid / ("" if name == "index" else name) / "index.html"
+                assert page.is_file(), page
+
+
+def test_computed_values_appear_on_the_pages(example_site, example_project):  # type: ignore[no-untyped-def]
+    years = published_years(example_project)
+    latest = max(years)
+    formulas = all_formulas(example_project, latest)
+    assert formulas, "the example has a formula in the latest year"
+    formula = next(iter(formulas.values()))
+    area = example_project.partnerships[formula.rows[0].partnership].area
+    area_page = (example_site / latest / area / "index.html").read_text()
+    for row in formula.rows:
+        pence = f"£{row.formula_amount:,.2f}"
+        assert pence in area_page, (pence, "formula share to the penny on the area page")
+    assert sum(r.formula_amount for r in formula.rows) == formula.formula.pot
+
+    checked_reason = checked_rank = False
+    for py in example_project.plan_years():
+        if py.year != latest or py.partnership not in years[latest]:
+            continue
+        facts = plan_year_facts(example_project, py, formulas)
+        performance = (
+            example_site / latest / py.partnership / "performance" / "index.html"
+        ).read_text()
+        for indicator in facts.indicators:
+            reason = indicator.status.reason.replace("&", "&amp;").replace("'", "&#39;")
+            if indicator.quarters:
+                assert (
+                    indicator.quarters[-1].rag.reason.split(" (")[0][:20]
+                    in performance.replace("&#39;", "'")
+                    or reason[:20] in performance
+                )
+                checked_reason = True
+        if facts.risks:
+            risks = (example_site / latest / py.partnership / "risks" / "index.html").read_text()
+            top = facts.risks[0]
+            assert top.service_name in risks
+            checked_rank = True
+    assert checked_reason
+    # risks may live in an earlier year of the example
+    if not checked_rank:
+        for py in example_project.plan_years():
+            if py.risks.risks and py.partnership in years.get(py.year, []):
+                facts = plan_year_facts(example_project, py)
+                risks = (
+                    example_site / py.year / py.partnership / "risks" / "index.html"
+                ).read_text()
+                assert facts.risks[0].service_name in risks
+                checked_rank = True
+                break
+    assert checked_rank
+
+
+def test_downloads_parse_and_agree_with_the_pages(example_site, example_project):  # type: ignore[no-untyped-def]
+    years = published_years(example_project)
+    latest = max(years)
+    pid = sorted(years[latest])[0]
+    data = example_site / latest / pid / "data"
+    document = json.loads((data / f"{pid}-{latest}.json").read_text())
+    assert document["partnership"] == pid and document["year"] == latest
+    funding_page = (example_site / latest / pid / "funding" / "index.html").read_text()
+    for allocation in document["computed"]["allocations"]:
+        amount = Decimal(allocation["amount"])
+        shown = f"£{amount:,.2f}" if amount != amount.to_integral_value() else f"£{amount:,.0f}"
+        assert shown in funding_page, shown
+    for table in ("actions", "services", "indicators", "allocations", "risks"):
+        rows = list(csv.DictReader(io.StringIO((data / f"{pid}-{latest}-{table}.csv").read_text())))
+        if table == "actions":
+            actions = document["source"].get("actions", {}).get("actions", [])
+            assert [r["id"] for r in rows] == [a["id"] for a in actions]
+        if table == "allocations":
+            assert [r["amount"] for r in rows] == [
+                a["amount"] for a in document["computed"]["allocations"]
+            ]
+    data_page = (example_site / latest / pid / "data" / "index.html").read_text()
+    assert f"{pid}-{latest}.json" in data_page
+
+
+def test_site_loads_nothing_from_other_hosts(example_site):  # type: ignore[no-untyped-def]
+    assert third_party_references(example_site) == []
+    html = "".join(p.read_text() for p in example_site.rglob("*.html"))
+    assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html
+
+
+def test_third_party_detector_catches_external_resources(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text(
+        '<link rel="stylesheet" href="https://fonts.googleapis.com/x">'
+    )
+    (tmp_path / "b.html").write_text('<script src="//cdn.example.com/x.js"></script>')
+    (tmp_path / "c.css").write_text("@import url('https://example.com/x.css');")
+    (tmp_path / "d.html").write_text('<a href="https://example.com/">a link is fine</a>')
+    found = third_party_references(tmp_path)
+    assert [f.split(":")[0] for f in found] == ["a.html", "b.html", "c.css"]
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    root = copy_project(MINIMAL, tmp_path / "project")
+    build(root, tmp_path / "one")
+    build(root, tmp_path / "two")
+    assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
+
+
+def test_source_date_epoch_is_respected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_project(MINIMAL, tmp_path / "project")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build(root, tmp_path / "site")
+    gzipped = (tmp_path / "site" / "2025-26" / "sitemap.xml.gz").read_bytes()
+    # the gzip header holds the build date (MkDocs keeps the day: 2023-11-14 00:00 UTC)
+    assert int.from_bytes(gzipped[4:8], "little") == 1699920000
+
+
+def test_failed_build_leaves_previous_site_unchanged(tmp_path: Path) -> None:
+    root = copy_project(MINIMAL, tmp_path / "project")
+    out = tmp_path / "site"
+    build(root, out)
+    before = tree_digest(out)
+    template = root / "theme" / "pages" / "overview.md.j2"
+    template.write_text(template.read_text() + "\n{{ no_such_variable }}\n")
+    project, _ = check_project(root)
+    assert project is not None
+    with pytest.raises(Exception):  # noqa: B017 - any failure must leave the site alone
+        build_site(project, BuildOptions(root, out, jobs=1))
+    assert tree_digest(out) == before
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")]
+    assert leftovers == []
+
+
+def test_broken_link_fails_the_build(tmp_path: Path) -> None:
+    root = copy_project(MINIMAL, tmp_path / "project")
+    template = root / "theme" / "pages" / "overview.md.j2"
+    template.write_text(template.read_text() + "\n[nowhere](no-such-page.md)\n")
+    project, _ = check_project(root)
+    assert project is not None
+    with pytest.raises(BuildError, match=r"no-such-page\.md"):
+        build_site(project, BuildOptions(root, tmp_path / "site", jobs=1))
+    assert not (tmp_path / "site").exists()
+
+
+def test_validation_errors_stop_the_build_before_anything_is_written(tmp_path: Path) -> None:
+    root = copy_project(MINIMAL, tmp_path / "project")
+    out = tmp_path / "site"
+    build(root, out)
+    before = tree_digest(out)
+    plan = root / "plans" / "fenwick-csp" / "2024-25" / "plan.yml"
+    plan.write_text(plan.read_text().replace("findings: [da-rising]", "findings: [da-risin]"))
+    result = CliRunner().invoke(main, ["build", str(root), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "unknown finding 'da-risin' — did you mean 'da-rising'?" in result.output
+    assert "Traceback" not in result.output
+    assert tree_digest(out) == before
+
+
+def test_build_never_writes_into_sources(tmp_path: Path) -> None:
+    root = copy_project(MINIMAL, tmp_path / "project")
+    sources = {name: tree_digest(root / name) for name in ("plans", "data", "theme")}
+    build(root, tmp_path / "site")
+    assert {name: tree_digest(root / name) for name in ("plans", "data", "theme")} == sources
+
+
+def test_drafts_are_left_out_unless_asked_and_then_marked(tmp_path: Path) -> None:
+    root = copy_project(MINIMAL, tmp_path / "project")
+    plan = root / "plans" / "fenwick-csp" / "2025-26" / "plan.yml"
+    plan.write_text(plan.read_text().replace("status: approved", "status: draft"))
+    build(root, tmp_path / "public")
+    assert not (tmp_path / "public" / "2025-26" / "fenwick-csp").exists()
+    build(root, tmp_path / "drafts", drafts=True)
+    for name, _title, _template in PAGES:
+        page = tmp_path / "drafts" / "2025-26" / "fenwick-csp" / ("" if name == "index" else name)
+        assert "Draft — not approved" in (page / "index.html").read_text(), name
+
+
+def test_older_year_links_to_the_same_partnership_in_the_latest(tmp_path: Path) -> None:
+    root = copy_project(MINIMAL, tmp_path / "project")
+    build(root, tmp_path / "site")
+    old = (tmp_path / "site" / "2024-25" / "fenwick-csp" / "index.html").read_text()
+    assert 'href="../../2025-26/fenwick-csp/"' in old
+    new = (tmp_path / "site" / "2025-26" / "fenwick-csp" / "index.html").read_text()
+    assert "../../2025-26/fenwick-csp/" not in new
+
+
+def test_partnership_can_override_one_template(tmp_path: Path) -> None:
+    root = copy_project(MINIMAL, tmp_path / "project")
+    override = root / "theme" / "partnerships" / "fenwick-csp"
+    override.mkdir(parents=True)
+    (override / "review.md.j2").write_text("# Our own review page\n\nWritten by Fenwick.\n")
+    build(root, tmp_path / "site")
+    site = tmp_path / "site" / "2025-26"
+    assert "Written by Fenwick." in (site / "fenwick-csp" / "review" / "index.html").read_text()
+    assert "Written by Fenwick." not in (site / "ashdown-pcc" / "review" / "index.html").read_text()
