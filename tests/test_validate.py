@@ -1701,3 +1701,23 @@ def test_urls_must_be_web_addresses(tree: Tree) -> None:
         "in full, starting https:// (or http://, or mailto: for an email address) "
         "[sources[0].url]"
     ]
+
+
+def test_a_finding_moved_to_another_tier_may_be_cited_there(tree: Tree) -> None:
+    tree.edit(
+        FEN + "plan.yml",
+        "    findings: [da-rising]\n",
+        "    tier: cross-cutting\n    findings: [da-rising]\n",
+    )
+    with open(tree.path(FEN + "plan.yml"), "a", encoding="utf-8") as plan:
+        plan.write(
+            "not_adopted:\n  - finding: da-rising\n"
+            "    decision: Kept as a cross-cutting theme, not a core priority.\n"
+            "    tier: cross-cutting\n"
+        )
+    assert tree.problems() == []
+    tree.edit(FEN + "plan.yml", "    tier: cross-cutting\n    findings", "    findings")
+    assert tree.problems() == [
+        f"{FEN}plan.yml:23:5: warning: finding 'da-rising' is listed as not adopted but a "
+        "priority cites it [not_adopted[0].finding]"
+    ]

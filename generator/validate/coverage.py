@@ -85,7 +85,10 @@ def findings_are_decided(project: Project) -> Iterator[Problem]:
                     "or record the decision under not_adopted in plan.yml",
                     WARNING,
                 )
+        tiers = {(f, p.tier) for p in py.plan.priorities for f in p.findings}
         for i, item in enumerate(py.plan.not_adopted):
+            if item.tier is not None and (item.finding, item.tier) in tiers:
+                continue  # adopted at another tier, as recorded
             if item.finding in cited:
                 yield at(project, py, "plan").problem(
                     ("not_adopted", i, "finding"),
