@@ -28,6 +28,7 @@ import yaml
 from generator.model import Project
 from generator.problems import PlansError
 from generator.render import BUNDLED, Version, publishable, render_version
+from generator.sanitize import scan_site
 
 LOG = logging.getLogger("plans")
 VALIDATION = {
@@ -96,6 +97,23 @@ def config_file(root: Path) -> Path:
     return path if path.is_file() else BUNDLED / "mkdocs.yml"
 
 
+UNSAFE_EXTENSIONS = {
+    "attr_list": "lets text set HTML attributes",
+    "md_in_html": "passes HTML through",
+    "pymdownx.snippets": "lets text include files from the checkout",
+    "pymdownx.blocks.html": "passes HTML through",
+    "markdown_include.include": "lets text include files",
+    "pymdownx.arithmatex": "runs scripts",
+}
+
+
+def _extension_names(config: dict[str, Any]) -> list[str]:
+    names: list[Any] = []
+    for item in config.get("markdown_extensions") or []:
+        names.extend(item if isinstance(item, dict) else [item])
+    return [str(name) for name in names]
+
+
 def base_config(root: Path) -> dict[str, Any]:
     """The project's mkdocs.yml: the settings every version shares."""
     path = config_file(root)
@@ -107,6 +125,10 @@ def base_config(root: Path) -> dict[str, Any]:
         raise BuildError(f"mkdocs.yml cannot be read: {exc}") from None
     if not isinstance(config, dict):
         raise BuildError("mkdocs.yml must be a mapping of settings")
+    unsafe = [name for name in _extension_names(config) if name in UNSAFE_EXTENSIONS]
+    if unsafe:
+        reasons = "; ".join(f"{name} {UNSAFE_EXTENSIONS[name]}" for name in unsafe)
+        raise BuildError(f"mkdocs.yml enables unsafe Markdown extensions: {reasons}; remove them")
     return config
 
 
@@ -118,7 +140,9 @@ def version_config(
     theme = dict(config.get("theme") or {"name": "material"})
     if "custom_dir" in theme:
         theme["custom_dir"] = str((config_file(root).parent / theme["custom_dir"]).resolve())
+    hooks = [*config.get("hooks", []), str(Path(__file__).with_name("mkdocs_hooks.py"))]
     config.update(
+        hooks=hooks,
         site_name=f"{base.get('site_name', 'Partnership plans')} — {version.label}",
         docs_dir=str(docs),
         site_dir=str(out),
@@ -198,6 +222,11 @@ def build_version(
     problems = third_party_references(out)
     if problems:
         raise BuildError(f"{version.label} loads from other hosts:\n  " + "\n  ".join(problems))
+    unsafe = scan_site(out)
+    if unsafe:
+        raise BuildError(
+            f"{version.label} failed the safety scan of built pages:\n  " + "\n  ".join(unsafe)
+        )
     return sum(1 for name in files if name.endswith(".md"))
 
 

@@ -15,8 +15,9 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from generator.model.markdown_policy import MAX_TEXT, markdown_problems
+
 MAX_DIGITS = 30
-MAX_TEXT = 20_000
 MAX_TITLE = 300
 RESERVED_IDS = frozenset(
     {
@@ -229,9 +230,13 @@ def check_url(value: Any) -> Any:
 
 
 def check_markdown(value: Any) -> Any:
-    """Free text (basic Markdown)."""
-    if isinstance(value, str) and not value.strip():
-        raise _fail("text", "must not be empty; leave the field out instead")
+    """Free text: basic Markdown only (see markdown_policy)."""
+    if isinstance(value, str):
+        if not value.strip():
+            raise _fail("text", "must not be empty; leave the field out instead")
+        problems = markdown_problems(value)
+        if problems:
+            raise _fail("markdown", "; ".join(problems))
     return value
 
 

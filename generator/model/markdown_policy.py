@@ -1,0 +1,107 @@
+"""What free text may contain: basic Markdown only, nothing that can attack a reader.
+
+Every free-text field (descriptions, rationales, narratives) arrives through a pull request from
+someone the site's readers never chose to trust, and ends up on a public website. Allowed:
+paragraphs, emphasis, lists, line breaks, code, level-3+ headings and links to https, http and
+mailto addresses. Refused, each with a message that says what to write instead: raw HTML,
+other link schemes (checked after decoding entities and removing whitespace), images, attribute
+lists, admonitions, snippet includes, reference/footnote/abbreviation definitions, and inputs
+shaped to make the Markdown parser slow.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+MAX_TEXT = 20_000
+MAX_BRACKETS = 500
+MAX_EMPHASIS_RUN = 99
+SAFE_SCHEMES = ("https", "http", "mailto")
+
+_RAW_HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9:-]*|/[A-Za-z]|!|\?)")
+_AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^<>\s]*>", re.IGNORECASE)
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^)>]*)")
+_IMAGE = re.compile(r"!\[[^\]]*\]\s*[(\[]")
+_ATTR_LIST = re.compile(r"\{\s*:?\s*[#.:][^{}\n]*\}")
+_ADMONITION = re.compile(r"^\s*(?:!!!|\?\?\?\+?|///)", re.MULTILINE)
+_SNIPPET = re.compile(r"-{1,2}8<-{1,2}|;--8<--")
+_DEFINITION = re.compile(r"^ {0,3}(?:\*?\[[^\]\n]+\]|\[\^[^\]\n]+\]):", re.MULTILINE)
+_ATX_HEADING = re.compile(r"^ {0,3}#{1,2}(?:[ \t]|$)", re.MULTILINE)
+_SETEXT = re.compile(r"^[^\n]*\S[^\n]*\n {0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+_EMPHASIS_RUN = re.compile(r"\*{100,}|_{100,}")
+_INVISIBLE_IN_URL = re.compile(
+    r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]"
+)
+
+
+def url_scheme(target: str) -> str | None:
+    """The scheme a browser would see in a link target, after entities and whitespace."""
+    decoded = target
+    for _ in range(3):  # entities nested a few deep (&amp;#58;) decode to the same thing
+        unescaped = html.unescape(decoded)
+        if unescaped == decoded:
+            break
+        decoded = unescaped
+    decoded = _INVISIBLE_IN_URL.sub("", decoded).replace("\\", "").lower()
+    match = _SCHEME.match(decoded)
+    if match:
+        return match.group(1)
+    return "" if decoded.startswith("//") else None
+
+
+def markdown_problems(text: str) -> list[str]:
+    """Why a free-text value breaks the policy (empty when it is fine)."""
+    problems: list[str] = []
+    if len(text) > MAX_TEXT:
+        return [f"is {len(text):,} characters long; the limit is {MAX_TEXT:,}"]
+    brackets = text.count("[")
+    if brackets > MAX_BRACKETS:
+        problems.append(f"has {brackets:,} '[' characters; the limit is {MAX_BRACKETS}")
+    run = _EMPHASIS_RUN.search(text)
+    if run:
+        problems.append(
+            f"has a run of {len(run.group(0))} '{run.group(0)[0]}' characters; "
+            f"at most {MAX_EMPHASIS_RUN} in a row"
+        )
+    if problems:
+        return problems  # pathological input: stop before the slower checks
+    tag = _RAW_HTML.search(_AUTOLINK.sub("", text))
+    if tag:
+        problems.append(
+            f"contains HTML ('{tag.group(0)}…'); write plain Markdown — for a '<' in text, "
+            "put a space after it"
+        )
+    if _IMAGE.search(text):
+        problems.append("contains an image; images cannot be embedded in plan text")
+    targets = [m.group(1).strip().split(" ")[0] for m in _LINK_TARGET.finditer(text)]
+    targets += [m.group(0)[1:-1] for m in _AUTOLINK.finditer(text)]
+    for target in targets:
+        scheme = url_scheme(target)
+        if scheme == "":
+            continue  # //host/path: the page's own scheme
+        if scheme is None:
+            problems.append(
+                f"links to '{target[:60]}'; write a full web address starting https:// "
+                "(or mailto: for an email address)"
+            )
+        elif scheme not in SAFE_SCHEMES:
+            problems.append(
+                f"links with the '{scheme}:' scheme; only https:, http: and mailto: links "
+                "are allowed"
+            )
+    if _ATTR_LIST.search(text):
+        problems.append("contains an attribute list ('{: …}'); remove it")
+    if _ADMONITION.search(text):
+        problems.append("contains an admonition ('!!!'); write it as a plain paragraph")
+    if _SNIPPET.search(text):
+        problems.append("contains snippet include syntax ('--8<--'); remove it")
+    if _DEFINITION.search(text):
+        problems.append(
+            "contains a reference, footnote or abbreviation definition ('[x]: …'); "
+            "write links inline as [text](https://…)"
+        )
+    if _ATX_HEADING.search(text) or _SETEXT.search(text):
+        problems.append("contains a level 1 or 2 heading; use ### (level 3) or lower")
+    return problems
