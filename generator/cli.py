@@ -177,9 +177,15 @@ def _validated(project: Path, strict: bool) -> Any:
 @click.option(
     "--jobs", type=click.IntRange(0, 64), default=0, help="Parallel builds (0: one a core)."
 )
+@click.option(
+    "--cache/--no-cache",
+    default=True,
+    show_default=True,
+    help="Reuse versions whose inputs did not change (kept in .cache/plans-build).",
+)
 @debug_option
 def build(
-    project: Path, out: Path | None, drafts: bool, strict: bool, jobs: int, debug: bool
+    project: Path, out: Path | None, drafts: bool, strict: bool, jobs: int, cache: bool, debug: bool
 ) -> None:
     """Validate the project and build the versioned site (default: the current folder).
 
@@ -191,10 +197,13 @@ def build(
     def action() -> int:
         model = _validated(project, strict)
         target = out if out is not None else project / "site"
-        report = build_site(model, BuildOptions(project, target, drafts=drafts, jobs=jobs))
+        folder = project / ".cache" / "plans-build" if cache else None
+        options = BuildOptions(project, target, drafts=drafts, jobs=jobs, cache=folder)
+        report = build_site(model, options)
+        reused = f"; reused {', '.join(report.reused)} unchanged" if report.reused else ""
         click.echo(
             f"Built {len(report.versions)} version(s) ({', '.join(report.versions)}; "
-            f"latest {report.latest}), {report.pages} page(s), into {target}"
+            f"latest {report.latest}), {report.pages} page(s) rendered{reused}, into {target}"
         )
         return EXIT_OK
 

@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from generator.cache import BuildCache
 from generator.model import Project
 from generator.problems import PlansError
 from generator.render import BUNDLED, Version, publishable, render_version
@@ -54,6 +55,8 @@ class BuildOptions:
     out: Path
     drafts: bool = False
     jobs: int = 0
+    cache: Path | None = None
+    """Where built versions are kept for reuse; None builds everything afresh."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class BuildReport:
     versions: tuple[str, ...]
     latest: str
     pages: int
+    built: tuple[str, ...] = ()
+    reused: tuple[str, ...] = ()
 
 
 def versions_of(project: Project, drafts: bool) -> tuple[list[str], str]:
@@ -335,13 +340,28 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
     versions, latest = versions_of(project, options.drafts)
     epoch = source_date_epoch(project)
     slim = dataclasses.replace(project, documents={})  # positions are not needed to render
+    cache = BuildCache(options.cache, root, BUNDLED) if options.cache else None
+    in_latest = sorted(
+        py.partnership
+        for py in project.plan_years()
+        if py.year == latest and publishable(py, options.drafts)
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
     try:
-        jobs = options.jobs or min(len(versions), os.cpu_count() or 1)
-        tasks = [
-            (slim, root, Version(year, latest, options.drafts), work, epoch) for year in versions
+        keys = {
+            year: cache.key(year, [latest, str(options.drafts), str(epoch), *in_latest])
+            for year in versions
+            if cache is not None
+        }
+        reused = [
+            year
+            for year in versions
+            if cache is not None and cache.fetch(year, keys[year], work / "site" / year)
         ]
+        todo = [year for year in versions if year not in reused]
+        tasks = [(slim, root, Version(year, latest, options.drafts), work, epoch) for year in todo]
+        jobs = min(options.jobs or os.cpu_count() or 1, max(len(tasks), 1))
         if jobs > 1:
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 pages = list(pool.map(_build_one, tasks))
@@ -350,7 +370,10 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
         site = work / "site"
         write_versions(site, versions, latest)
         write_aliases(site, latest)
+        if cache is not None:
+            for year in todo:
+                cache.store(year, keys[year], site / year)
         publish(site, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return BuildReport(tuple(versions), latest, sum(pages))
+    return BuildReport(tuple(versions), latest, sum(pages), tuple(todo), tuple(reused))

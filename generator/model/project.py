@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import pairwise
 from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel
@@ -78,26 +80,40 @@ class Project:
     area_list: tuple[Area, ...] = ()
     stream_list: tuple[FundingStream, ...] = ()
 
+    @cached_property
+    def _ordered(self) -> tuple[PlanYear, ...]:
+        return tuple(self.years[key] for key in sorted(self.years))
+
+    @cached_property
+    def _by_partnership(self) -> dict[str, tuple[PlanYear, ...]]:
+        grouped: dict[str, list[PlanYear]] = {}
+        for plan_year in self._ordered:  # sorted by (partnership, year)
+            grouped.setdefault(plan_year.partnership, []).append(plan_year)
+        return {pid: tuple(years) for pid, years in grouped.items()}
+
+    @cached_property
+    def _previous(self) -> dict[tuple[str, str], PlanYear]:
+        return {
+            later.key: earlier
+            for years in self._by_partnership.values()
+            for earlier, later in pairwise(years)
+        }
+
     def years_of(self, partnership: str) -> list[PlanYear]:
         """A partnership's plan years, oldest first."""
-        return sorted(
-            (y for y in self.years.values() if y.partnership == partnership),
-            key=lambda y: y.year,
-        )
+        return list(self._by_partnership.get(partnership, ()))
 
     def all_years(self) -> list[str]:
         """Every financial year any partnership has, oldest first."""
         return sorted({year for _, year in self.years})
 
     def plan_years(self) -> Iterator[PlanYear]:
-        """Every plan year, in a stable order."""
-        for key in sorted(self.years):
-            yield self.years[key]
+        """Every plan year, in a stable order (partnership, then year)."""
+        return iter(self._ordered)
 
     def previous(self, plan_year: PlanYear) -> PlanYear | None:
         """The partnership's plan year before this one, if it has one."""
-        earlier = [y for y in self.years_of(plan_year.partnership) if y.year < plan_year.year]
-        return earlier[-1] if earlier else None
+        return self._previous.get(plan_year.key)
 
 
 def _parse(kind_name: str, source: SourceFile, problems: list[Problem]) -> BaseModel | None:
