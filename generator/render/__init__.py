@@ -73,6 +73,11 @@ BUNDLED = Path(__file__).resolve().parents[2]
 """The checkout this package runs from: its theme/ and mkdocs.yml are the defaults."""
 
 
+BYTECODE = jinja2.FileSystemBytecodeCache()
+"""Compiled templates shared by the parallel builds (a private per-user folder; Jinja checks
+each entry against the template's source before using it)."""
+
+
 def template_folders(theme: Path, kind: str, partnership: str | None = None) -> list[str]:
     """Where templates are looked up, first match wins: a partnership's own folder, the
     project's theme, then the bundled theme."""
@@ -90,6 +95,7 @@ def make_environment(theme: Path, partnership: str | None = None) -> jinja2.Envi
     """The Markdown environment: the partnership's overrides first, then the theme."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(template_folders(theme, "pages", partnership)),
+        bytecode_cache=BYTECODE,
         undefined=jinja2.StrictUndefined,
         finalize=text.finalize,
         autoescape=False,
@@ -137,6 +143,10 @@ class Renderer:
         }
 
     def env(self, partnership: str | None) -> jinja2.Environment:
+        """One shared environment (templates compile once), or a partnership's own when it
+        overrides any template."""
+        if partnership is not None and not (self.theme / "partnerships" / partnership).is_dir():
+            partnership = None
         if partnership not in self._envs:
             self._envs[partnership] = make_environment(self.theme, partnership)
         return self._envs[partnership]

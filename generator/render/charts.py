@@ -6,6 +6,7 @@ data as a table on the page beside it, so nothing depends on seeing colour or ru
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,10 +33,18 @@ class Point:
 
 
 def _svg_environment(theme: Path, partnership: str) -> jinja2.Environment:
-    from generator.render import template_folders
+    own = (theme / "partnerships" / partnership).is_dir()
+    return _cached_environment(theme, partnership if own else None)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_environment(theme: Path, partnership: str | None) -> jinja2.Environment:
+    """SVG environments compile their templates once per process."""
+    from generator.render import BYTECODE, template_folders
 
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(template_folders(theme, "charts", partnership)),
+        bytecode_cache=BYTECODE,
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         trim_blocks=True,
