@@ -29,7 +29,9 @@ def _rebuild(root: Path, out: Path, drafts: bool) -> bool:
         click.echo("Not rebuilt: fix the errors above.", err=True)
         return False
     try:
-        report = build_site(project, BuildOptions(root, out, drafts=drafts))
+        report = build_site(
+            project, BuildOptions(root, out, drafts=drafts, cache=out.parent / "cache")
+        )
     except BuildError as exc:
         click.echo(f"Not rebuilt: {exc}", err=True)
         return False

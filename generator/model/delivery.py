@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -27,15 +27,6 @@ ProcurementRoute = Literal[
     "exemption",
     "partner-led",
 ]
-PATHWAYS = (
-    "accommodation",
-    "education-training-employment",
-    "health",
-    "drugs-alcohol",
-    "finance-benefit-debt",
-    "children-families",
-    "attitudes-thinking-behaviour",
-)
 Pathway = Literal[
     "accommodation",
     "education-training-employment",
@@ -45,6 +36,7 @@ Pathway = Literal[
     "children-families",
     "attitudes-thinking-behaviour",
 ]
+PATHWAYS: tuple[str, ...] = get_args(Pathway)  # the seven resettlement pathways, in order
 
 
 class Funding(BaseModel):
