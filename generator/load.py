@@ -46,7 +46,8 @@ NULL_FORMS = frozenset({"", "~", "null", "Null", "NULL"})
 # Characters that hide or reorder text: bidi controls and zero-width characters.
 _INVISIBLE = frozenset(
     [
-        *(0x00AD, 0x061C, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2028, 0x2029),
+        # ZWNJ and ZWJ (U+200C, U+200D) stay allowed: Persian and Urdu spelling and emoji need them
+        *(0x00AD, 0x061C, 0x180E, 0x200B, 0x200E, 0x200F, 0x2028, 0x2029),
         *(0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0x3164, 0xFEFF, 0xFFF9, 0xFFFA, 0xFFFB),
         *range(0x202A, 0x202F),
         *range(0x2066, 0x206A),
@@ -398,6 +399,7 @@ def load_file(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
     return load_bytes(raw, name)
 
 
+SYMLINK = "symbolic links are not followed; copy the file in"
 YEAR_FOLDER = re.compile(r"[0-9]{4}-[0-9]{2}")
 PARTNERSHIP_FOLDER = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 
@@ -425,11 +427,16 @@ def discover(
 
     for kind, where in reference_kinds.items():
         path = root / where
-        if path.is_file():
+        if path.is_symlink() or path.parent.is_symlink():
+            problems.append(Problem(Severity.ERROR, where, 1, 1, "", SYMLINK))
+        elif path.is_file():
             found.append(FoundFile(kind, path))
         else:
             problems.append(Problem(Severity.ERROR, where, 1, 1, "", "required file is missing"))
     plans = root / "plans"
+    if plans.is_symlink():
+        problems.append(Problem(Severity.ERROR, "plans", 1, 1, "", SYMLINK))
+        return found, problems
     if not plans.is_dir():
         problems.append(Problem(Severity.ERROR, "plans", 1, 1, "", "the plans/ folder is missing"))
         return found, problems
@@ -449,7 +456,9 @@ def discover(
 def _partnership_files(folder: Path, year_kinds: list[str], problem: Any) -> list[FoundFile]:
     found: list[FoundFile] = []
     partnership = folder.name
-    if (folder / "partnership.yml").is_file():
+    if (folder / "partnership.yml").is_symlink():
+        problem(folder / "partnership.yml", SYMLINK)
+    elif (folder / "partnership.yml").is_file():
         found.append(FoundFile("partnership", folder / "partnership.yml", partnership))
     else:
         problem(folder, "partnership folder has no partnership.yml")
@@ -457,7 +466,7 @@ def _partnership_files(folder: Path, year_kinds: list[str], problem: Any) -> lis
         if entry.name == "partnership.yml" or entry.name.startswith("."):
             continue
         if entry.is_symlink():
-            problem(entry, "symbolic links are not followed; copy the file in")
+            problem(entry, SYMLINK)
         elif entry.is_dir() and YEAR_FOLDER.fullmatch(entry.name):
             found.extend(_year_files(entry, partnership, year_kinds, problem))
         elif entry.is_dir():
@@ -476,7 +485,7 @@ def _year_files(
             continue
         kind = entry.name.removesuffix(".yml")
         if entry.is_symlink():
-            problem(entry, "symbolic links are not followed; copy the file in")
+            problem(entry, SYMLINK)
         elif entry.is_file() and entry.suffix == ".yml" and kind in year_kinds:
             found.append(FoundFile(kind, entry, partnership, folder.name))
         else:

@@ -10,7 +10,7 @@ every SVG chart.
 from __future__ import annotations
 
 import html
-import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nh3
@@ -34,33 +34,37 @@ ATTRIBUTES = {
 }
 
 
+def _only_local_images(tag: str, attribute: str, value: str) -> str | None:
+    """Images come only from the site itself: a scheme, '//' or a backslash drops the src."""
+    local = url_scheme(value) is None and "\\" not in value and not value.startswith("/")
+    return None if tag == "img" and attribute == "src" and not local else value
+
+
 def sanitize(content: str) -> str:
     """Keep only the tags, attributes and URL schemes a plan page needs."""
     return nh3.clean(
         content,
         tags=TAGS,
         attributes=ATTRIBUTES,
+        attribute_filter=_only_local_images,
         url_schemes=set(SAFE_SCHEMES),
         link_rel=None,
         strip_comments=True,
     )
 
 
-_CONTENT = re.compile(
-    r'<article class="md-content__inner md-typeset">(.*?)</article>', re.DOTALL | re.IGNORECASE
+URL_ATTRIBUTES = frozenset(
+    {"href", "src", "xlink:href", "action", "formaction", "data", "poster", "background", "srcset"}
 )
-_FORBIDDEN_TAG = re.compile(
-    r"<\s*(script|iframe|frame|object|embed|form|style|meta|base|link|svg|math|template|"
-    r"input|button|textarea|select|video|audio|source|applet)\b",
-    re.IGNORECASE,
-)
-_EVENT_HANDLER = re.compile(r"<[^>]*\s(on[a-z]+)\s*=", re.IGNORECASE)
-_STYLE_ATTRIBUTE = re.compile(r"<[^>]*\sstyle\s*=", re.IGNORECASE)
-_URL_ATTRIBUTE = re.compile(
-    r"\s(?:href|src|xlink:href|action|formaction|data|poster|background)\s*=\s*"
-    r"(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))",
-    re.IGNORECASE,
-)
+ALWAYS_FORBIDDEN = frozenset(
+    {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "style", "template",
+     "math", "portal", "video", "audio", "source", "track"}
+)  # fmt: skip
+CONTENT_FORBIDDEN = ALWAYS_FORBIDDEN | {
+    *("script", "svg", "form", "input", "meta", "link", "button", "textarea", "select", "label"),
+}
+# The theme's own scripts: its inline start-up code, its JSON configuration and its bundle.
+THEME_INLINE_SCRIPTS = ("__md_scope=", "var target=document.getElementById(location.hash")
 
 
 def _dangerous_url(value: str) -> bool:
@@ -68,34 +72,80 @@ def _dangerous_url(value: str) -> bool:
     return scheme not in (None, "") and scheme not in SAFE_SCHEMES
 
 
-def scan_markup(text: str, where: str, allow_svg: bool = False) -> list[str]:
-    """Everything in a piece of published markup that could run, load or restyle."""
-    found = []
-    for match in _FORBIDDEN_TAG.finditer(text):
-        if allow_svg and match.group(1).lower() == "svg":
-            continue
-        found.append(f"{where}: <{match.group(1).lower()}> element")
-    found += [f"{where}: event handler {m.group(1)}=" for m in _EVENT_HANDLER.finditer(text)]
-    if _STYLE_ATTRIBUTE.search(text):
-        found.append(f"{where}: style= attribute")
-    for match in _URL_ATTRIBUTE.finditer(text):
-        value = next(group for group in match.groups() if group is not None)
-        if _dangerous_url(value):
-            found.append(f"{where}: dangerous URL {value[:60]!r}")
-    return found
+class _Scanner(HTMLParser):
+    """Walks one published file, telling theme chrome from content (the <article>)."""
+
+    def __init__(self, where: str, svg_file: bool, redirect_page: bool = False) -> None:
+        super().__init__(convert_charrefs=True)
+        self.where = where
+        self.svg_file = svg_file
+        self.redirect_page = redirect_page
+        self.found: list[str] = []
+        self.article_depth = 0
+        self.script: tuple[str, ...] | None = None  # attrs of an open theme script
+        self.script_text = ""
+
+    def flag(self, what: str) -> None:
+        self.found.append(f"{self.where}: {what}")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = {name for name, _ in attrs}
+        in_content = self.article_depth > 0 or self.svg_file
+        if tag == "article" and self.article_depth:
+            self.article_depth += 1
+        elif tag == "article" and "md-content__inner" in (dict(attrs).get("class") or ""):
+            self.article_depth = 1
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.flag(f"event handler {name}= on <{tag}>")
+            elif name == "style" and (in_content or tag != "svg"):
+                self.flag(f"style= attribute on <{tag}>")
+            elif name in URL_ATTRIBUTES and value and _dangerous_url(value):
+                self.flag(f"dangerous URL {value[:60]!r} on <{tag}>")
+        if tag == "svg" and self.svg_file:
+            return
+        if tag in ALWAYS_FORBIDDEN or (in_content and tag in CONTENT_FORBIDDEN):
+            self.flag(f"<{tag}> element")
+        elif tag == "meta" and "http-equiv" in names and not self.redirect_page:
+            self.flag("<meta http-equiv> element")
+        elif tag == "script":
+            self.script = tuple(sorted(f"{k}={v}" for k, v in attrs))
+            self.script_text = ""
+
+    def handle_data(self, data: str) -> None:
+        if self.script is not None:
+            self.script_text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article" and self.article_depth:
+            self.article_depth -= 1
+        if tag == "script" and self.script is not None:
+            attrs, text = dict(a.split("=", 1) for a in self.script), self.script_text.strip()
+            src = attrs.get("src", "")
+            theme_bundle = "/assets/javascripts/" in f"/{src}" and "://" not in src and not text
+            theme_config = attrs.get("id") == "__config" and attrs.get("type") == "application/json"
+            theme_inline = not attrs and text.startswith(THEME_INLINE_SCRIPTS)
+            if not (theme_bundle or theme_config or theme_inline):
+                self.flag("<script> element that is not the theme's")
+            self.script = None
+
+
+def scan_markup(text: str, where: str, svg_file: bool = False) -> list[str]:
+    """Everything in a published page or chart that could run, load or restyle."""
+    # the site's own redirect pages (latest/, the root) have no content area and a refresh
+    redirect = not svg_file and "<article" not in text and 'http-equiv="refresh"' in text
+    scanner = _Scanner(where, svg_file, redirect_page=redirect)
+    scanner.feed(text)
+    scanner.close()
+    return scanner.found
 
 
 def scan_site(site: Path) -> list[str]:
-    """Scan every built page's content area and every chart; an empty list means clean."""
+    """Scan every built page (chrome and content) and every chart; empty means clean."""
     found: list[str] = []
     for path in sorted(site.rglob("*")):
-        if not path.is_file():
-            continue
-        name = path.relative_to(site).as_posix()
-        if path.suffix == ".html":
+        if path.is_file() and path.suffix in (".html", ".svg"):
             text = path.read_text(encoding="utf-8", errors="replace")
-            for content in _CONTENT.findall(text):
-                found += scan_markup(content, name)
-        elif path.suffix == ".svg":
-            found += scan_markup(path.read_text(encoding="utf-8", errors="replace"), name, True)
+            name = path.relative_to(site).as_posix()
+            found += scan_markup(text, name, svg_file=path.suffix == ".svg")
     return found

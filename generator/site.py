@@ -235,11 +235,11 @@ def build_version(
     return sum(1 for name in files if name.endswith(".md"))
 
 
-_RESOURCE = re.compile(
-    r"<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//"
-    r"|<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>"
-    r"|@import\s+(?:url\()?[\"']?(?:https?:)?//"
-    r"|url\(\s*[\"']?(?:https?:)?//",
+_RESOURCE = re.compile(  # browsers read a backslash as a slash in a URL
+    r"<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?[/\\]{2}"
+    r"|<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?[/\\]{2}[^>]*>"
+    r"|@import\s+(?:url\()?[\"']?(?:https?:)?[/\\]{2}"
+    r"|url\(\s*[\"']?(?:https?:)?[/\\]{2}",
     re.IGNORECASE,
 )
 

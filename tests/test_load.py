@@ -177,7 +177,7 @@ def test_control_characters_are_located(char: str, code: str) -> None:
         ("\u200e", "U+200E LEFT-TO-RIGHT MARK"),
         ("\u061c", "U+061C ARABIC LETTER MARK"),
         ("\u200b", "U+200B ZERO WIDTH SPACE"),
-        ("\u200d", "U+200D ZERO WIDTH JOINER"),
+        ("\u200f", "U+200F RIGHT-TO-LEFT MARK"),
         ("\u2060", "U+2060 WORD JOINER"),
         ("\ufeff", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
         ("\u2028", "U+2028 LINE SEPARATOR"),
@@ -1246,3 +1246,11 @@ def test_any_yamlish_text_gives_a_document_or_located_problems(text: str, fast: 
 def test_any_text_loads_as_plain_data_only(text: str) -> None:
     document, problems = load_bytes(text.encode("utf-8", "surrogatepass"), FILE)
     assert_well_formed_outcome(document, problems)
+
+
+@pytest.mark.parametrize("text", ["👩\u200d⚕️ nurse", "می\u200cخواهم"])
+def test_joiners_that_writing_needs_are_kept(text: str) -> None:
+    """ZWJ builds emoji sequences and ZWNJ spells Persian and Urdu: both stay allowed."""
+    document, problems = load_bytes(f"title: {text}\n".encode(), FILE)
+    assert problems == []
+    assert document is not None and document.data == {"title": text}

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from generator.load import Document
+from generator.load import MAX_PROBLEMS_PER_FILE, Document
 from generator.model.assessment import AssessmentFile
 from generator.model.delivery import ActionsFile, ServicesFile
 from generator.model.funding import FundingFile
@@ -155,7 +155,11 @@ def parse_document(kind: FileKind, document: Document) -> tuple[BaseModel | None
     except ValidationError as exc:
         vocabulary = _field_names(kind.model)
         problems = []
-        for error in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        shown = (
+            errors if len(errors) <= MAX_PROBLEMS_PER_FILE else errors[: MAX_PROBLEMS_PER_FILE - 1]
+        )
+        for error in shown:
             path = _location(error["loc"])
             at_key = error["type"] in {"extra_forbidden", "missing"} or "[key]" in error["loc"]
             problems.append(
@@ -167,6 +171,9 @@ def parse_document(kind: FileKind, document: Document) -> tuple[BaseModel | None
                     _message(error, vocabulary),
                 )
             )
+        if len(shown) < len(errors):
+            more = len(errors) - len(shown)
+            problems.append(document.problem((), f"and {more:,} more problem(s) in this file"))
         return None, problems
 
 

@@ -22,13 +22,13 @@ SAFE_SCHEMES = ("https", "http", "mailto")
 _RAW_HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9:-]*|/[A-Za-z]|!|\?)")
 _AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^<>\s]*>", re.IGNORECASE)
 _LINK_TARGET = re.compile(r"\]\(\s*<?([^)>]*)")
-_IMAGE = re.compile(r"!\[[^\]]*\]\s*[(\[]")
+_IMAGE = re.compile(r"!\[")
 _ATTR_LIST = re.compile(r"\{\s*:?\s*[#.:][^{}\n]*\}")
 _ADMONITION = re.compile(r"^\s*(?:!!!|\?\?\?\+?|///)", re.MULTILINE)
 _SNIPPET = re.compile(r"-{1,2}8<-{1,2}|;--8<--")
-_DEFINITION = re.compile(r"^ {0,3}(?:\*?\[[^\]\n]+\]|\[\^[^\]\n]+\]):", re.MULTILINE)
-_ATX_HEADING = re.compile(r"^ {0,3}#{1,2}(?:[ \t]|$)", re.MULTILINE)
-_SETEXT = re.compile(r"^[^\n]*\S[^\n]*\n {0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
+_DEFINITION = re.compile(r"\[[^\]\n]*\]:")  # anywhere: in a quote or list it still defines
+_CONTAINER_PREFIX = re.compile(r"^(?:[ \t]*(?:>|[*+-](?=[ \t])|[0-9]+[.)](?=[ \t])))*[ \t]*")
+_UNDERLINE = re.compile(r"(?:=+|-+)[ \t]*")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _EMPHASIS_RUN = re.compile(r"\*{100,}|_{100,}")
 _INVISIBLE_IN_URL = re.compile(
@@ -102,6 +102,20 @@ def markdown_problems(text: str) -> list[str]:
             "contains a reference, footnote or abbreviation definition ('[x]: …'); "
             "write links inline as [text](https://…)"
         )
-    if _ATX_HEADING.search(text) or _SETEXT.search(text):
+    if _has_big_heading(text):
         problems.append("contains a level 1 or 2 heading; use ### (level 3) or lower")
     return problems
+
+
+def _has_big_heading(text: str) -> bool:
+    """A level 1 or 2 heading anywhere, also inside quotes and lists (linear in the text)."""
+    previous = ""
+    for line in text.splitlines():
+        body = line[_CONTAINER_PREFIX.match(line).end() :]  # type: ignore[union-attr]
+        hashes = len(body) - len(body.lstrip("#"))
+        if hashes in (1, 2):  # Python-Markdown needs no space after the hashes
+            return True
+        if previous and body and _UNDERLINE.fullmatch(body):
+            return True  # setext: a line of = or - under text
+        previous = body.strip()
+    return False

@@ -7,6 +7,7 @@ putting a file of the same name in `theme/partnerships/<id>/` (a Jinja ChoiceLoa
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +65,12 @@ class RenderedVersion:
     nav: list[Any]
 
 
+def nav_title(name: str) -> str:
+    """A navigation title from data: MkDocs and the theme print nav titles as raw HTML, so
+    every title that comes from a YAML file is escaped here."""
+    return html.escape(name, quote=True)
+
+
 def publishable(plan_year: PlanYear, drafts: bool) -> bool:
     """Approved, published and superseded years are public; drafts only when asked for."""
     return drafts or plan_year.plan.status in ("approved", "published", "superseded")
@@ -106,6 +113,7 @@ def make_environment(theme: Path, partnership: str | None = None) -> jinja2.Envi
     env.filters.update(
         markdown=text.markdown_block,
         inline=text.markdown_inline,
+        item=text.markdown_item,
         indent_block=text.indent_block,
         money=text.money,
         date=text.long_date,
@@ -186,7 +194,8 @@ class Renderer:
         common = self.common()
         files["index.md"] = self._page(None, "home.md.j2", common, area_index=areas)
         for area_id, pys in areas:
-            area_nav: list[Any] = [f"{area_id}/index.md"]
+            area = self.project.areas[area_id]
+            area_nav: list[Any] = [{nav_title(area.name): f"{area_id}/index.md"}]
             area_facts = [self.facts[py.partnership] for py in pys]
             files[f"{area_id}/index.md"] = self._page(
                 None, "area.md.j2", common, area=self.project.areas[area_id],
@@ -195,14 +204,9 @@ class Renderer:
             for py in pys:
                 files.update(self._partnership(py, common))
                 partnership = self.project.partnerships[py.partnership]
-                area_nav.append(
-                    {
-                        partnership.name: [
-                            {title: f"{py.partnership}/{name}.md"} for name, title, _ in PAGES
-                        ]
-                    }
-                )
-            nav.append({self.project.areas[area_id].name: area_nav})
+                pages = [{title: f"{py.partnership}/{name}.md"} for name, title, _ in PAGES]
+                area_nav.append({nav_title(partnership.name): pages})
+            nav.append({nav_title(area.name): area_nav})
         files["accessibility.md"] = self._page(None, "accessibility.md.j2", common)
         nav.append({"Accessibility": "accessibility.md"})
         files.update(opendata.schema_files())

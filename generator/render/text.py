@@ -46,19 +46,28 @@ def finalize(value: Any) -> Any:
     return escape_text(value)
 
 
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_PIPE = re.compile(r"\\*\|")
+
+
 def markdown_block(value: str | None) -> Md:
-    """Free text (basic Markdown) as a block: raw HTML is shown as text, never passed through."""
+    """Free text (basic Markdown) as a block. The policy already refuses raw HTML; as a second
+    line of defence anything shaped like a tag is shown as text, never passed through."""
     if value is None:
         return Md("")
     text = value.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("&", "&amp;").replace("<", "&lt;")
-    return Md(text.strip())
+    return Md(_TAG_START.sub("&lt;", text).strip())
 
 
 def markdown_inline(value: str | None) -> Md:
-    """Free text squeezed into one line, for a table cell or a list item."""
+    """Free text squeezed into one line for a table cell: a '|' can never end the cell."""
     block = markdown_block(value)
-    return Md(" ".join(block.replace("|", "\\|").split()))
+    return Md(" ".join(_PIPE.sub(r"\\|", block).split()))
+
+
+def markdown_item(value: str | None, width: int = 4) -> Md:
+    """Free text as one list item: later lines and paragraphs stay inside the item."""
+    return indent_block(markdown_block(value), width)
 
 
 def attribute(value: Any) -> Md:
