@@ -1254,3 +1254,15 @@ def test_joiners_that_writing_needs_are_kept(text: str) -> None:
     document, problems = load_bytes(f"title: {text}\n".encode(), FILE)
     assert problems == []
     assert document is not None and document.data == {"title": text}
+
+
+def test_fast_character_pass_agrees_with_the_slow_one() -> None:
+    """The regex that skips clean files refuses exactly what the per-character check does."""
+    from generator.load import _FORBIDDEN, _char_problem
+
+    disagree = [
+        code
+        for code in range(0x110000)
+        if (_char_problem(chr(code)) is not None) != bool(_FORBIDDEN.match(chr(code)))
+    ]
+    assert disagree == []
