@@ -29,6 +29,7 @@ from bench.layout import (
     strategy_title,
 )
 from bench.yaml_text import Doc, to_yaml
+from generator.model.delivery import PATHWAYS
 
 THEMES = (
     ("domestic-abuse", "Domestic abuse", "domestic-abuse"),
@@ -90,15 +91,6 @@ SERVICE_KINDS = (
     ("cctv-monitoring", "CCTV monitoring"),
     ("exploitation-navigators", "exploitation navigators"),
     ("mentoring", "mentoring for young people"),
-)
-PATHWAYS = (
-    "accommodation",
-    "education-training-employment",
-    "health",
-    "drugs-alcohol",
-    "finance-benefit-debt",
-    "children-families",
-    "attitudes-thinking-behaviour",
 )
 MODELS = ("in-house", "contract", "grant", "contract", "joint-commissioning", "grant")
 
