@@ -40,7 +40,8 @@ class BuildCache:
         self.folder = folder
         self.root = root
         common = hashlib.sha256(f"partnership-plans cache {FORMAT}\0".encode())
-        _hash_files(common, bundled, _tree(bundled / "generator") + _tree(bundled / "theme"))
+        code = [p for p in _tree(bundled / "generator") if p.suffix == ".py"]  # not __pycache__
+        _hash_files(common, bundled, code + _tree(bundled / "theme"))
         _hash_files(common, bundled, [bundled / "mkdocs.yml"])
         _hash_files(common, root, [*_tree(root / "theme"), root / "mkdocs.yml"])
         _hash_files(common, root, _tree(root / "data"))

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
     [
         [sys.executable, "-m", "ruff", "check", "generator", "tests", "bench"],
         [sys.executable, "-m", "ruff", "format", "--check", "generator", "tests", "bench"],
-        [sys.executable, "-m", "mypy", "generator"],
+        [sys.executable, "-m", "mypy", "generator", "bench"],
     ],
     ids=["ruff-check", "ruff-format", "mypy"],
 )

@@ -129,6 +129,7 @@ def _incomplete(formula: Formula) -> bool:
 def formula_allocations_match(project: Project) -> Iterator[Problem]:
     """A formula allocation is in its formula; every formula recipient records its allocation."""
     formulas = _formulas_by_year(project)
+    results: dict[tuple[str, str], dict[str, Decimal] | None] = {}
     received: set[tuple[str, str, str]] = set()
     for py in project.plan_years():
         for i, alloc in enumerate(py.funding.allocations):
@@ -151,9 +152,11 @@ def formula_allocations_match(project: Project) -> Iterator[Problem]:
                     f"{py.partnership} is not a recipient of formula '{formula.id}'",
                 )
                 continue
-            row_amount = (
-                formula_result(formula).get(py.partnership) if not _incomplete(formula) else None
-            )
+            key = (py.year, formula.id)
+            if key not in results:  # one computation per formula, not per recipient
+                results[key] = None if _incomplete(formula) else formula_result(formula)
+            amounts = results[key]
+            row_amount = amounts.get(py.partnership) if amounts is not None else None
             recipient = recipients[py.partnership]
             final = (
                 row_amount + (recipient.adjustment.amount if recipient.adjustment else 0)

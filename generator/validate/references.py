@@ -330,6 +330,9 @@ def money_references(project: Project) -> Iterator[Problem]:
     formulas = {
         (py.year, formula.id) for py in project.plan_years() for formula in py.funding.formulas
     }
+    by_year: dict[str, set[str]] = {}
+    for year, fid in formulas:
+        by_year.setdefault(year, set()).add(fid)
     for py in project.plan_years():
         ids = _ids(py)
         if has(py, "funding"):
@@ -338,9 +341,11 @@ def money_references(project: Project) -> Iterator[Problem]:
                 base = ("allocations", i)
                 yield from f.reference((*base, "stream"), alloc.stream, streams, "funding stream")
                 yield from f.reference((*base, "recipient"), alloc.recipient, orgs, "organisation")
-                year_formulas = {fid for year, fid in formulas if year == py.year}
                 yield from f.reference(
-                    (*base, "formula"), alloc.formula, year_formulas, f"{py.year} formula"
+                    (*base, "formula"),
+                    alloc.formula,
+                    by_year.get(py.year, set()),
+                    f"{py.year} formula",
                 )
             for i, formula in enumerate(py.funding.formulas):
                 base = ("formulas", i)
