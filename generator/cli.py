@@ -227,7 +227,3 @@ def serve(project: Path, drafts: bool, host: str, port: int, debug: bool) -> Non
         return EXIT_OK
 
     _run(debug, action)
-
-
-def run(args: list[str]) -> Any:  # pragma: no cover - convenience for `python -m`
-    return main.main(args=args, prog_name="plans")

@@ -78,8 +78,3 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
     """A ' — did you mean …?' suffix for a near miss, or an empty string."""
     matches = difflib.get_close_matches(value, sorted(set(choices)), n=1, cutoff=0.6)
     return f" — did you mean '{matches[0]}'?" if matches else ""
-
-
-def has_errors(problems: Iterable[Problem], strict: bool = False) -> bool:
-    """Whether these problems should stop the pipeline (warnings count under `strict`)."""
-    return any(p.severity is Severity.ERROR or strict for p in problems)
