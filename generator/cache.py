@@ -1,16 +1,25 @@
-"""The build cache: a version (financial year) whose inputs did not change is not rebuilt.
+"""The build cache: a shard of a version (financial year) whose inputs did not change is not
+rebuilt.
 
-A version's key is a hash of everything its pages can depend on: the generator's own code and
-bundled theme, the project's theme and mkdocs.yml, the reference data, every partnership.yml,
-every plan file of that year and of earlier years (trends and "what changed" look back), the
-build options, which partnerships the latest version has (older pages link to them), and the
-build date. Anything not in the key cannot change the pages, so the cache cannot serve a stale
-version; when in doubt something belongs in the key. Entries are whole built version folders,
-copied in and out, so the published site never shares files with the cache.
+A version is built in shards (generator.site): the home pages, and one shard per police force
+area. A shard's key is a hash of everything its pages can depend on: the generator's own code
+and bundled theme, the project's theme and mkdocs.yml, the reference data, every
+partnership.yml, the plan files of this and earlier years (trends and "what changed" look back)
+of the partnerships the shard reads (its own, and those whose funding formulas allocate to
+them; the home shard reads every partnership), the build options, which partnerships the
+version and the latest version have (every page's navigation and links), and the build date.
+Anything not in the key cannot change the pages, so the cache cannot serve a stale shard; when
+in doubt something belongs in the key.
+
+Entries are built shard folders. They are hard-linked into the site, not copied (a national
+site is gigabytes): the published site shares its files with the cache, and nothing the build
+does ever writes into a linked file. A tool that post-processes the published site must
+write new files rather than edit files in place, or the cache must be turned off (--no-cache).
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -18,7 +27,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-FORMAT = "1"
+FORMAT = "2"
 YEAR_FOLDER_LENGTH = len("2024-25")
 
 
@@ -47,48 +56,59 @@ class BuildCache:
         _hash_files(common, root, _tree(root / "data"))
         _hash_files(common, root, (root / "plans").glob("*/partnership.yml"))
         self._common = common.digest()
-        self._years: dict[str, bytes] = {}
+        self._folders: dict[tuple[str, str], bytes] = {}  # (partnership, year): digest
         for year_folder in sorted((root / "plans").glob("*/*")):
             if year_folder.is_dir() and len(year_folder.name) == YEAR_FOLDER_LENGTH:
                 digest = hashlib.sha256()
                 _hash_files(digest, root, year_folder.glob("*"))
-                year = year_folder.name
-                self._years[year] = hashlib.sha256(
-                    self._years.get(year, b"") + digest.digest()
-                ).digest()
+                self._folders[(year_folder.parent.name, year_folder.name)] = digest.digest()
 
-    def key(self, year: str, options: Iterable[str]) -> str:
-        """The key of one version: common inputs, this and earlier years' plans, options."""
+    def key(self, year: str, options: Iterable[str], partnerships: Iterable[str] | None) -> str:
+        """The key of one shard: common inputs, the plan files of this and earlier years of
+        the partnerships it reads (None: every partnership), and the options."""
         digest = hashlib.sha256(self._common)
-        for other in sorted(self._years):
-            if other <= year:
-                digest.update(other.encode() + b"\0" + self._years[other])
+        wanted = None if partnerships is None else set(partnerships)
+        for (partnership, other), folder in sorted(self._folders.items()):
+            if other <= year and (wanted is None or partnership in wanted):
+                digest.update(f"{partnership}/{other}".encode() + b"\0" + folder)
         for option in options:
             digest.update(option.encode() + b"\0")
         return digest.hexdigest()
 
-    def entry(self, year: str, key: str) -> Path:
-        return self.folder / year / key
+    def entry(self, year: str, shard: str, key: str) -> Path:
+        return self.folder / year / shard / key
 
-    def fetch(self, year: str, key: str, target: Path) -> bool:
-        """Copy a cached version into `target`; False when there is none."""
-        entry = self.entry(year, key)
-        if not (entry / "complete").is_file():
-            return False
-        shutil.copytree(entry / "site", target)
-        return True
+    def fetch(self, year: str, shard: str, key: str) -> Path | None:
+        """The built folder of a cached shard, to be linked from, never written to."""
+        entry = self.entry(year, shard, key)
+        return entry / "site" if (entry / "complete").is_file() else None
 
-    def store(self, year: str, key: str, built: Path) -> None:
-        """Keep a freshly built version, replacing older entries of the same year."""
-        year_folder = self.folder / year
-        year_folder.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=".new-", dir=year_folder))
+    def store(self, year: str, shard: str, key: str, built: Path) -> None:
+        """Keep a freshly built shard (hard links to its files), replacing older entries."""
+        shard_folder = self.folder / year / shard
+        shard_folder.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=".new-", dir=shard_folder))
         try:
-            shutil.copytree(built, scratch / "site")
+            link_tree(built, scratch / "site")
             (scratch / "complete").write_text(key + "\n", encoding="utf-8")
-            for old in year_folder.iterdir():
+            for old in shard_folder.iterdir():
                 if old != scratch:
                     shutil.rmtree(old, ignore_errors=True)
-            os.replace(scratch, self.entry(year, key))
+            os.replace(scratch, self.entry(year, shard, key))
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def link_file(source: str, target: str) -> None:
+    """A hard link (the same bytes, nothing copied); a plain copy only across devices."""
+    try:
+        os.link(source, target)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        shutil.copy2(source, target)
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """A folder copied as hard links."""
+    shutil.copytree(source, target, copy_function=link_file)

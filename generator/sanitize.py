@@ -2,14 +2,19 @@
 scan of every built page and chart for anything that could run or restyle in a reader's browser.
 
 The sanitiser runs inside MkDocs through a hook (generator/mkdocs_hooks.py), on the HTML that
-Markdown produced from the templates, before the theme wraps it. The scan runs after the build
-on the files as published: the content area of each page (what the theme did not write) and
-every SVG chart.
+Markdown produced from the templates, before the theme wraps it; the hook brackets its output in
+two comments. The scan runs after the build on the files as published, each read once: every
+page's chrome (what the theme wrote) and every SVG chart go through an HTML parser, and every
+page and stylesheet is checked for anything loaded from another host. The bracketed content is
+the sanitiser's own output, so the parser skips it (at national scale it was a fifth of the
+build): the markers cannot be forged from content, because the sanitiser strips comments, and a
+page whose markers are not exactly one pair in order is flagged, never skipped.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -51,6 +56,46 @@ def sanitize(content: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+
+
+SANITIZED_START = "<!--plans:sanitized-->"
+SANITIZED_END = "<!--/plans:sanitized-->"
+
+
+def sanitize_marked(content: str) -> str:
+    """Sanitised content bracketed by the markers that let the post-build scan skip it."""
+    return f"{SANITIZED_START}{sanitize(content)}{SANITIZED_END}"
+
+
+def _chrome(text: str) -> tuple[str, str | None]:
+    """A page without its sanitised content, and a problem if the markers are out of place."""
+    starts, ends = text.count(SANITIZED_START), text.count(SANITIZED_END)
+    if starts == 0 and ends == 0:
+        return text, None
+    start, end = text.find(SANITIZED_START), text.find(SANITIZED_END)
+    if starts != 1 or ends != 1 or end < start:
+        return text, "sanitised-content markers are not exactly one pair in order"
+    return text[:start] + text[end + len(SANITIZED_END) :], None
+
+
+_RESOURCE = re.compile(  # browsers read a backslash as a slash in a URL
+    r"<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?[/\\]{2}"
+    r"|<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?[/\\]{2}[^>]*>"
+    r"|@import\s+(?:url\()?[\"']?(?:https?:)?[/\\]{2}"
+    r"|url\(\s*[\"']?(?:https?:)?[/\\]{2}",
+    re.IGNORECASE,
+)
+
+
+def external_resources(text: str, where: str) -> list[str]:
+    """Places in a page or stylesheet that would load something from another host."""
+    found = []
+    for match in _RESOURCE.finditer(text):
+        snippet = match.group(0)
+        if snippet.lower().startswith("<link") and 'rel="canonical"' in snippet:
+            continue
+        found.append(f"{where}: loads from another host: {snippet[:80]}")
+    return found
 
 
 URL_ATTRIBUTES = frozenset(
@@ -131,21 +176,39 @@ class _Scanner(HTMLParser):
 
 
 def scan_markup(text: str, where: str, svg_file: bool = False) -> list[str]:
-    """Everything in a published page or chart that could run, load or restyle."""
+    """Everything in a published page or chart that could run, load or restyle (content the
+    sanitiser bracketed is skipped: it is the sanitiser's own output)."""
+    text, misplaced = _chrome(text)
     # the site's own redirect pages (latest/, the root) have no content area and a refresh
     redirect = not svg_file and "<article" not in text and 'http-equiv="refresh"' in text
     scanner = _Scanner(where, svg_file, redirect_page=redirect)
+    if misplaced:
+        scanner.flag(misplaced)
     scanner.feed(text)
     scanner.close()
-    return scanner.found
+    return scanner.found + external_resources(text, where)
 
 
 def scan_site(site: Path) -> list[str]:
-    """Scan every built page (chrome and content) and every chart; empty means clean."""
+    """Scan every built page (chrome and content), chart and stylesheet, each read once, for
+    what could run, restyle or load from another host; empty means clean."""
     found: list[str] = []
     for path in sorted(site.rglob("*")):
-        if path.is_file() and path.suffix in (".html", ".svg"):
+        if path.is_file() and path.suffix in (".html", ".svg", ".css"):
             text = path.read_text(encoding="utf-8", errors="replace")
             name = path.relative_to(site).as_posix()
-            found += scan_markup(text, name, svg_file=path.suffix == ".svg")
+            if path.suffix == ".css":
+                found += external_resources(text, name)
+            else:
+                found += scan_markup(text, name, svg_file=path.suffix == ".svg")
+    return found
+
+
+def third_party_references(site: Path) -> list[str]:
+    """Only the other-host check of `scan_site`, over every page and stylesheet."""
+    found: list[str] = []
+    for path in sorted(site.rglob("*")):
+        if path.is_file() and path.suffix in (".html", ".css"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            found += external_resources(text, path.relative_to(site).as_posix())
     return found

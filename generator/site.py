@@ -9,9 +9,12 @@ and passed its checks is the old site swapped out. A failed build leaves the old
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import json
 import logging
+import multiprocessing
 import os
+import posixpath
 import re
 import shutil
 import tempfile
@@ -25,13 +28,24 @@ from typing import Any
 
 import yaml
 
-from generator.cache import BuildCache
+from generator.cache import BuildCache, link_file, link_tree
 from generator.model import Project
 from generator.problems import PlansError
-from generator.render import BUNDLED, Version, publishable, render_version
+from generator.render import (
+    BUNDLED,
+    HOME,
+    RenderedVersion,
+    Renderer,
+    Shard,
+    Version,
+    opendata,
+    publishable,
+    render_version,
+)
 from generator.sanitize import scan_site
 
 LOG = logging.getLogger("plans")
+START_METHODS = multiprocessing.get_all_start_methods()
 VALIDATION = {
     "nav": {"omitted_files": "warn", "not_found": "warn", "absolute_links": "warn"},
     "links": {
@@ -195,75 +209,201 @@ def write_files(base: Path, files: dict[str, bytes]) -> None:
         target.write_bytes(content)
 
 
-def build_version(
-    project: Project, root: Path, version: Version, scratch: Path, out: Path, epoch: int
-) -> int:
-    """Render one version and build it with MkDocs into `out`; returns the page count."""
+def shard_nav(nav: list[Any], keep: set[str]) -> list[Any]:
+    """The version's navigation cut down to `keep`, plus the first page of every top-level
+    section. With navigation.prune a page shows only its own branch and, for every other
+    section, a link to that section's first page: the cut navigation renders the same."""
+    cut: list[Any] = []
+    for item in nav:
+        ((title, value),) = item.items()
+        if isinstance(value, list):
+            children = _cut_section(value, keep, first_kept=True)
+            if children:
+                cut.append({title: children})
+        elif value in keep:
+            cut.append(item)
+    return cut
+
+
+def _cut_section(items: list[Any], keep: set[str], first_kept: bool) -> list[Any]:
+    cut: list[Any] = []
+    for index, item in enumerate(items):
+        ((title, value),) = item.items()
+        if isinstance(value, list):
+            children = _cut_section(value, keep, first_kept and index == 0)
+            if children:
+                cut.append({title: children})
+        elif value in keep or (first_kept and index == 0):
+            cut.append(item)
+    return cut
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_LINK = re.compile(r"\]\(([^()\s#]+)(?:#[^()\s]*)?\)")
+
+
+def linked_pages(name: str, markdown: bytes) -> set[str]:
+    """The files a generated page links to, as paths from the docs folder."""
+    folder = posixpath.dirname(name)
+    found = set()
+    for match in _LINK.finditer(markdown.decode("utf-8")):
+        target = _ESCAPED.sub(r"\1", match.group(1))  # Markdown escapes: funding\-streams
+        if "://" not in target:
+            found.add(posixpath.normpath(posixpath.join(folder, target)))
+    return found
+
+
+def shard_docs(rendered: RenderedVersion) -> tuple[dict[str, bytes], list[Any], list[str]]:
+    """A shard's docs folder: its own files, an empty stand-in for every other page its
+    navigation or links name (excluded from the build: MkDocs resolves links and navigation
+    to them but neither reads nor writes them), its navigation, and the stand-ins."""
+    everything = rendered.nav_pages
+    own = {name for name in rendered.files if name.endswith(".md")}
+    keep = set(own) | {"index.md", "accessibility.md"}
+    for index, page in enumerate(everything):
+        if page in own:
+            keep.update(everything[max(index - 1, 0) : index + 2])  # rel=prev and rel=next
+    nav = shard_nav(rendered.nav, keep)
+    wanted = set(_nav_leaves(nav))
+    elsewhere = set(everything) | set(opendata.schema_files())
+    for name in own:
+        wanted |= linked_pages(name, rendered.files[name]) & elsewhere
+    stubs = sorted(wanted - own)
+    files = dict(rendered.files)
+    files.update((stub, b"") for stub in stubs)
+    return files, nav, stubs
+
+
+def _nav_leaves(nav: list[Any]) -> Iterator[str]:
+    for item in nav:
+        for value in item.values():
+            yield from (_nav_leaves(value) if isinstance(value, list) else [value])
+
+
+@dataclass(frozen=True)
+class ShardTask:
+    """One MkDocs build: a shard of a version, into its own folder."""
+
+    version: Version
+    shard: Shard
+    out: Path
+    weight: int
+    """Plan years in the shard: the longest builds are started first."""
+
+
+def build_shard(project: Project, root: Path, task: ShardTask, scratch: Path, epoch: int) -> int:
+    """Render one shard and build it with MkDocs into `task.out`: the folders it contributes to
+    the version, its search entries and its sitemap. Returns its page count."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    version, shard, out = task.version, task.shard, task.out
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-    rendered = render_version(project, root / "theme", version)
+    rendered = render_version(project, root / "theme", version, shard)
     docs = scratch / "docs"
-    files = dict(rendered.files)
-    for assets in (BUNDLED / "theme" / "assets", root / "theme" / "assets"):  # project's win
-        if assets.is_dir():
-            for path in sorted(assets.rglob("*")):
-                if path.is_file():
-                    files[f"assets/{path.relative_to(assets).as_posix()}"] = path.read_bytes()
+    files, nav, stubs = shard_docs(rendered)
+    if shard.home:
+        for assets in (BUNDLED / "theme" / "assets", root / "theme" / "assets"):  # project's win
+            if assets.is_dir():
+                for path in sorted(assets.rglob("*")):
+                    if path.is_file():
+                        files[f"assets/{path.relative_to(assets).as_posix()}"] = path.read_bytes()
     write_files(docs, files)
-    config = version_config(root, base_config(root), version, docs, out, rendered.nav)
+    config = version_config(root, base_config(root), version, docs, out, nav)
+    config["exclude_docs"] = "".join(f"/{stub}\n" for stub in stubs)
     config_path = scratch / "mkdocs.yml"
     config_path.write_text(
         yaml.safe_dump(config, sort_keys=True, allow_unicode=True), encoding="utf-8"
     )
+    where = f"{version.label}" + ("" if shard.home else f" ({shard.name})")
     with _mkdocs_warnings() as warnings:
         try:
             build(load_config(config_file=str(config_path), strict=True))
         except (MkDocsException, SystemExit, OSError, ValueError) as exc:
             detail = "\n  ".join(warnings.messages) or str(exc)
-            raise BuildError(f"MkDocs could not build {version.label}:\n  {detail}") from None
-    problems = third_party_references(out)
-    if problems:
-        raise BuildError(f"{version.label} loads from other hosts:\n  " + "\n  ".join(problems))
+            raise BuildError(f"MkDocs could not build {where}:\n  {detail}") from None
+    if not shard.home:
+        contributed = {name.split("/", 1)[0] for name in rendered.files}
+        for path in out.iterdir():
+            if path.name not in contributed and path.name not in ("search", "sitemap.xml"):
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+        for path in (out / "search").iterdir():
+            if path.name != "search_index.json":
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
     unsafe = scan_site(out)
     if unsafe:
         raise BuildError(
-            f"{version.label} failed the safety scan of built pages:\n  " + "\n  ".join(unsafe)
+            f"{where} failed the safety scan of built pages:\n  " + "\n  ".join(unsafe)
         )
-    return sum(1 for name in files if name.endswith(".md"))
+    return sum(1 for name in rendered.files if name.endswith(".md"))
 
 
-_RESOURCE = re.compile(  # browsers read a backslash as a slash in a URL
-    r"<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?[/\\]{2}"
-    r"|<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?[/\\]{2}[^>]*>"
-    r"|@import\s+(?:url\()?[\"']?(?:https?:)?[/\\]{2}"
-    r"|url\(\s*[\"']?(?:https?:)?[/\\]{2}",
-    re.IGNORECASE,
-)
+_SITEMAP_URL = re.compile(r"<url>.*?</url>", re.DOTALL)
+_MERGED = ("search", "sitemap.xml", "sitemap.xml.gz")
 
 
-def third_party_references(site: Path) -> list[str]:
-    """Places where a built page or stylesheet would load something from another host."""
-    found = []
-    for path in sorted(site.rglob("*")):
-        if path.suffix not in (".html", ".css") or not path.is_file():
-            continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        for match in _RESOURCE.finditer(text):
-            snippet = match.group(0)
-            if snippet.lower().startswith("<link") and 'rel="canonical"' in snippet:
+def merge_version(parts: list[Path], target: Path, epoch: int) -> None:
+    """Put a version together from its shards (the home shard first): their folders, one
+    search index holding every shard's entries, one sitemap listing every shard's pages.
+    Files are hard-linked from the shards, and no linked file is ever written to."""
+    search: dict[str, Any] = {"config": {}, "docs": []}
+    urls: list[str] = []
+    target.mkdir(parents=True)
+    for part in parts:
+        index = part / "search" / "search_index.json"
+        if index.is_file():
+            data = json.loads(index.read_text(encoding="utf-8"))
+            search["config"] = search["config"] or data.get("config", {})
+            search["docs"].extend(data.get("docs", []))
+        sitemap = part / "sitemap.xml"
+        if sitemap.is_file():
+            urls.extend(_SITEMAP_URL.findall(sitemap.read_text(encoding="utf-8")))
+        for path in sorted(part.iterdir()):
+            if path.name in _MERGED:
                 continue
-            found.append(f"{path.relative_to(site).as_posix()}: {snippet[:80]}")
-    return found
+            if path.is_dir():
+                link_tree(path, target / path.name)
+            else:
+                link_file(str(path), str(target / path.name))
+    home_search = parts[0] / "search"
+    if home_search.is_dir():
+        link_tree(home_search, target / "search")  # the theme's search workers
+        index = target / "search" / "search_index.json"
+        index.unlink(missing_ok=True)  # a link into the home shard: replaced, not written through
+        index.write_text(json.dumps(search, separators=(",", ":"), default=str), encoding="utf-8")
+    if (parts[0] / "sitemap.xml").is_file():
+        xml = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            + "".join(f"    {url}\n" for url in urls)
+            + "</urlset>"
+        ).encode("utf-8")
+        (target / "sitemap.xml").write_bytes(xml)
+        packed_home = parts[0] / "sitemap.xml.gz"
+        mtime = (  # the date MkDocs gave the home shard's (it keeps the day of the build date)
+            int.from_bytes(packed_home.read_bytes()[4:8], "little")
+            if packed_home.is_file()
+            else epoch
+        )
+        with (
+            (target / "sitemap.xml.gz").open("wb") as raw,
+            gzip.GzipFile(filename="sitemap.xml", fileobj=raw, mode="wb", mtime=mtime) as packed,
+        ):
+            packed.write(xml)
 
 
-def _build_one(args: tuple[Project, Path, Version, Path, int]) -> int:
-    project, root, version, work, epoch = args
-    scratch = work / "scratch" / version.year
-    out = work / "site" / version.year
-    return build_version(project, root, version, scratch, out, epoch)
+_SHARED: dict[str, Any] = {}
+"""What every build worker shares, set once per worker (inherited, not pickled, on fork)."""
+
+
+def _init_worker(project: Project, root: Path, work: Path, epoch: int) -> None:
+    _SHARED.update(project=project, root=root, work=work, epoch=epoch)
+
+
+def _build_task(task: ShardTask) -> int:
+    scratch = _SHARED["work"] / "scratch" / task.version.year / task.shard.name
+    return build_shard(_SHARED["project"], _SHARED["root"], task, scratch, _SHARED["epoch"])
 
 
 REDIRECT = """<!doctype html>
@@ -333,8 +473,38 @@ def publish(built: Path, out: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+def _shard_plan(
+    project: Project, root: Path, version: Version
+) -> list[tuple[Shard, list[str], int]]:
+    """Each shard of a version: what it is, the partnerships whose files its pages read (None
+    in the list means every partnership: the home pages list them all), and its weight."""
+    renderer = Renderer(project, root / "theme", version)
+    owners = {
+        formula.id: py.partnership
+        for py in project.plan_years()
+        if py.year == version.year
+        for formula in py.funding.formulas
+    }
+    areas = dict(renderer.areas_in_version())
+    plan: list[tuple[Shard, list[str], int]] = [(HOME, ["*"], 0)]
+    for shard in renderer.shards()[1:]:
+        pys = [py for area in shard.areas for py in areas[area]]
+        reads = {py.partnership for py in pys}
+        for py in pys:
+            reads.update(owners[a.formula] for a in py.funding.allocations if a.formula in owners)
+        plan.append((shard, sorted(reads), len(pys)))
+    return plan
+
+
+def _structure(project: Project, root: Path, version: Version) -> str:
+    """Which partnerships of which areas a version shows: every page's navigation."""
+    renderer = Renderer(project, root / "theme", version)
+    areas = renderer.areas_in_version()
+    return json.dumps([[area, [py.partnership for py in pys]] for area, pys in areas])
+
+
 def build_site(project: Project, options: BuildOptions) -> BuildReport:
-    """Build every version and publish the site atomically at `options.out`."""
+    """Build every version, shard by shard, and publish the site atomically at `options.out`."""
     root = options.root.resolve()
     out = options.out if options.out.is_absolute() else (Path.cwd() / options.out)
     versions, latest = versions_of(project, options.drafts)
@@ -349,31 +519,59 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
     try:
-        keys = {
-            year: cache.key(year, [latest, str(options.drafts), str(epoch), *in_latest])
-            for year in versions
-            if cache is not None
-        }
-        reused = [
-            year
-            for year in versions
-            if cache is not None and cache.fetch(year, keys[year], work / "site" / year)
-        ]
-        todo = [year for year in versions if year not in reused]
-        tasks = [(slim, root, Version(year, latest, options.drafts), work, epoch) for year in todo]
-        jobs = min(options.jobs or os.cpu_count() or 1, max(len(tasks), 1))
-        if jobs > 1:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                pages = list(pool.map(_build_one, tasks))
-        else:
-            pages = [_build_one(task) for task in tasks]
+        parts: dict[str, list[Path]] = {}
+        tasks: list[tuple[ShardTask, str]] = []
+        reused: list[str] = []
+        for year in versions:
+            version = Version(year, latest, options.drafts)
+            options_key = [latest, str(options.drafts), str(epoch), *in_latest]
+            options_key.append(_structure(slim, root, version))
+            parts[year] = []
+            for shard, reads, weight in _shard_plan(slim, root, version):
+                name = f"{year}/{shard.name}"
+                key = (
+                    cache.key(year, [shard.name, *options_key], None if "*" in reads else reads)
+                    if cache is not None
+                    else ""
+                )
+                cached = cache.fetch(year, shard.name, key) if cache is not None else None
+                if cached is not None:
+                    parts[year].append(cached)
+                    reused.append(name)
+                    continue
+                task = ShardTask(version, shard, work / "shards" / year / shard.name, weight)
+                parts[year].append(task.out)
+                tasks.append((task, key))
+        ordered = sorted((task for task, _ in tasks), key=lambda t: -t.weight)
+        jobs = min(options.jobs or os.cpu_count() or 1, max(len(ordered), 1))
+        pages = run_tasks(slim, root, work, epoch, ordered, jobs)
         site = work / "site"
+        for year in versions:
+            merge_version(parts[year], site / year, epoch)
         write_versions(site, versions, latest)
         write_aliases(site, latest)
         if cache is not None:
-            for year in todo:
-                cache.store(year, keys[year], site / year)
+            for task, key in tasks:
+                cache.store(task.version.year, task.shard.name, key, task.out)
         publish(site, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return BuildReport(tuple(versions), latest, sum(pages), tuple(todo), tuple(reused))
+    built = tuple(f"{t.version.year}/{t.shard.name}" for t, _ in tasks)
+    return BuildReport(tuple(versions), latest, pages, built, tuple(reused))
+
+
+def run_tasks(
+    project: Project, root: Path, work: Path, epoch: int, tasks: list[ShardTask], jobs: int
+) -> int:
+    """Build the shards, in worker processes when there is more than one job; total pages."""
+    if jobs <= 1:
+        _init_worker(project, root, work, epoch)
+        return sum(_build_task(task) for task in tasks)
+    context = multiprocessing.get_context("fork" if "fork" in START_METHODS else "spawn")
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(project, root, work, epoch),
+    ) as pool:
+        return sum(pool.map(_build_task, tasks))

@@ -1,4 +1,9 @@
-"""The build cache rebuilds exactly what changed, and never serves a stale version."""
+"""The build cache rebuilds exactly what changed, shard by shard, and never serves a stale page.
+
+The project is the minimal fixture with Safer Fenwick moved to a second police force area, so
+each year has three shards: the home pages, Ashdown (the PCC) and Bexmoor (Fenwick, which the
+Ashdown PCC's formula funds across the area boundary).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,9 @@ from generator.site import BuildOptions, BuildReport, build_site
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
+EVERYTHING = tuple(
+    f"{y}/{s}" for y in ("2024-25", "2025-26") for s in ("_home", "ashdown", "bexmoor")
+)
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -26,12 +34,19 @@ def project_copy(tmp_path: Path) -> Path:
     shutil.copytree(MINIMAL, root)
     shutil.copytree(ROOT / "theme", root / "theme")
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    areas = root / "data" / "areas.yml"
+    areas.write_text(
+        areas.read_text()
+        + "  - id: bexmoor\n    name: Bexmoor\n"
+        + "    police_force: ashdown-police\n    pcc: ashdown-pcc-office\n"
+    )
+    edit(root / "plans/fenwick-csp/partnership.yml", "area: ashdown", "area: bexmoor")
     return root
 
 
 def build(root: Path, out: Path, cache: Path | None) -> BuildReport:
     project, problems = check_project(root)
-    assert project is not None, problems
+    assert project is not None and not problems, problems
     return build_site(project, BuildOptions(root, out, jobs=1, cache=cache))
 
 
@@ -41,14 +56,25 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
+def rebuilt_after(tmp_path: Path, change: object) -> tuple[BuildReport, Path, Path]:
+    """Build, apply `change(root)`, build again: the second report, the project, the site."""
+    root, cache, out = project_copy(tmp_path), tmp_path / "cache", tmp_path / "site"
+    first = build(root, out, cache)
+    assert first.built == EVERYTHING and first.reused == ()
+    assert callable(change)
+    change(root)
+    return build(root, out, cache), root, out
+
+
 def test_no_edit_rebuilds_nothing_and_leaves_the_site_unchanged(tmp_path: Path) -> None:
     root, cache, out = project_copy(tmp_path), tmp_path / "cache", tmp_path / "site"
     first = build(root, out, cache)
-    assert first.built == ("2024-25", "2025-26") and first.reused == ()
-    before = digest(out)
+    assert first.built == EVERYTHING and first.reused == ()
+    before, cached = digest(out), digest(cache)
     second = build(root, out, cache)
-    assert second.built == () and second.reused == ("2024-25", "2025-26")
+    assert second.built == () and second.reused == EVERYTHING
     assert digest(out) == before
+    assert digest(cache) == cached  # nothing written into the cache through the links
 
 
 def test_a_cached_build_is_byte_identical_to_a_fresh_one(tmp_path: Path) -> None:
@@ -59,60 +85,84 @@ def test_a_cached_build_is_byte_identical_to_a_fresh_one(tmp_path: Path) -> None
         "title: Fund refuge places",
         "title: Refuges",
     )
-    build(root, tmp_path / "cached", cache)
+    report = build(root, tmp_path / "cached", cache)
+    assert report.reused  # some shards came from the cache
     build(root, tmp_path / "fresh", None)
     assert digest(tmp_path / "cached") == digest(tmp_path / "fresh")
 
 
-def test_a_data_edit_in_the_newest_year_rebuilds_only_that_year(tmp_path: Path) -> None:
-    root, cache, out = project_copy(tmp_path), tmp_path / "cache", tmp_path / "site"
-    build(root, out, cache)
-    edit(
-        root / "plans/fenwick-csp/2025-26/actions.yml",
-        "title: Fund refuge places",
-        "title: Refuges",
+def test_a_data_edit_of_one_partnership_rebuilds_only_its_shard(tmp_path: Path) -> None:
+    def change(root: Path) -> None:
+        edit(
+            root / "plans/fenwick-csp/2025-26/actions.yml",
+            "title: Fund refuge places",
+            "title: Refuges",
+        )
+
+    report, _root, out = rebuilt_after(tmp_path, change)
+    # the home pages list every plan; Bexmoor is Fenwick's area; nothing else changes
+    assert report.built == ("2025-26/_home", "2025-26/bexmoor")
+    assert report.reused == (
+        "2024-25/_home",
+        "2024-25/ashdown",
+        "2024-25/bexmoor",
+        "2025-26/ashdown",
     )
-    report = build(root, out, cache)
-    assert report.built == ("2025-26",) and report.reused == ("2024-25",)
     assert "Refuges" in (out / "2025-26" / "fenwick-csp" / "actions" / "index.html").read_text()
+    index = (out / "2025-26" / "search" / "search_index.json").read_text()
+    assert "Refuges" in index and "ashdown-pcc/" in index  # every shard's entries, one index
+
+
+def test_a_formula_edit_rebuilds_the_areas_it_funds(tmp_path: Path) -> None:
+    def change(root: Path) -> None:
+        funding = root / "plans/ashdown-pcc/2025-26/funding.yml"
+        edit(funding, "pot: 100.00", "pot: 90.00")
+
+    report, _root, out = rebuilt_after(tmp_path, change)
+    assert report.built == ("2025-26/_home", "2025-26/ashdown", "2025-26/bexmoor")
+    fenwick = (out / "2025-26" / "fenwick-csp" / "funding" / "index.html").read_text()
+    assert "£90.00" in fenwick and "£100.00" not in fenwick
 
 
 def test_a_data_edit_in_an_older_year_rebuilds_it_and_every_later_year(tmp_path: Path) -> None:
-    root, cache, out = project_copy(tmp_path), tmp_path / "cache", tmp_path / "site"
-    build(root, out, cache)
-    edit(
-        root / "plans/fenwick-csp/2024-25/review.yml",
-        "narrative: Reporting rose.",
-        "narrative: Up.",
+    def change(root: Path) -> None:
+        edit(
+            root / "plans/fenwick-csp/2024-25/review.yml",
+            "narrative: Reporting rose.",
+            "narrative: Up.",
+        )
+
+    report, _root, _out = rebuilt_after(tmp_path, change)
+    assert report.built == ("2024-25/_home", "2024-25/bexmoor", "2025-26/_home", "2025-26/bexmoor")
+
+
+def test_a_template_edit_rebuilds_every_shard(tmp_path: Path) -> None:
+    def change(root: Path) -> None:
+        template = root / "theme" / "pages" / "review.md.j2"
+        template.write_text(template.read_text() + "\nEdited template.\n")
+
+    report, _root, out = rebuilt_after(tmp_path, change)
+    assert report.built == EVERYTHING
+    review = out / "2024-25" / "fenwick-csp" / "review" / "index.html"
+    assert "Edited template." in review.read_text()
+
+
+def test_an_mkdocs_yml_edit_rebuilds_every_shard(tmp_path: Path) -> None:
+    report, _root, out = rebuilt_after(
+        tmp_path, lambda root: edit(root / "mkdocs.yml", "primary: indigo", "primary: teal")
     )
-    report = build(root, out, cache)
-    assert report.built == ("2024-25", "2025-26") and report.reused == ()
-
-
-def test_a_template_edit_rebuilds_every_year(tmp_path: Path) -> None:
-    root, cache, out = project_copy(tmp_path), tmp_path / "cache", tmp_path / "site"
-    build(root, out, cache)
-    template = root / "theme" / "pages" / "review.md.j2"
-    template.write_text(template.read_text() + "\nEdited template.\n")
-    report = build(root, out, cache)
-    assert report.built == ("2024-25", "2025-26")
+    assert report.built == EVERYTHING
     assert (
-        "Edited template."
-        in (out / "2024-25" / "fenwick-csp" / "review" / "index.html").read_text()
+        'data-md-color-primary="teal"'
+        in (out / "2024-25" / "fenwick-csp" / "index.html").read_text()
     )
 
 
-def test_an_mkdocs_yml_edit_rebuilds_every_year(tmp_path: Path) -> None:
-    root, cache, out = project_copy(tmp_path), tmp_path / "cache", tmp_path / "site"
-    build(root, out, cache)
-    edit(root / "mkdocs.yml", "primary: indigo", "primary: teal")
-    report = build(root, out, cache)
-    assert report.built == ("2024-25", "2025-26")
-
-
-def test_reference_data_edit_rebuilds_every_year(tmp_path: Path) -> None:
-    root, cache, out = project_copy(tmp_path), tmp_path / "cache", tmp_path / "site"
-    build(root, out, cache)
-    edit(root / "data/organisations.yml", "Fenwick Refuge Trust", "Fenwick Refuge")
-    report = build(root, out, cache)
-    assert report.built == ("2024-25", "2025-26")
+def test_reference_data_edit_rebuilds_every_shard(tmp_path: Path) -> None:
+    report, _root, _out = rebuilt_after(
+        tmp_path,
+        lambda root: edit(
+            root / "data/organisations.yml", "Fenwick Refuge Trust", "Fenwick Refuge"
+        ),
+    )
+    assert report.built == EVERYTHING

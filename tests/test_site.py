@@ -18,7 +18,8 @@ from generator.cli import main
 from generator.compute.facts import all_formulas, plan_year_facts
 from generator.pipeline import check_project
 from generator.render import PAGES
-from generator.site import BuildError, BuildOptions, build_site, third_party_references
+from generator.sanitize import third_party_references
+from generator.site import BuildError, BuildOptions, build_site
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"

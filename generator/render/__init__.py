@@ -8,7 +8,7 @@ putting a file of the same name in `theme/partnerships/<id>/` (a Jinja ChoiceLoa
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,11 +58,42 @@ class Version:
 
 
 @dataclass(frozen=True)
+class Shard:
+    """A part of one version that MkDocs builds on its own: the home pages (no areas), or the
+    pages of some police force areas and their partnerships."""
+
+    name: str
+    areas: tuple[str, ...] = ()
+
+    @property
+    def home(self) -> bool:
+        return not self.areas
+
+
+HOME = Shard("_home")
+
+
+@dataclass(frozen=True)
 class RenderedVersion:
-    """The generated docs folder of one version: files by relative path, and the navigation."""
+    """The generated docs of one version (or one shard of it): files by relative path, and the
+    navigation of the whole version with its pages in order."""
 
     files: Mapping[str, bytes]
     nav: list[Any]
+
+    @property
+    def nav_pages(self) -> list[str]:
+        """Every page of the version's navigation, in reading order."""
+        return list(_nav_pages(self.nav))
+
+
+def _nav_pages(nav: list[Any]) -> Iterator[str]:
+    for item in nav:
+        for value in item.values():
+            if isinstance(value, list):
+                yield from _nav_pages(value)
+            else:
+                yield value
 
 
 def nav_title(name: str) -> str:
@@ -141,14 +172,22 @@ class Renderer:
             for py in project.plan_years()
             if py.year == version.year and publishable(py, version.drafts)
         ]
-        self.facts = {
-            py.partnership: plan_year_facts(project, py, self.formulas) for py in self.years
-        }
+        self._facts: dict[str, PlanYearFacts] = {}
         self.latest_partnerships = {
             py.partnership
             for py in project.plan_years()
             if py.year == version.latest and publishable(py, version.drafts)
         }
+
+    def facts(self, py: PlanYear) -> PlanYearFacts:
+        """A plan year's computed facts, once (a shard computes only the ones it shows)."""
+        if py.partnership not in self._facts:
+            self._facts[py.partnership] = plan_year_facts(self.project, py, self.formulas)
+        return self._facts[py.partnership]
+
+    def shards(self) -> list[Shard]:
+        """The home pages, then one shard per area of this version."""
+        return [HOME, *(Shard(area, (area,)) for area, _ in self.areas_in_version())]
 
     def env(self, partnership: str | None) -> jinja2.Environment:
         """One shared environment (templates compile once), or a partnership's own when it
@@ -187,33 +226,38 @@ class Renderer:
             for area, pys in sorted(grouped.items(), key=lambda kv: self.project.areas[kv[0]].name)
         ]
 
-    def render(self) -> RenderedVersion:
+    def render(self, shard: Shard | None = None) -> RenderedVersion:
+        """The whole version, or only one shard's files (the navigation is always whole)."""
         files: dict[str, bytes] = {}
         nav: list[Any] = [{"Home": "index.md"}]
         areas = self.areas_in_version()
         common = self.common()
-        files["index.md"] = self._page(None, "home.md.j2", common, area_index=areas)
+        home = shard is None or shard.home
+        if home:
+            files["index.md"] = self._page(None, "home.md.j2", common, area_index=areas)
         for area_id, pys in areas:
             area = self.project.areas[area_id]
             area_nav: list[Any] = [{nav_title(area.name): f"{area_id}/index.md"}]
-            area_facts = [self.facts[py.partnership] for py in pys]
-            files[f"{area_id}/index.md"] = self._page(
-                None, "area.md.j2", common, area=self.project.areas[area_id],
-                plan_years=pys, area_facts=area_facts,
-            )  # fmt: skip
+            if shard is None or area_id in shard.areas:
+                files[f"{area_id}/index.md"] = self._page(
+                    None, "area.md.j2", common, area=self.project.areas[area_id],
+                    plan_years=pys, area_facts=[self.facts(py) for py in pys],
+                )  # fmt: skip
+                for py in pys:
+                    files.update(self._partnership(py, common))
             for py in pys:
-                files.update(self._partnership(py, common))
                 partnership = self.project.partnerships[py.partnership]
                 pages = [{title: f"{py.partnership}/{name}.md"} for name, title, _ in PAGES]
                 area_nav.append({nav_title(partnership.name): pages})
             nav.append({nav_title(area.name): area_nav})
-        files["accessibility.md"] = self._page(None, "accessibility.md.j2", common)
         nav.append({"Accessibility": "accessibility.md"})
-        files.update(opendata.schema_files())
+        if home:
+            files["accessibility.md"] = self._page(None, "accessibility.md.j2", common)
+            files.update(opendata.schema_files())
         return RenderedVersion(files, nav)
 
     def _partnership(self, py: PlanYear, common: dict[str, Any]) -> dict[str, bytes]:
-        facts = self.facts[py.partnership]
+        facts = self.facts(py)
         pid = py.partnership
         previous = self.project.previous(py)
         specs = charts.chart_specs(facts, common)
@@ -246,9 +290,20 @@ class Renderer:
         return rendered.encode("utf-8")
 
 
-def render_version(project: Project, theme: Path, version: Version) -> RenderedVersion:
-    """Render every page, chart and download of one version."""
-    return Renderer(project, theme, version).render()
+def render_version(
+    project: Project, theme: Path, version: Version, shard: Shard | None = None
+) -> RenderedVersion:
+    """Render every page, chart and download of one version, or of one shard of it."""
+    return Renderer(project, theme, version).render(shard)
 
 
-__all__ = ["PAGES", "PlanYearFacts", "RenderedVersion", "Version", "publishable", "render_version"]
+__all__ = [
+    "HOME",
+    "PAGES",
+    "PlanYearFacts",
+    "RenderedVersion",
+    "Shard",
+    "Version",
+    "publishable",
+    "render_version",
+]
