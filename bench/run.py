@@ -266,13 +266,12 @@ def run_benchmark(options: Options, work: Path) -> BenchResult:
     report.row("build", build, f"{pages} pages, fresh output folder")
     edited = edit_one_plan(project, newest)
     rebuild = checked("plans rebuild", [*plans, "build", str(project), "--out", str(site)])
-    reused = re.search(r"reused (.*) unchanged", rebuild.stdout)
+    shards = re.search(r"(\d+ of \d+ shard\(s\) built.*reused unchanged)", rebuild.stdout)
     report.row(
         "rebuild_one",
         rebuild,
         f"{pages_built(rebuild.stdout)} pages rendered after editing "
-        f"{edited.relative_to(project).as_posix()}"
-        + (f"; reused {reused.group(1)}" if reused else ""),
+        f"{edited.relative_to(project).as_posix()}" + (f"; {shards.group(1)}" if shards else ""),
     )
     measured = [validate, build, rebuild]
 

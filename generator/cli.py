@@ -200,10 +200,13 @@ def build(
         folder = project / ".cache" / "plans-build" if cache else None
         options = BuildOptions(project, target, drafts=drafts, jobs=jobs, cache=folder)
         report = build_site(model, options)
-        reused = f"; reused {', '.join(report.reused)} unchanged" if report.reused else ""
+        shards = len(report.built) + len(report.reused)
+        rebuilt = f" ({', '.join(report.built)})" if 0 < len(report.built) <= 4 else ""
         click.echo(
             f"Built {len(report.versions)} version(s) ({', '.join(report.versions)}; "
-            f"latest {report.latest}), {report.pages} page(s) rendered{reused}, into {target}"
+            f"latest {report.latest}), {report.pages} page(s) rendered, into {target}; "
+            f"{len(report.built)} of {shards} shard(s) built{rebuilt}, "
+            f"{len(report.reused)} reused unchanged"
         )
         return EXIT_OK
 
