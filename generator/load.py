@@ -3,7 +3,10 @@
 The file is decoded as strict UTF-8, scanned for invisible or control characters, then read
 as a stream of parser events (libyaml's C parser when available). We build the data ourselves
 from the events, so anchors, aliases, tags, merge keys and duplicate keys are seen and refused
-before anything is expanded, and every value keeps its line and column.
+before anything is expanded. Positions are recorded only when needed, since they cost most of
+the time and memory at national scale: a file with a problem is read again recording them, and
+a clean file's Document keeps its text (compressed) to work out the line and column of any
+field later asked for. Many files are loaded in parallel processes.
 
 Scalars are kept as the exact text written: typing (numbers, booleans, dates) is the model's
 job, which knows what each field expects. Only YAML 1.2's null forms become None.
@@ -12,11 +15,18 @@ job, which knows what each field expects. Only YAML 1.2's null forms become None
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
+import os
 import re
+import sys
 import unicodedata
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -56,25 +66,76 @@ _INVISIBLE = frozenset(
 )
 
 
+class Positions(NamedTuple):
+    """Where every value and every key of a document stands, by field path."""
+
+    values: dict[FieldPath, Position]
+    keys: dict[FieldPath, Position]
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A loaded file's text, kept compressed: positions are worked out from it when needed."""
+
+    compressed: bytes
+    libyaml: bool = True
+    """Which parser read the file: positions must come from the same one."""
+
+    @classmethod
+    def of(cls, text: str, libyaml: bool = True) -> SourceText:
+        # level 1: ~8x smaller than the text at a fraction of the cost of parsing it
+        return cls(zlib.compress(text.encode("utf-8", "surrogatepass"), 1), libyaml)
+
+    @property
+    def text(self) -> str:
+        return zlib.decompress(self.compressed).decode("utf-8", "surrogatepass")
+
+    def positions(self, file: str) -> Positions:
+        """Read the text again, this time recording where every key and value stands."""
+        builder = _Builder(file, yaml.parse(self.text, Loader=_loader(self.libyaml)))
+        builder.document()
+        return Positions(builder.values, builder.keys)
+
+
 @dataclass(frozen=True)
 class Document:
-    """One loaded YAML file: its data and where every key and value stands in it."""
+    """One loaded YAML file: its data and where every key and value stands in it.
+
+    Positions are needed only to report a problem, and recording them for every file was most
+    of the loader's time and memory at national scale: they are read from the kept source text
+    the first time `where`, `value_at`, `problem`, `values` or `keys` asks for them.
+    """
 
     file: str
     data: Any
-    values: dict[FieldPath, Position] = field(default_factory=dict, repr=False)
-    keys: dict[FieldPath, Position] = field(default_factory=dict, repr=False)
+    source: SourceText | None = field(default=None, repr=False)
+
+    @cached_property
+    def positions(self) -> Positions:
+        """Every value's and key's position (none for a document made without its source)."""
+        if self.source is None:
+            return Positions({}, {})
+        return self.source.positions(self.file)
+
+    @property
+    def values(self) -> dict[FieldPath, Position]:
+        return self.positions.values
+
+    @property
+    def keys(self) -> dict[FieldPath, Position]:
+        return self.positions.keys
 
     def where(self, path: FieldPath) -> Position:
         """Where a field stands: its key if it has one, else its value, else its nearest parent."""
+        values, keys = self.positions
         probe = tuple(path)
         while probe:
-            if probe in self.keys:
-                return self.keys[probe]
-            if probe in self.values:
-                return self.values[probe]
+            if probe in keys:
+                return keys[probe]
+            if probe in values:
+                return values[probe]
             probe = probe[:-1]
-        return self.values.get((), Position(1, 1))
+        return values.get((), Position(1, 1))
 
     def value_at(self, path: FieldPath) -> Position:
         """The position of a field's value (falls back like `where`)."""
@@ -246,6 +307,8 @@ class _Builder:
 
     def check_escapes(self, value: str, pos: Position, path: FieldPath) -> None:
         """A double-quoted scalar can spell a hidden character as an escape (\\u202E)."""
+        if not _FORBIDDEN.search(value):
+            return  # the usual case; the class matches exactly what `_char_problem` refuses
         for ch in value:
             message = _char_problem(ch) if ch not in "\t\n\r" else None
             if message is not None:
@@ -373,10 +436,168 @@ class _Builder:
             col += 1
 
 
+def _loader(libyaml: bool) -> Any:
+    return _FastLoader if libyaml else yaml.SafeLoader
+
+
+class _Refused(Exception):
+    """The fast reading met something to refuse: the recording reading reports it exactly."""
+
+
+# compared by identity (`event.__class__ is _Scalar`): cheaper than isinstance on every event
+_Scalar: Any = yaml.ScalarEvent
+_MappingStart: Any = yaml.MappingStartEvent
+_MappingEnd: Any = yaml.MappingEndEvent
+_SequenceStart: Any = yaml.SequenceStartEvent
+_SequenceEnd: Any = yaml.SequenceEndEvent
+_StreamEnd: Any = yaml.StreamEndEvent
+_TEXT_STYLES = frozenset("\"'|>")  # quoted and block scalars: the only places tabs may stand
+_REFUSED_PLAIN_KEYS = NULL_FORMS | {"<<"}
+
+
+class _Reader:
+    """Builds the data of one YAML stream from its events, recording no position.
+
+    Refuses (raises `_Refused`) every stream `_Builder` reports a problem in, and only those,
+    building equal data otherwise; a refused file is then read again by `_Builder`, which says
+    exactly what is wrong and where. `spans` collects where quoted and block text stands, when
+    the file holds a tab. A plain scalar's style is '' from libyaml and None from the Python
+    parser: both are falsy.
+    """
+
+    __slots__ = ("get_event", "spans")
+
+    def __init__(self, get_event: Callable[[], Any], spans: list[tuple[int, int]] | None) -> None:
+        self.get_event = get_event
+        self.spans = spans
+
+    def document(self) -> Any:
+        get_event = self.get_event
+        get_event()  # StreamStart
+        if get_event().__class__ is _StreamEnd:
+            return None
+        data = self.node(get_event(), 1)
+        get_event()  # DocumentEnd
+        if get_event().__class__ is not _StreamEnd:
+            raise _Refused  # a second document
+        return data
+
+    def node(self, event: Any, depth: int) -> Any:
+        kind = event.__class__
+        if kind is _Scalar:
+            return self.scalar(event)
+        if depth > MAX_DEPTH or event.anchor is not None or getattr(event, "tag", None) is not None:
+            raise _Refused  # too deep, an anchor, a tag, or an alias (its anchor is set)
+        if kind is _MappingStart:
+            return self.mapping(depth + 1)
+        if kind is _SequenceStart:
+            return self.sequence(depth + 1)
+        raise _Refused  # pragma: no cover - no other event can stand for a node
+
+    def scalar(self, event: Any) -> str | None:
+        if event.anchor is not None or event.tag is not None:
+            raise _Refused
+        value: str = event.value
+        style = event.style
+        if not style:
+            return None if value in NULL_FORMS else value
+        if style == '"' and _FORBIDDEN.search(value):
+            raise _Refused
+        if self.spans is not None and style in _TEXT_STYLES:
+            self.spans.append((event.start_mark.index, event.end_mark.index))
+        return value
+
+    def mapping(self, depth: int) -> dict[str, Any]:
+        """The items of a mapping, up to its end; `depth` is its values' depth."""
+        get_event, spans, intern = self.get_event, self.spans, sys.intern
+        result: dict[str, Any] = {}
+        event: Any
+        while (event := get_event()).__class__ is not _MappingEnd:
+            if event.__class__ is not _Scalar or event.anchor is not None or event.tag is not None:
+                raise _Refused
+            key: str = event.value
+            style = event.style
+            if not style:
+                if key in _REFUSED_PLAIN_KEYS:
+                    raise _Refused
+            elif not key or (style == '"' and _FORBIDDEN.search(key)):
+                raise _Refused
+            elif spans is not None and style in _TEXT_STYLES:
+                spans.append((event.start_mark.index, event.end_mark.index))
+            key = intern(key)  # keys repeat in every file: one string each saves memory
+            if key in result:
+                raise _Refused
+            event = get_event()
+            if (
+                event.__class__ is _Scalar
+                and not event.style
+                and event.anchor is None
+                and event.tag is None
+            ):  # the usual value, plain text: inline, for speed
+                value = event.value
+                result[key] = None if value in NULL_FORMS else value
+            else:
+                result[key] = self.node(event, depth)
+        return result
+
+    def sequence(self, depth: int) -> list[Any]:
+        """The items of a sequence, up to its end; `depth` is its items' depth."""
+        get_event, node = self.get_event, self.node
+        items: list[Any] = []
+        append = items.append
+        while (event := get_event()).__class__ is not _SequenceEnd:
+            append(node(event, depth))
+        return items
+
+
+def _has_stray_tab(text: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether `_Builder.stray_tabs` would refuse a tab, visiting only the tabs."""
+    spans = sorted(spans)
+    span = 0
+    index = text.find("\t")
+    while index >= 0:
+        while span < len(spans) and spans[span][1] <= index:
+            span += 1
+        if not (span < len(spans) and spans[span][0] <= index):
+            return True
+        index = text.find("\t", index + 1)
+    return False
+
+
+_FAST_REFUSALS = (_Refused, yaml.YAMLError, RecursionError)
+
+
 def parse_text(text: str, file: str, fast: bool = True) -> tuple[Document | None, list[Problem]]:
-    """Parse YAML text into a Document, or report every problem found on the way."""
-    loader = _FastLoader if fast else yaml.SafeLoader
-    builder = _Builder(file, yaml.parse(text, Loader=loader))
+    """Parse YAML text into a Document, or report every problem found on the way.
+
+    `fast` reads with libyaml's C parser, else with PyYAML's pure-Python one. Positions are not
+    recorded (the Document works them out when asked); a file with any problem is read again,
+    recording them, to report each problem exactly where it stands.
+    """
+    try:
+        data = _read_fast(text, fast)
+    except _FAST_REFUSALS:
+        return _parse_recording(text, file, fast)
+    return Document(file, data, SourceText.of(text, fast)), []
+
+
+def _read_fast(text: str, fast: bool) -> Any:
+    """The data of a text read without positions; raises one of `_FAST_REFUSALS` for every
+    text `_parse_recording` reports a problem in."""
+    spans: list[tuple[int, int]] | None = [] if "\t" in text else None
+    loader = _loader(fast)(text)  # the Python parser's reader may refuse the text at once
+    try:
+        data = _Reader(loader.get_event, spans).document()
+    finally:
+        loader.dispose()
+    if spans is not None and _has_stray_tab(text, spans):
+        raise _Refused
+    return data
+
+
+def _parse_recording(text: str, file: str, fast: bool) -> tuple[Document | None, list[Problem]]:
+    """Read a file while recording every position, to report its problems exactly."""
+    builder = _Builder(file, yaml.parse(text, Loader=_loader(fast)))
     try:
         data = builder.document()
     except _Abort:
@@ -402,7 +623,7 @@ def parse_text(text: str, file: str, fast: bool = True) -> tuple[Document | None
             builder.stray_tabs(text)
     if builder.problems:
         return None, builder.problems
-    return Document(file, data, builder.values, builder.keys), []
+    return Document(file, data, SourceText.of(text, fast)), []
 
 
 def load_bytes(raw: bytes, file: str, fast: bool = True) -> tuple[Document | None, list[Problem]]:
@@ -537,15 +758,53 @@ class SourceFile:
     year: str | None = None
 
 
-def load_project(
-    root: Path, reference_kinds: dict[str, str], year_kinds: list[str]
-) -> tuple[list[SourceFile], list[Problem]]:
-    """Load every YAML file of a project; files that fail to load are reported, not returned."""
-    found, problems = discover(root, reference_kinds, year_kinds)
-    sources = []
-    for item in found:
-        document, file_problems = load_file(item.path, root)
+PARALLEL_FROM = 200
+"""Fewest files loaded by a pool of processes: for fewer, starting the workers costs more."""
+
+
+def load_files(
+    paths: Sequence[Path], root: Path, jobs: int = 0
+) -> Iterator[tuple[Document | None, list[Problem]]]:
+    """`load_file` of each path, in order: in worker processes when there are many files.
+
+    `jobs` is the number of processes; 0 means one a core from PARALLEL_FROM files, else one.
+    Results come back in the order of `paths` whatever the workers' order, so output is the same.
+    """
+    if not jobs:
+        jobs = (os.cpu_count() or 1) if len(paths) >= PARALLEL_FROM else 1
+    workers = min(jobs, len(paths))
+    if workers <= 1:
+        yield from (load_file(path, root) for path in paths)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    chunk = max(1, min(64, len(paths) // (workers * 8)))  # few round trips, balanced work
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        yield from pool.map(partial(load_file, root=root), paths, chunksize=chunk)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def load_sources(
+    found: Sequence[FoundFile], root: Path, problems: list[Problem], jobs: int = 0
+) -> Iterator[SourceFile]:
+    """Each found file that loads, in order, as soon as it is loaded (so the caller can type it
+    while the rest load); the problems of every file are added to `problems` on the way.
+
+    `jobs` as for `load_files`."""
+    loaded = load_files([item.path for item in found], root, jobs)
+    for item, (document, file_problems) in zip(found, loaded, strict=True):
         problems.extend(file_problems)
         if document is not None:
-            sources.append(SourceFile(item.kind, document, item.partnership, item.year))
-    return sources, problems
+            yield SourceFile(item.kind, document, item.partnership, item.year)
+
+
+def load_project(
+    root: Path, reference_kinds: dict[str, str], year_kinds: list[str], jobs: int = 0
+) -> tuple[list[SourceFile], list[Problem]]:
+    """Load every YAML file of a project; files that fail to load are reported, not returned.
+
+    `jobs` as for `load_files`."""
+    found, problems = discover(root, reference_kinds, year_kinds)
+    return list(load_sources(found, root, problems, jobs)), problems

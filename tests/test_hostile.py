@@ -30,8 +30,17 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.load import MAX_PROBLEMS_PER_FILE, discover, load_bytes
+from generator.load import (
+    _FAST_REFUSALS,
+    MAX_PROBLEMS_PER_FILE,
+    _parse_recording,
+    _read_fast,
+    decode,
+    discover,
+    load_bytes,
+)
 from generator.model import REFERENCE_KINDS, YEAR_KINDS, Project
+from generator.model.markdown_policy import markdown_problems, policy_problems
 from generator.pipeline import check_project
 from generator.problems import Problem, Severity
 from generator.render import Version, render_version
@@ -254,6 +263,13 @@ def test_free_text_is_refused_where_it_stands_or_kept_exactly(tree: Tree, name: 
         assert project is not None
         loaded = project.years[("fenwick-csp", "2024-25")].plan.priorities[0].rationale
         assert loaded == text, "the value must round-trip exactly"
+
+
+@pytest.mark.parametrize("name", [path.stem for path in sorted(CORPUS.glob("markdown/*.txt"))])
+def test_free_text_fast_path_agrees_with_the_whole_policy(name: str) -> None:
+    # markdown_problems skips the checks for text holding nothing they look for
+    text = payload(name)
+    assert markdown_problems(text) == policy_problems(text)
 
 
 YEAR = "plans/fenwick-csp/2024-25/"
@@ -493,6 +509,31 @@ def test_hostile_yaml_file_is_handled_within_budget(tree: Tree, name: str) -> No
     finally:
         tracemalloc.stop()
     assert peak < MEMORY_LIMIT, f"peak {peak / 1e6:.0f} MB"
+
+
+@pytest.mark.parametrize("name", [path.stem for path in sorted(CORPUS.glob("yaml/*.yml"))])
+@pytest.mark.parametrize("fast", [True, False], ids=["libyaml", "python"])
+def test_hostile_yaml_file_is_read_alike_without_and_with_positions(name: str, fast: bool) -> None:
+    # files are read without positions, and again recording them only to report a problem: the
+    # first reading must refuse exactly what the second reports, and build the same data
+    expect = Expect.read(CORPUS / "yaml" / f"{name}.expect")
+    target = expect.one("file")
+    assert target is not None
+    raw = expand((CORPUS / "yaml" / f"{name}.yml").read_bytes())
+    if expect.one("mode", "replace") == "append":
+        raw = (MINIMAL / target).read_bytes() + raw
+    text, _ = decode(raw, target)
+    if text is None:
+        return  # refused before it is parsed
+    document, problems = _parse_recording(text, target, fast)
+    try:
+        data = _read_fast(text, fast)
+    except _FAST_REFUSALS:
+        assert problems, "refused by the fast reading alone"
+        return
+    assert problems == []
+    assert document is not None
+    assert data == document.data
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,12 +1,14 @@
 """Properties of untrusted text, for any text at all: free text is refused with located problems
 or rendered inert by the policy and escaping alone (before the sanitiser); plain text never adds
-an element or attribute to a page or chart; and a built site passes its safety scan.
+an element or attribute to a page or chart; a built site passes its safety scan; and the policy's
+fast path never accepts what its full check refuses.
 
 Pages are rendered with render_version and converted with Python-Markdown as mkdocs.yml
 configures it, which is much faster than MkDocs builds; only (c) builds whole sites."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -22,6 +24,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from generator.model import Project
+from generator.model.markdown_policy import _MAY_BREAK_POLICY, markdown_problems, policy_problems
 from generator.pipeline import check_project
 from generator.problems import Problem, Severity
 from generator.render import Version, render_version
@@ -249,3 +252,65 @@ def test_built_site_with_arbitrary_accepted_text_passes_the_scan(
     build_site(project, BuildOptions(root, site, jobs=1))
     assert scan_site(site) == []
     shutil.rmtree(base)
+
+
+# --------------------------------------------------------------------------------------------
+# (d) the policy's fast path: text holding none of what the checks look for skips them
+
+# the pieces the checks look for: line breaks (as str.splitlines splits), list and quote markers,
+# setext underlines, heading, admonition, HTML, link, attribute-list and snippet syntax
+POLICY_PARTS = [
+    *"\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029",
+    *("\r\n", " ", "\t", ">", "- ", "* ", "+ ", "1. ", "1) ", "=", "-", "#", "##", "!!!", "???"),
+    *(
+        "///",
+        "<",
+        "<a>",
+        "[",
+        "]",
+        "](",
+        "![",
+        "[x]:",
+        "{",
+        "{: #x}",
+        "--8<--",
+        "*" * 100,
+        "_" * 100,
+    ),
+    *("x", "javascript:", "(", ")", "!", "?", "/"),
+]
+
+
+def test_policy_fast_path_agrees_with_the_full_check_on_every_short_combination() -> None:
+    # every text of up to three pieces, also after a line of text (a setext heading needs one)
+    texts = (
+        prefix + "".join(parts)
+        for length in range(4)
+        for parts in itertools.product(POLICY_PARTS, repeat=length)
+        for prefix in ("", "x")
+    )
+    assert [text for text in texts if markdown_problems(text) != policy_problems(text)] == []
+
+
+policy_text = st.lists(
+    st.one_of(st.sampled_from(POLICY_PARTS), st.text(max_size=2)), max_size=12
+).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=st.one_of(policy_text, hostile_text, any_text))
+def test_policy_fast_path_never_accepts_what_the_full_check_refuses(text: str) -> None:
+    assert markdown_problems(text) == policy_problems(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Reports are rising.",
+        "Reports rose 12% in 2024/25 - see the police data (Q3); A&E visits: 1,204.",
+        "Line one.\nLine two - with a dash.\n",
+    ],
+)
+def test_plain_prose_takes_the_fast_path(text: str) -> None:
+    assert _MAY_BREAK_POLICY.search(text) is None
+    assert markdown_problems(text) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,14 +11,15 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from generator.load import Document, load_bytes, parse_text
-from generator.model import ALL_KINDS
+from generator.load import Document, load_bytes, load_project, parse_text
+from generator.model import ALL_KINDS, REFERENCE_KINDS, YEAR_KINDS, build_project
 from generator.model.delivery import ServicesFile
 from generator.model.kinds import FileKind, _field_names, parse_document
 from generator.model.partnership import PlanFile
 from generator.problems import Problem
 
 FILE = "plans/fenwick-csp/2024-25/plan.yml"
+MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 PLAN = ALL_KINDS["plan"]
 SERVICES = ALL_KINDS["services"]
 
@@ -453,3 +455,17 @@ def shaped_documents(draw: st.DrawFn) -> tuple[str, Any]:
 def test_data_shaped_like_a_kind_is_typed_or_reported(shaped: tuple[str, Any]) -> None:
     kind, data = shaped
     assert_typed_or_reported(kind, Document(FILE, data))
+
+
+def test_the_project_is_typed_from_files_still_loading_and_keeps_no_raw_data() -> None:
+    reference = {name: kind.where for name, kind in REFERENCE_KINDS.items()}
+    sources, problems = load_project(MINIMAL, reference, list(YEAR_KINDS))
+    assert problems == []
+    project, problems = build_project(iter(sources))  # read once, as files arrive
+    assert problems == []
+    assert project is not None
+    assert sorted(project.documents) == sorted(source.document.file for source in sources)
+    plan = project.documents[FILE]
+    assert plan.data is None  # the typed models hold it; a document only locates problems
+    assert plan.where(("priorities", 0, "rationale")).line == 14
+    assert project.years[("fenwick-csp", "2024-25")].plan.priorities[0].id == "domestic-abuse"

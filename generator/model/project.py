@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import pairwise
 from typing import Any, TypeVar, cast
@@ -74,6 +74,7 @@ class Project:
     partnerships: Mapping[str, Partnership]
     years: Mapping[tuple[str, str], PlanYear]
     documents: Mapping[str, Document]
+    """Each file by name, to locate problems: its data lives on typed above, so it is not kept."""
     partnership_files: Mapping[str, str]
     reference_files: Mapping[str, str]
     organisation_list: tuple[Organisation, ...] = ()
@@ -128,9 +129,12 @@ def _parse(kind_name: str, source: SourceFile, problems: list[Problem]) -> BaseM
     return model
 
 
-def build_project(sources: list[SourceFile]) -> tuple[Project | None, list[Problem]]:
-    """Type every loaded file and assemble the project; None if any file does not fit."""
+def build_project(sources: Iterable[SourceFile]) -> tuple[Project | None, list[Problem]]:
+    """Type every loaded file and assemble the project; None if any file does not fit.
+
+    `sources` is read once, so it may be files still loading."""
     problems: list[Problem] = []
+    documents: dict[str, Document] = {}
     reference: dict[str, Any] = {}
     reference_files: dict[str, str] = {}
     partnerships: dict[str, Partnership] = {}
@@ -138,6 +142,7 @@ def build_project(sources: list[SourceFile]) -> tuple[Project | None, list[Probl
     year_parts: dict[tuple[str, str], dict[str, BaseModel]] = {}
     year_files: dict[tuple[str, str], dict[str, str]] = {}
     for source in sources:
+        documents[source.document.file] = replace(source.document, data=None)
         model = _parse(source.kind, source, problems)
         if model is None:
             continue
@@ -170,7 +175,7 @@ def build_project(sources: list[SourceFile]) -> tuple[Project | None, list[Probl
         streams={s.id: s for s in streams},
         partnerships=partnerships,
         years=years,
-        documents={s.document.file: s.document for s in sources},
+        documents=documents,
         partnership_files=partnership_files,
         reference_files=reference_files,
         organisation_list=tuple(organisations),
