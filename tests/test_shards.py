@@ -1,0 +1,123 @@
+"""A version built in shards (home pages + one per area) reads as one site: every page is
+there once, the search index and the sitemap list every page, and the navigation and the
+rel=prev/next links cross shard boundaries as in a single build."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.pipeline import check_project
+from generator.render import Shard, Version, render_version
+from generator.site import BuildOptions, build_site, shard_docs, shard_nav
+
+ROOT = Path(__file__).resolve().parents[1]
+MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
+YEAR = "2025-26"
+
+
+def two_areas(root: Path) -> Path:
+    """The minimal fixture with Safer Fenwick moved to a second area, Bexmoor."""
+    shutil.copytree(MINIMAL, root)
+    areas = root / "data" / "areas.yml"
+    areas.write_text(
+        areas.read_text() + "  - id: bexmoor\n    name: Bexmoor\n"
+        "    police_force: ashdown-police\n    pcc: ashdown-pcc-office\n"
+    )
+    partnership = root / "plans" / "fenwick-csp" / "partnership.yml"
+    partnership.write_text(partnership.read_text().replace("area: ashdown", "area: bexmoor"))
+    shutil.copytree(ROOT / "theme", root / "theme")
+    config = (ROOT / "mkdocs.yml").read_text()
+    (root / "mkdocs.yml").write_text("site_url: https://plans.example.org/\n" + config)
+    return root
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("shards")
+    root = two_areas(base / "project")
+    project, problems = check_project(root)
+    assert project is not None and not problems, problems
+    report = build_site(project, BuildOptions(root, base / "site", jobs=2))
+    assert f"{YEAR}/ashdown" in report.built and f"{YEAR}/bexmoor" in report.built
+    return base / "site" / YEAR
+
+
+def pages(version: Path) -> set[str]:
+    return {
+        p.parent.relative_to(version).as_posix() + "/"
+        for p in version.rglob("index.html")
+        if p.parent != version
+    } | {""}
+
+
+def test_every_page_is_built_once_with_its_own_content(site: Path) -> None:
+    fenwick = (site / "fenwick-csp" / "actions" / "index.html").read_text()
+    assert "Fund refuge places" in fenwick  # built by its shard, not an empty stand-in
+    for page in pages(site):
+        html = (site / page / "index.html").read_text()
+        assert html.count("<!--plans:sanitized-->") == 1, page
+        assert re.search(r"<h1[^>]*>", html), page
+
+
+def test_search_index_holds_every_page_of_every_shard(site: Path) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    located = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert located == pages(site)
+    assert index["config"]["lang"] == ["en"]
+    assert not list(site.rglob("search_index.json"))[1:]  # one index, at search/
+
+
+def test_sitemap_lists_every_page_once(site: Path) -> None:
+    xml = (site / "sitemap.xml").read_text()
+    locs = re.findall(r"<loc>(.*?)</loc>", xml)
+    base = f"https://plans.example.org/{YEAR}/"
+    assert sorted(locs) == sorted(base + page for page in pages(site))
+    assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()).decode() == xml
+
+
+def test_navigation_and_neighbours_cross_shard_boundaries(site: Path) -> None:
+    bexmoor = (site / "bexmoor" / "index.html").read_text()
+    assert '<link rel="prev" href="../ashdown-pcc/data/">' in bexmoor
+    last_of_ashdown = (site / "ashdown-pcc" / "data" / "index.html").read_text()
+    assert '<link rel="next" href="../../bexmoor/">' in last_of_ashdown
+    # a page of one shard links to the other area, pruned to its first page, with the same
+    # markup a single build gives
+    assert 'href="../../bexmoor/" class="md-nav__link"' in last_of_ashdown
+    assert 'href="../ashdown/" class="md-nav__link"' in bexmoor
+
+
+def test_shard_nav_keeps_own_pages_first_pages_and_nothing_else() -> None:
+    nav = [
+        {"Home": "index.md"},
+        {"A": [{"A": "a/index.md"}, {"P": [{"O": "p/index.md"}, {"D": "p/data.md"}]}]},
+        {"B": [{"B": "b/index.md"}, {"Q": [{"O": "q/index.md"}, {"D": "q/data.md"}]}]},
+        {"Accessibility": "accessibility.md"},
+    ]
+    keep = {"b/index.md", "q/index.md", "q/data.md", "p/data.md"}
+    assert shard_nav(nav, keep) == [
+        {"A": [{"A": "a/index.md"}, {"P": [{"D": "p/data.md"}]}]},
+        {"B": [{"B": "b/index.md"}, {"Q": [{"O": "q/index.md"}, {"D": "q/data.md"}]}]},
+    ]
+
+
+def test_stand_ins_are_only_pages_the_shard_names(tmp_path: Path) -> None:
+    root = two_areas(tmp_path / "project")
+    project, _ = check_project(root)
+    assert project is not None
+    renderer_version = Version(YEAR, YEAR)
+    rendered = render_version(
+        project, root / "theme", renderer_version, Shard("bexmoor", ("bexmoor",))
+    )
+    files, _nav, stubs = shard_docs(rendered)
+    assert all(files[stub] == b"" for stub in stubs)
+    assert files.get("fenwick-csp/actions.md")
+    assert "ashdown-pcc/data.md" in stubs  # rel=prev of the area page
+    assert "ashdown/index.md" in stubs  # the other area's first page, in the navigation
+    assert "ashdown-pcc/actions.md" not in stubs  # nothing names it
+    assert not any(name.startswith("ashdown-pcc/") for name in rendered.files)
