@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import gzip
+import html
 import json
 import logging
 import multiprocessing
@@ -240,18 +241,38 @@ def _cut_section(items: list[Any], keep: set[str], first_kept: bool) -> list[Any
 
 
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
-_LINK = re.compile(r"\]\(([^()\s#]+)(?:#[^()\s]*)?\)")
+_LINK = re.compile(r"\]\(([^()\s#]+)(?:#([^()\s]*))?\)")
 
 
-def linked_pages(name: str, markdown: bytes) -> set[str]:
-    """The files a generated page links to, as paths from the docs folder."""
+def links(name: str, markdown: bytes) -> set[tuple[str, str]]:
+    """The files a generated page links to, as paths from the docs folder, each with the
+    anchor it links to ('' for none)."""
     folder = posixpath.dirname(name)
     found = set()
     for match in _LINK.finditer(markdown.decode("utf-8")):
         target = _ESCAPED.sub(r"\1", match.group(1))  # Markdown escapes: funding\-streams
+        anchor = _ESCAPED.sub(r"\1", match.group(2) or "")
         if "://" not in target:
-            found.add(posixpath.normpath(posixpath.join(folder, target)))
+            found.add((posixpath.normpath(posixpath.join(folder, target)), anchor))
     return found
+
+
+def linked_pages(name: str, markdown: bytes) -> set[str]:
+    """The files a generated page links to, as paths from the docs folder."""
+    return {target for target, _anchor in links(name, markdown)}
+
+
+def cross_anchors(rendered: RenderedVersion, stubs: list[str]) -> list[list[str]]:
+    """Links from a shard's pages to an anchor on a page of another shard: MkDocs cannot check
+    those (it does not build the stand-in), so they are checked once the version is merged."""
+    elsewhere = set(stubs)
+    return sorted(
+        [name, target, anchor]
+        for name, content in rendered.files.items()
+        if name.endswith(".md")
+        for target, anchor in links(name, content)
+        if anchor and target in elsewhere
+    )
 
 
 def shard_docs(rendered: RenderedVersion) -> tuple[dict[str, bytes], list[Any], list[str]]:
@@ -337,11 +358,40 @@ def build_shard(project: Project, root: Path, task: ShardTask, scratch: Path, ep
         raise BuildError(
             f"{where} failed the safety scan of built pages:\n  " + "\n  ".join(unsafe)
         )
+    (out / CROSS_ANCHORS).write_text(json.dumps(cross_anchors(rendered, stubs)), encoding="utf-8")
     return sum(1 for name in rendered.files if name.endswith(".md"))
 
 
+CROSS_ANCHORS = ".plans-cross-anchors.json"
+"""Kept in each built shard (and so in the cache), never published: see `cross_anchors`."""
+
+
+def _page_file(version: Path, page: str) -> Path:
+    stem = page.removesuffix(".md")
+    folder = "" if stem == "index" else stem.removesuffix("/index")
+    return version / folder / "index.html"
+
+
+def check_cross_anchors(parts: list[Path], version: Path, label: str) -> list[str]:
+    """Every anchor a shard links to on another shard's page exists in the merged version."""
+    problems = []
+    for part in parts:
+        listed = part / CROSS_ANCHORS
+        if not listed.is_file():
+            continue
+        for source, target, anchor in json.loads(listed.read_text(encoding="utf-8")):
+            page = _page_file(version, target)
+            ids = f'id="{html.escape(anchor, quote=True)}"'
+            if not page.is_file() or ids not in page.read_text(encoding="utf-8"):
+                problems.append(
+                    f"{label}: Doc file '{source}' contains a link '{target}#{anchor}', but the "
+                    f"doc '{target}' does not contain an anchor '#{anchor}'."
+                )
+    return problems
+
+
 _SITEMAP_URL = re.compile(r"<url>.*?</url>", re.DOTALL)
-_MERGED = ("search", "sitemap.xml", "sitemap.xml.gz")
+_MERGED = ("search", "sitemap.xml", "sitemap.xml.gz", CROSS_ANCHORS)
 
 
 def merge_version(parts: list[Path], target: Path, epoch: int) -> None:
@@ -550,8 +600,12 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
         jobs = min(options.jobs or os.cpu_count() or 1, max(len(ordered), 1))
         pages = run_tasks(slim, root, work, epoch, ordered, jobs)
         site = work / "site"
+        broken = []
         for year in versions:
             merge_version(parts[year], site / year, epoch)
+            broken += check_cross_anchors(parts[year], site / year, year.replace("-", "/"))
+        if broken:
+            raise BuildError("links to missing anchors:\n  " + "\n  ".join(broken))
         write_versions(site, versions, latest)
         write_aliases(site, latest)
         if cache is not None:

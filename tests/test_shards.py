@@ -14,7 +14,7 @@ import pytest
 
 from generator.pipeline import check_project
 from generator.render import Shard, Version, render_version
-from generator.site import BuildOptions, build_site, shard_docs, shard_nav
+from generator.site import BuildError, BuildOptions, build_site, shard_docs, shard_nav
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
@@ -121,3 +121,28 @@ def test_stand_ins_are_only_pages_the_shard_names(tmp_path: Path) -> None:
     assert "ashdown/index.md" in stubs  # the other area's first page, in the navigation
     assert "ashdown-pcc/actions.md" not in stubs  # nothing names it
     assert not any(name.startswith("ashdown-pcc/") for name in rendered.files)
+
+
+@pytest.mark.parametrize(
+    ("anchor", "fails"), [("priority.safer-streets", False), ("nowhere", True)]
+)
+def test_anchors_on_pages_of_other_shards_are_checked(
+    tmp_path: Path, anchor: str, fails: bool
+) -> None:
+    root = two_areas(tmp_path / "project")
+    override = root / "theme" / "partnerships" / "fenwick-csp"
+    override.mkdir(parents=True)
+    review = (root / "theme" / "pages" / "review.md.j2").read_text()
+    link = f"\nSee [the PCC's priority](../ashdown-pcc/priorities.md#{anchor}).\n"
+    (override / "review.md.j2").write_text(review + link)
+    project, problems = check_project(root)
+    assert project is not None and not problems, problems
+    options = BuildOptions(root, tmp_path / "site", jobs=1)
+    if not fails:
+        build_site(project, options)
+        html = (tmp_path / "site" / YEAR / "fenwick-csp" / "review" / "index.html").read_text()
+        assert f'href="../../ashdown-pcc/priorities/#{anchor}"' in html
+        return
+    with pytest.raises(BuildError, match="does not contain an anchor '#nowhere'"):
+        build_site(project, options)
+    assert not (tmp_path / "site").exists()
