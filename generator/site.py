@@ -450,8 +450,13 @@ _SHARED: dict[str, Any] = {}
 
 def _init_worker(project: Project, root: Path, work: Path, epoch: int) -> None:
     _SHARED.update(project=project, root=root, work=work, epoch=epoch)
-    # The project is millions of objects that live as long as the worker: kept out of the
-    # cyclic collector's reach, so each collection does not walk all of them again.
+
+
+def _init_process(project: Project, root: Path, work: Path, epoch: int) -> None:
+    """A worker process: the project is millions of objects that live as long as the worker,
+    kept out of the cyclic collector's reach so that no collection walks them all again (not
+    in the calling process: `plans serve` builds again and again in one process)."""
+    _init_worker(project, root, work, epoch)
     gc.freeze()
 
 
@@ -527,11 +532,20 @@ def publish(built: Path, out: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _shard_plan(
-    project: Project, root: Path, version: Version
-) -> list[tuple[Shard, list[str], int]]:
-    """Each shard of a version: what it is, the partnerships whose files its pages read (None
-    in the list means every partnership: the home pages list them all), and its weight."""
+@dataclass(frozen=True)
+class ShardPlan:
+    """The shards of one version and what each one's pages read."""
+
+    structure: str
+    """Which partnerships of which areas the version shows: every page's navigation."""
+    shards: list[tuple[Shard, list[str] | None, int]]
+    """Each shard, the partnerships whose plan files it reads (None: every one, as the home
+    pages list them all), and its weight (plan years) for scheduling."""
+
+
+def plan_shards(project: Project, root: Path, version: Version) -> ShardPlan:
+    """How a version is split: the home pages, then one shard per area. An area's pages read
+    its partnerships' files and those of the owners of formulas that fund them."""
     renderer = Renderer(project, root / "theme", version)
     owners = {
         formula.id: py.partnership
@@ -539,22 +553,17 @@ def _shard_plan(
         if py.year == version.year
         for formula in py.funding.formulas
     }
-    areas = dict(renderer.areas_in_version())
-    plan: list[tuple[Shard, list[str], int]] = [(HOME, ["*"], 0)]
+    areas = renderer.areas_in_version()
+    structure = json.dumps([[area, [py.partnership for py in pys]] for area, pys in areas])
+    by_area = dict(areas)
+    shards: list[tuple[Shard, list[str] | None, int]] = [(HOME, None, 0)]
     for shard in renderer.shards()[1:]:
-        pys = [py for area in shard.areas for py in areas[area]]
+        pys = [py for area in shard.areas for py in by_area[area]]
         reads = {py.partnership for py in pys}
         for py in pys:
             reads.update(owners[a.formula] for a in py.funding.allocations if a.formula in owners)
-        plan.append((shard, sorted(reads), len(pys)))
-    return plan
-
-
-def _structure(project: Project, root: Path, version: Version) -> str:
-    """Which partnerships of which areas a version shows: every page's navigation."""
-    renderer = Renderer(project, root / "theme", version)
-    areas = renderer.areas_in_version()
-    return json.dumps([[area, [py.partnership for py in pys]] for area, pys in areas])
+        shards.append((shard, sorted(reads), len(pys)))
+    return ShardPlan(structure, shards)
 
 
 def build_site(project: Project, options: BuildOptions) -> BuildReport:
@@ -578,16 +587,12 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
         reused: list[str] = []
         for year in versions:
             version = Version(year, latest, options.drafts)
-            options_key = [latest, str(options.drafts), str(epoch), *in_latest]
-            options_key.append(_structure(slim, root, version))
+            plan = plan_shards(slim, root, version)
+            options_key = [latest, str(options.drafts), str(epoch), *in_latest, plan.structure]
             parts[year] = []
-            for shard, reads, weight in _shard_plan(slim, root, version):
+            for shard, reads, weight in plan.shards:
                 name = f"{year}/{shard.name}"
-                key = (
-                    cache.key(year, [shard.name, *options_key], None if "*" in reads else reads)
-                    if cache is not None
-                    else ""
-                )
+                key = cache.key(year, [shard.name, *options_key], reads) if cache else ""
                 cached = cache.fetch(year, shard.name, key) if cache is not None else None
                 if cached is not None:
                     parts[year].append(cached)
@@ -629,7 +634,7 @@ def run_tasks(
     with ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=context,
-        initializer=_init_worker,
+        initializer=_init_process,
         initargs=(project, root, work, epoch),
     ) as pool:
         return sum(pool.map(_build_task, tasks))
