@@ -62,15 +62,19 @@ class BuildCache:
                 digest = hashlib.sha256()
                 _hash_files(digest, root, year_folder.glob("*"))
                 self._folders[(year_folder.parent.name, year_folder.name)] = digest.digest()
+        self._by_partnership: dict[str, list[tuple[str, bytes]]] = {}  # years in order
+        for (partnership, year), hashed in sorted(self._folders.items()):
+            self._by_partnership.setdefault(partnership, []).append((year, hashed))
 
     def key(self, year: str, options: Iterable[str], partnerships: Iterable[str] | None) -> str:
         """The key of one shard: common inputs, the plan files of this and earlier years of
         the partnerships it reads (None: every partnership), and the options."""
         digest = hashlib.sha256(self._common)
-        wanted = None if partnerships is None else set(partnerships)
-        for (partnership, other), folder in sorted(self._folders.items()):
-            if other <= year and (wanted is None or partnership in wanted):
-                digest.update(f"{partnership}/{other}".encode() + b"\0" + folder)
+        wanted = sorted(self._by_partnership if partnerships is None else set(partnerships))
+        for partnership in wanted:
+            for other, hashed in self._by_partnership.get(partnership, ()):
+                if other <= year:
+                    digest.update(f"{partnership}/{other}".encode() + b"\0" + hashed)
         for option in options:
             digest.update(option.encode() + b"\0")
         return digest.hexdigest()
@@ -110,5 +114,13 @@ def link_file(source: str, target: str) -> None:
 
 
 def link_tree(source: Path, target: Path) -> None:
-    """A folder copied as hard links."""
-    shutil.copytree(source, target, copy_function=link_file)
+    """A folder copied as hard links (`target` must not exist). Folder times and permissions
+    are not copied: nothing reads them, and copying them was most of the time at scale."""
+    target.mkdir(parents=True)
+    for folder, subfolders, files in os.walk(source):
+        here = Path(folder)
+        there = target / here.relative_to(source)
+        for name in subfolders:
+            (there / name).mkdir()
+        for name in files:
+            link_file(str(here / name), str(there / name))
