@@ -56,15 +56,14 @@ class BuildCache:
         _hash_files(common, root, _tree(root / "data"))
         _hash_files(common, root, (root / "plans").glob("*/partnership.yml"))
         self._common = common.digest()
-        self._folders: dict[tuple[str, str], bytes] = {}  # (partnership, year): digest
+        # each partnership's year folders, oldest first: (year, digest of its files)
+        self._by_partnership: dict[str, list[tuple[str, bytes]]] = {}
         for year_folder in sorted((root / "plans").glob("*/*")):
             if year_folder.is_dir() and len(year_folder.name) == YEAR_FOLDER_LENGTH:
                 digest = hashlib.sha256()
                 _hash_files(digest, root, year_folder.glob("*"))
-                self._folders[(year_folder.parent.name, year_folder.name)] = digest.digest()
-        self._by_partnership: dict[str, list[tuple[str, bytes]]] = {}  # years in order
-        for (partnership, year), hashed in sorted(self._folders.items()):
-            self._by_partnership.setdefault(partnership, []).append((year, hashed))
+                years = self._by_partnership.setdefault(year_folder.parent.name, [])
+                years.append((year_folder.name, digest.digest()))
 
     def key(self, year: str, options: Iterable[str], partnerships: Iterable[str] | None) -> str:
         """The key of one shard: common inputs, the plan files of this and earlier years of

@@ -40,6 +40,7 @@ from generator.render import (
     Renderer,
     Shard,
     Version,
+    nav_pages,
     opendata,
     publishable,
     render_version,
@@ -257,28 +258,22 @@ def links(name: str, markdown: bytes) -> set[tuple[str, str]]:
     return found
 
 
-def linked_pages(name: str, markdown: bytes) -> set[str]:
-    """The files a generated page links to, as paths from the docs folder."""
-    return {target for target, _anchor in links(name, markdown)}
+@dataclass(frozen=True)
+class ShardDocs:
+    """A shard's docs folder: its own files plus an empty stand-in for every other page its
+    navigation or links name (excluded from the build: MkDocs resolves links and navigation to
+    them but neither reads nor writes them), its navigation, the stand-ins, and its links to
+    anchors on stand-ins as [page, target, anchor]: MkDocs cannot check those, so they are
+    checked once the version is merged."""
+
+    files: dict[str, bytes]
+    nav: list[Any]
+    stubs: list[str]
+    cross_anchors: list[list[str]]
 
 
-def cross_anchors(rendered: RenderedVersion, stubs: list[str]) -> list[list[str]]:
-    """Links from a shard's pages to an anchor on a page of another shard: MkDocs cannot check
-    those (it does not build the stand-in), so they are checked once the version is merged."""
-    elsewhere = set(stubs)
-    return sorted(
-        [name, target, anchor]
-        for name, content in rendered.files.items()
-        if name.endswith(".md")
-        for target, anchor in links(name, content)
-        if anchor and target in elsewhere
-    )
-
-
-def shard_docs(rendered: RenderedVersion) -> tuple[dict[str, bytes], list[Any], list[str]]:
-    """A shard's docs folder: its own files, an empty stand-in for every other page its
-    navigation or links name (excluded from the build: MkDocs resolves links and navigation
-    to them but neither reads nor writes them), its navigation, and the stand-ins."""
+def shard_docs(rendered: RenderedVersion) -> ShardDocs:
+    """The docs folder MkDocs builds for one shard (see ShardDocs)."""
     everything = rendered.nav_pages
     own = {name for name in rendered.files if name.endswith(".md")}
     keep = set(own) | {"index.md", "accessibility.md"}
@@ -286,20 +281,18 @@ def shard_docs(rendered: RenderedVersion) -> tuple[dict[str, bytes], list[Any], 
         if page in own:
             keep.update(everything[max(index - 1, 0) : index + 2])  # rel=prev and rel=next
     nav = shard_nav(rendered.nav, keep)
-    wanted = set(_nav_leaves(nav))
-    elsewhere = set(everything) | set(opendata.schema_files())
-    for name in own:
-        wanted |= linked_pages(name, rendered.files[name]) & elsewhere
-    stubs = sorted(wanted - own)
+    elsewhere = (set(everything) | set(opendata.schema_files())) - own
+    linked = [
+        (name, target, anchor)
+        for name in sorted(own)
+        for target, anchor in links(name, rendered.files[name])
+        if target in elsewhere
+    ]
+    stubs = sorted((set(nav_pages(nav)) - own) | {target for _, target, _ in linked})
     files = dict(rendered.files)
     files.update((stub, b"") for stub in stubs)
-    return files, nav, stubs
-
-
-def _nav_leaves(nav: list[Any]) -> Iterator[str]:
-    for item in nav:
-        for value in item.values():
-            yield from (_nav_leaves(value) if isinstance(value, list) else [value])
+    cross = sorted([name, target, anchor] for name, target, anchor in linked if anchor)
+    return ShardDocs(files, nav, stubs, cross)
 
 
 @dataclass(frozen=True)
@@ -324,7 +317,8 @@ def build_shard(project: Project, root: Path, task: ShardTask, scratch: Path, ep
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     rendered = render_version(project, root / "theme", version, shard)
     docs = scratch / "docs"
-    files, nav, stubs = shard_docs(rendered)
+    shard_folder = shard_docs(rendered)
+    files = shard_folder.files
     if shard.home:
         for assets in (BUNDLED / "theme" / "assets", root / "theme" / "assets"):  # project's win
             if assets.is_dir():
@@ -332,8 +326,8 @@ def build_shard(project: Project, root: Path, task: ShardTask, scratch: Path, ep
                     if path.is_file():
                         files[f"assets/{path.relative_to(assets).as_posix()}"] = path.read_bytes()
     write_files(docs, files)
-    config = version_config(root, base_config(root), version, docs, out, nav)
-    config["exclude_docs"] = "".join(f"/{stub}\n" for stub in stubs)
+    config = version_config(root, base_config(root), version, docs, out, shard_folder.nav)
+    config["exclude_docs"] = "".join(f"/{stub}\n" for stub in shard_folder.stubs)
     config_path = scratch / "mkdocs.yml"
     config_path.write_text(
         yaml.safe_dump(config, sort_keys=True, allow_unicode=True), encoding="utf-8"
@@ -358,7 +352,7 @@ def build_shard(project: Project, root: Path, task: ShardTask, scratch: Path, ep
         raise BuildError(
             f"{where} failed the safety scan of built pages:\n  " + "\n  ".join(unsafe)
         )
-    (out / CROSS_ANCHORS).write_text(json.dumps(cross_anchors(rendered, stubs)), encoding="utf-8")
+    (out / CROSS_ANCHORS).write_text(json.dumps(shard_folder.cross_anchors), encoding="utf-8")
     return sum(1 for name in rendered.files if name.endswith(".md"))
 
 
@@ -555,14 +549,12 @@ def plan_shards(project: Project, root: Path, version: Version) -> ShardPlan:
     }
     areas = renderer.areas_in_version()
     structure = json.dumps([[area, [py.partnership for py in pys]] for area, pys in areas])
-    by_area = dict(areas)
     shards: list[tuple[Shard, list[str] | None, int]] = [(HOME, None, 0)]
-    for shard in renderer.shards()[1:]:
-        pys = [py for area in shard.areas for py in by_area[area]]
+    for area, pys in areas:
         reads = {py.partnership for py in pys}
         for py in pys:
             reads.update(owners[a.formula] for a in py.funding.allocations if a.formula in owners)
-        shards.append((shard, sorted(reads), len(pys)))
+        shards.append((Shard(area, (area,)), sorted(reads), len(pys)))
     return ShardPlan(structure, shards)
 
 

@@ -11,6 +11,26 @@ from generator.pipeline import check_project
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "minimal"
+CHECKOUT = Path(__file__).resolve().parents[1]
+
+
+def two_areas(root: Path, config_head: str = "") -> Path:
+    """A copy of the minimal project with Safer Fenwick moved to a second police force area,
+    Bexmoor (the Ashdown PCC's formula still funds it), with this checkout's theme and
+    mkdocs.yml (`config_head` put before its settings): each year builds in three shards."""
+    shutil.copytree(MINIMAL, root)
+    areas = root / "data" / "areas.yml"
+    areas.write_text(
+        areas.read_text() + "  - id: bexmoor\n    name: Bexmoor\n"
+        "    police_force: ashdown-police\n    pcc: ashdown-pcc-office\n"
+    )
+    partnership = root / "plans" / "fenwick-csp" / "partnership.yml"
+    text = partnership.read_text()
+    assert text.count("area: ashdown") == 1
+    partnership.write_text(text.replace("area: ashdown", "area: bexmoor"))
+    shutil.copytree(CHECKOUT / "theme", root / "theme")
+    (root / "mkdocs.yml").write_text(config_head + (CHECKOUT / "mkdocs.yml").read_text())
+    return root
 
 
 class Tree:

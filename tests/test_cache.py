@@ -8,14 +8,13 @@ Ashdown PCC's formula funds across the area boundary).
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
+
+from conftest import two_areas
 
 from generator.pipeline import check_project
 from generator.site import BuildOptions, BuildReport, build_site
 
-ROOT = Path(__file__).resolve().parents[1]
-MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
 EVERYTHING = tuple(
     f"{y}/{s}" for y in ("2024-25", "2025-26") for s in ("_home", "ashdown", "bexmoor")
 )
@@ -30,18 +29,7 @@ def digest(folder: Path) -> dict[str, str]:
 
 
 def project_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(MINIMAL, root)
-    shutil.copytree(ROOT / "theme", root / "theme")
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    areas = root / "data" / "areas.yml"
-    areas.write_text(
-        areas.read_text()
-        + "  - id: bexmoor\n    name: Bexmoor\n"
-        + "    police_force: ashdown-police\n    pcc: ashdown-pcc-office\n"
-    )
-    edit(root / "plans/fenwick-csp/partnership.yml", "area: ashdown", "area: bexmoor")
-    return root
+    return two_areas(tmp_path / "project")
 
 
 def build(root: Path, out: Path, cache: Path | None) -> BuildReport:

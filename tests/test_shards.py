@@ -7,40 +7,22 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import two_areas
 
 from generator.pipeline import check_project
 from generator.render import Shard, Version, render_version
 from generator.site import BuildError, BuildOptions, build_site, shard_docs, shard_nav
 
-ROOT = Path(__file__).resolve().parents[1]
-MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
 YEAR = "2025-26"
-
-
-def two_areas(root: Path) -> Path:
-    """The minimal fixture with Safer Fenwick moved to a second area, Bexmoor."""
-    shutil.copytree(MINIMAL, root)
-    areas = root / "data" / "areas.yml"
-    areas.write_text(
-        areas.read_text() + "  - id: bexmoor\n    name: Bexmoor\n"
-        "    police_force: ashdown-police\n    pcc: ashdown-pcc-office\n"
-    )
-    partnership = root / "plans" / "fenwick-csp" / "partnership.yml"
-    partnership.write_text(partnership.read_text().replace("area: ashdown", "area: bexmoor"))
-    shutil.copytree(ROOT / "theme", root / "theme")
-    config = (ROOT / "mkdocs.yml").read_text()
-    (root / "mkdocs.yml").write_text("site_url: https://plans.example.org/\n" + config)
-    return root
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("shards")
-    root = two_areas(base / "project")
+    root = two_areas(base / "project", "site_url: https://plans.example.org/\n")
     project, problems = check_project(root)
     assert project is not None and not problems, problems
     report = build_site(project, BuildOptions(root, base / "site", jobs=2))
@@ -114,7 +96,8 @@ def test_stand_ins_are_only_pages_the_shard_names(tmp_path: Path) -> None:
     rendered = render_version(
         project, root / "theme", renderer_version, Shard("bexmoor", ("bexmoor",))
     )
-    files, _nav, stubs = shard_docs(rendered)
+    docs = shard_docs(rendered)
+    files, stubs = docs.files, docs.stubs
     assert all(files[stub] == b"" for stub in stubs)
     assert files.get("fenwick-csp/actions.md")
     assert "ashdown-pcc/data.md" in stubs  # rel=prev of the area page

@@ -84,14 +84,15 @@ class RenderedVersion:
     @property
     def nav_pages(self) -> list[str]:
         """Every page of the version's navigation, in reading order."""
-        return list(_nav_pages(self.nav))
+        return list(nav_pages(self.nav))
 
 
-def _nav_pages(nav: list[Any]) -> Iterator[str]:
+def nav_pages(nav: list[Any]) -> Iterator[str]:
+    """The pages of a navigation (MkDocs' nav: a list of one-entry mappings), in order."""
     for item in nav:
         for value in item.values():
             if isinstance(value, list):
-                yield from _nav_pages(value)
+                yield from nav_pages(value)
             else:
                 yield value
 
@@ -184,10 +185,6 @@ class Renderer:
         if py.partnership not in self._facts:
             self._facts[py.partnership] = plan_year_facts(self.project, py, self.formulas)
         return self._facts[py.partnership]
-
-    def shards(self) -> list[Shard]:
-        """The home pages, then one shard per area of this version."""
-        return [HOME, *(Shard(area, (area,)) for area, _ in self.areas_in_version())]
 
     def env(self, partnership: str | None) -> jinja2.Environment:
         """One shared environment (templates compile once), or a partnership's own when it
