@@ -163,8 +163,10 @@ def version_config(
     if "custom_dir" in theme:
         theme["custom_dir"] = str((config_file(root).parent / theme["custom_dir"]).resolve())
     hooks = [*config.get("hooks", []), str(Path(__file__).with_name("mkdocs_hooks.py"))]
+    extensions = [*(config.get("markdown_extensions") or []), "generator.fast_inline"]
     config.update(
         hooks=hooks,
+        markdown_extensions=extensions,
         site_name=f"{base.get('site_name', 'Partnership plans')} — {version.label}",
         docs_dir=str(docs),
         site_dir=str(out),
