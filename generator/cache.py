@@ -15,12 +15,20 @@ Entries are built shard folders. They are hard-linked into the site, not copied 
 site is gigabytes): the published site shares its files with the cache, and nothing the build
 does ever writes into a linked file. A tool that post-processes the published site must
 write new files rather than edit files in place, or the cache must be turned off (--no-cache).
+
+The cache also notes, per published site, each version's key and the identity (inode and
+modification time) of its folder there. A version whose shards would all come from the cache
+unchanged, and whose published folder is still the one noted, is moved over from the old site
+instead of being put together again (at national scale, joining and deleting ten years of
+unchanged pages took half a one-plan rebuild). Replacing or renaming a version folder, or a
+build without the cache, changes its identity, so it is then put together afresh.
 """
 
 from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -28,6 +36,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 FORMAT = "2"
+PUBLISHED = "published.json"
+"""In the cache folder: per published site, each version's key and its folder's identity."""
 YEAR_FOLDER_LENGTH = len("2024-25")
 
 
@@ -100,6 +110,44 @@ class BuildCache:
             os.replace(scratch, self.entry(year, shard, key))
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+
+    def published(self, out: Path) -> dict[str, str]:
+        """The keys of the versions the site at `out` holds as this cache last published them:
+        only those whose folder is still the very folder published (same inode and time)."""
+        try:
+            sites = json.loads((self.folder / PUBLISHED).read_text(encoding="utf-8"))["sites"]
+            recorded = sites.get(str(out), {})
+            found: dict[str, str] = {}
+            for year, (key, inode, mtime) in recorded.items():
+                stat = (out / year).stat()
+                if (stat.st_ino, stat.st_mtime_ns) == (inode, mtime) and isinstance(key, str):
+                    found[year] = key
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return {}  # unknown or unreadable: nothing is taken over
+        return found
+
+    def record_published(self, out: Path, versions: dict[str, str]) -> None:
+        """Note which version keys the site just published at `out` holds, and the identity
+        (inode, modification time) of each version's folder there."""
+        path = self.folder / PUBLISHED
+        try:
+            sites = json.loads(path.read_text(encoding="utf-8"))["sites"]
+            if not isinstance(sites, dict):
+                sites = {}
+        except (OSError, ValueError, TypeError, KeyError):
+            sites = {}
+        try:
+            entries = {}
+            for year, key in versions.items():
+                stat = (out / year).stat()
+                entries[year] = [key, stat.st_ino, stat.st_mtime_ns]
+            sites[str(out)] = entries
+            self.folder.mkdir(parents=True, exist_ok=True)
+            scratch = path.with_name(f".{PUBLISHED}.{os.getpid()}")
+            scratch.write_text(json.dumps({"sites": sites}, indent=1) + "\n", encoding="utf-8")
+            os.replace(scratch, path)
+        except OSError:
+            pass  # the site is published; only the next build's shortcut is lost
 
 
 def link_file(source: str, target: str) -> None:

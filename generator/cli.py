@@ -207,6 +207,7 @@ def build(
             f"latest {report.latest}), {report.pages} page(s) rendered, into {target}; "
             f"{len(report.built)} of {shards} shard(s) built{rebuilt}, "
             f"{len(report.reused)} reused unchanged"
+            + (f" ({len(report.kept)} version(s) kept as published)" if report.kept else "")
         )
         return EXIT_OK
 

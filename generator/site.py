@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import gzip
+import hashlib
 import html
 import json
 import logging
@@ -20,7 +21,7 @@ import posixpath
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -85,6 +86,8 @@ class BuildReport:
     pages: int
     built: tuple[str, ...] = ()
     reused: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
+    """Versions taken over whole from the published site (their shards are in `reused`)."""
 
 
 def versions_of(project: Project, drafts: bool) -> tuple[list[str], str]:
@@ -489,10 +492,10 @@ def write_versions(site: Path, versions: list[str], latest: str) -> None:
     (site / "versions.json").write_text(json.dumps(entries, indent=2) + "\n", encoding="utf-8")
 
 
-def write_aliases(site: Path, latest: str) -> None:
-    """`latest/…` redirects to the same page of the latest year, and the root to `latest/`."""
+def write_aliases(site: Path, latest: str, version_dir: Path) -> None:
+    """`latest/…` redirects to the same page of the latest year (its pages are those of
+    `version_dir`), and the root to `latest/`."""
     label = latest.replace("-", "/")
-    version_dir = site / latest
     for page in sorted(version_dir.rglob("index.html")):
         relative = page.parent.relative_to(version_dir)
         depth = len(relative.parts) + 1
@@ -510,17 +513,27 @@ def write_aliases(site: Path, latest: str) -> None:
     )
 
 
-def publish(built: Path, out: Path) -> None:
-    """Swap the freshly built site into place; the old one goes only after the new one is in."""
+def publish(built: Path, out: Path, kept: Iterable[str] = ()) -> None:
+    """Swap the freshly built site into place, moving the `kept` version folders over from the
+    old site first; the rest of the old site goes only after the new one is in. On any failure
+    the moved folders go back and the old site is put back as it was."""
     out.parent.mkdir(parents=True, exist_ok=True)
     old = None
+    moved: list[str] = []
     if out.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
         os.replace(out, old / "site")
     try:
+        for year in kept:
+            if old is None:
+                raise BuildError(f"version {year} was to be kept, but {out} has gone")
+            os.replace(old / "site" / year, built / year)
+            moved.append(year)
         os.replace(built, out)
-    except OSError:
+    except BaseException:
         if old is not None:
+            for year in moved:
+                os.replace(built / year, old / "site" / year)
             os.replace(old / "site", out)
         raise
     finally:
@@ -560,14 +573,24 @@ def plan_shards(project: Project, root: Path, version: Version) -> ShardPlan:
     return ShardPlan(structure, shards)
 
 
+def version_key(keys: list[tuple[str, str]]) -> str:
+    """One version's key: its shards' names and cache keys, in order."""
+    return hashlib.sha256("\0".join(f"{name}={key}" for name, key in keys).encode()).hexdigest()
+
+
 def build_site(project: Project, options: BuildOptions) -> BuildReport:
-    """Build every version, shard by shard, and publish the site atomically at `options.out`."""
+    """Build every version, shard by shard, and publish the site atomically at `options.out`.
+
+    With the cache on, a version whose shards would all be reused, and which the published
+    site already holds under the same key, is taken over from the published site as it is:
+    neither merged again nor deleted and rewritten."""
     root = options.root.resolve()
     out = options.out if options.out.is_absolute() else (Path.cwd() / options.out)
     versions, latest = versions_of(project, options.drafts)
     epoch = source_date_epoch(project)
     slim = dataclasses.replace(project, documents={})  # positions are not needed to render
     cache = BuildCache(options.cache, root, BUNDLED) if options.cache else None
+    published = cache.published(out) if cache is not None else {}
     in_latest = sorted(
         py.partnership
         for py in project.plan_years()
@@ -579,14 +602,23 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
         parts: dict[str, list[Path]] = {}
         tasks: list[tuple[ShardTask, str]] = []
         reused: list[str] = []
+        manifest: dict[str, str] = {}
         for year in versions:
             version = Version(year, latest, options.drafts)
             plan = plan_shards(slim, root, version)
             options_key = [latest, str(options.drafts), str(epoch), *in_latest, plan.structure]
+            keys = [
+                (shard.name, cache.key(year, [shard.name, *options_key], reads) if cache else "")
+                for shard, reads, _ in plan.shards
+            ]
+            if cache is not None:
+                manifest[year] = version_key(keys)
+                if published.get(year) == manifest[year] and (out / year).is_dir():
+                    reused.extend(f"{year}/{name}" for name, _ in keys)
+                    continue  # taken over from the published site at publish time
             parts[year] = []
-            for shard, reads, weight in plan.shards:
+            for (shard, _, weight), (_, key) in zip(plan.shards, keys, strict=True):
                 name = f"{year}/{shard.name}"
-                key = cache.key(year, [shard.name, *options_key], reads) if cache else ""
                 cached = cache.fetch(year, shard.name, key) if cache is not None else None
                 if cached is not None:
                     parts[year].append(cached)
@@ -599,22 +631,26 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
         jobs = min(options.jobs or os.cpu_count() or 1, max(len(ordered), 1))
         pages = run_tasks(slim, root, work, epoch, ordered, jobs)
         site = work / "site"
+        site.mkdir()
         broken = []
-        for year in versions:
-            merge_version(parts[year], site / year, epoch)
-            broken += check_cross_anchors(parts[year], site / year, year.replace("-", "/"))
+        for year, year_parts in parts.items():
+            merge_version(year_parts, site / year, epoch)
+            broken += check_cross_anchors(year_parts, site / year, year.replace("-", "/"))
         if broken:
             raise BuildError("links to missing anchors:\n  " + "\n  ".join(broken))
+        kept = [year for year in versions if year not in parts]
         write_versions(site, versions, latest)
-        write_aliases(site, latest)
+        write_aliases(site, latest, (out if latest in kept else site) / latest)
         if cache is not None:
             for task, key in tasks:
                 cache.store(task.version.year, task.shard.name, key, task.out)
-        publish(site, out)
+        publish(site, out, kept)
+        if cache is not None:
+            cache.record_published(out, manifest)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     built = tuple(f"{t.version.year}/{t.shard.name}" for t, _ in tasks)
-    return BuildReport(tuple(versions), latest, pages, built, tuple(reused))
+    return BuildReport(tuple(versions), latest, pages, built, tuple(reused), tuple(kept))
 
 
 def run_tasks(

@@ -8,10 +8,16 @@ Ashdown PCC's formula funds across the area boundary).
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 from pathlib import Path
+from typing import Any
 
+import pytest
+from click.testing import CliRunner
 from conftest import two_areas
 
+from generator.cli import main
 from generator.pipeline import check_project
 from generator.site import BuildOptions, BuildReport, build_site
 
@@ -154,3 +160,88 @@ def test_reference_data_edit_rebuilds_every_shard(tmp_path: Path) -> None:
         ),
     )
     assert report.built == EVERYTHING
+
+
+def test_an_unchanged_version_is_moved_over_from_the_published_site(tmp_path: Path) -> None:
+    """Editing the newest year: the older version's folder is taken over as it is (the same
+    folder, not one put together again), and the site equals a build without the cache."""
+    root, cache, out = project_copy(tmp_path), tmp_path / "cache", tmp_path / "site"
+    build(root, out, cache)
+    older = (out / "2024-25").stat().st_ino
+    newer = (out / "2025-26").stat().st_ino
+    edit(root / "plans/fenwick-csp/2025-26/actions.yml", "title: Fund refuge places", "title: R")
+    report = build(root, out, cache)
+    assert report.kept == ("2024-25",)
+    assert report.built == ("2025-26/_home", "2025-26/bexmoor")
+    assert (out / "2024-25").stat().st_ino == older
+    assert (out / "2025-26").stat().st_ino != newer
+    build(root, tmp_path / "fresh", None)
+    assert digest(out) == digest(tmp_path / "fresh")
+
+
+def test_no_edit_takes_over_every_version(tmp_path: Path) -> None:
+    root, cache, out = project_copy(tmp_path), tmp_path / "cache", tmp_path / "site"
+    build(root, out, cache)
+    before = digest(out)
+    report = build(root, out, cache)
+    assert report.kept == ("2024-25", "2025-26") and report.built == ()
+    assert digest(out) == before
+
+
+def test_a_version_folder_changed_by_hand_is_put_together_again(tmp_path: Path) -> None:
+    root, cache, out = project_copy(tmp_path), tmp_path / "cache", tmp_path / "site"
+    build(root, out, cache)
+    (out / "2024-25" / "stray.html").write_text("<p>not ours</p>")
+    shutil.copytree(out / "2025-26", tmp_path / "copy")
+    shutil.rmtree(out / "2025-26")
+    shutil.copytree(tmp_path / "copy", out / "2025-26")  # same files, another folder
+    report = build(root, out, cache)
+    assert report.kept == () and report.built == ()  # every shard still from the cache
+    assert not (out / "2024-25" / "stray.html").exists()
+    build(root, tmp_path / "fresh", None)
+    assert digest(out) == digest(tmp_path / "fresh")
+
+
+def test_after_a_build_without_the_cache_nothing_is_taken_over(tmp_path: Path) -> None:
+    root, cache, out = project_copy(tmp_path), tmp_path / "cache", tmp_path / "site"
+    build(root, out, cache)
+    build(root, out, None)
+    assert build(root, out, cache).kept == ()
+
+
+def test_a_failed_publish_puts_the_taken_over_versions_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, cache, out = project_copy(tmp_path), tmp_path / "cache", tmp_path / "site"
+    build(root, out, cache)
+    before = digest(out)
+    edit(root / "plans/fenwick-csp/2025-26/actions.yml", "title: Fund refuge places", "title: R")
+    replace = os.replace
+
+    def failing(source: Any, target: Any) -> None:
+        if Path(target) == out and Path(source).parent.name.startswith(".site-build-"):
+            raise OSError(28, "No space left on device")
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", failing)
+    with pytest.raises(OSError):
+        build(root, out, cache)
+    monkeypatch.undo()
+    assert digest(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-")]  # no leftovers
+
+
+def test_the_build_command_says_what_it_built_reused_and_kept(tmp_path: Path) -> None:
+    root, out = project_copy(tmp_path), tmp_path / "site"
+    command = ["build", str(root), "--out", str(out), "--jobs", "1"]
+    first = CliRunner().invoke(main, command)
+    assert first.exit_code == 0, first.output
+    assert "6 of 6 shard(s) built, 0 reused unchanged\n" in first.output
+    edit(root / "plans/fenwick-csp/2025-26/actions.yml", "title: Fund refuge places", "title: R")
+    second = CliRunner().invoke(main, command)
+    assert second.exit_code == 0, second.output
+    assert (
+        "2 of 6 shard(s) built (2025-26/_home, 2025-26/bexmoor), 4 reused unchanged "
+        "(1 version(s) kept as published)\n" in second.output
+    )
+    assert (root / ".cache" / "plans-build" / "published.json").is_file()
