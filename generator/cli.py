@@ -89,6 +89,12 @@ project_argument = click.argument(
     required=False,
 )
 debug_option = click.option("--debug", is_flag=True, help="Show a traceback on failure.")
+LOAD_CACHE = ".cache/plans-load"
+
+
+def _load_cache(project: Path, cache: bool) -> Path | None:
+    """The load cache's folder in the project, or None when the cache is off."""
+    return project / LOAD_CACHE if cache else None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -108,8 +114,14 @@ def main() -> None:
     help="text for people, json for tools, github for pull-request annotations.",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--cache/--no-cache",
+    default=True,
+    show_default=True,
+    help=f"Parse again only the YAML files changed since the last run (kept in {LOAD_CACHE}).",
+)
 @debug_option
-def validate(project: Path, fmt: str, strict: bool, debug: bool) -> None:
+def validate(project: Path, fmt: str, strict: bool, cache: bool, debug: bool) -> None:
     """Check a project (default: the current folder) and report every problem.
 
     Exit codes: 0 clean, 1 problems, 2 usage.
@@ -117,7 +129,7 @@ def validate(project: Path, fmt: str, strict: bool, debug: bool) -> None:
     from generator.pipeline import check_project
 
     def action() -> int:
-        _, problems = check_project(project)
+        _, problems = check_project(project, cache=_load_cache(project, cache))
         if problems or fmt == "json":
             click.echo(format_problems(problems, fmt, strict))
         failed = any(p.severity is Severity.ERROR or strict for p in problems)
@@ -151,11 +163,11 @@ def schema(out: Path, debug: bool) -> None:
     _run(debug, action)
 
 
-def _validated(project: Path, strict: bool) -> Any:
+def _validated(project: Path, strict: bool, cache: Path | None) -> Any:
     """The validated project, or ProblemsFound with every problem (nothing is built then)."""
     from generator.pipeline import check_project
 
-    model, problems = check_project(project)
+    model, problems = check_project(project, cache=cache)
     failed = [p for p in problems if p.severity is Severity.ERROR or strict]
     if failed or model is None:
         raise ProblemsFound(problems)
@@ -181,7 +193,8 @@ def _validated(project: Path, strict: bool) -> Any:
     "--cache/--no-cache",
     default=True,
     show_default=True,
-    help="Reuse versions whose inputs did not change (kept in .cache/plans-build).",
+    help="Reuse versions whose inputs did not change (kept in .cache/plans-build), and "
+    f"loaded YAML files that did not change (kept in {LOAD_CACHE}).",
 )
 @debug_option
 def build(
@@ -189,13 +202,13 @@ def build(
 ) -> None:
     """Validate the project and build the versioned site (default: the current folder).
 
-    Validation errors stop the build before anything is written; a failed build leaves the
-    previously published site as it was.
+    Validation errors stop the build before any of the site is written (only the load cache
+    may be updated); a failed build leaves the previously published site as it was.
     """
     from generator.site import BuildOptions, build_site
 
     def action() -> int:
-        model = _validated(project, strict)
+        model = _validated(project, strict, _load_cache(project, cache))
         target = out if out is not None else project / "site"
         folder = project / ".cache" / "plans-build" if cache else None
         options = BuildOptions(project, target, drafts=drafts, jobs=jobs, cache=folder)

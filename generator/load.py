@@ -6,7 +6,8 @@ from the events, so anchors, aliases, tags, merge keys and duplicate keys are se
 before anything is expanded. Positions are recorded only when needed, since they cost most of
 the time and memory at national scale: a file with a problem is read again recording them, and
 a clean file's Document keeps its text (compressed) to work out the line and column of any
-field later asked for. Many files are loaded in parallel processes.
+field later asked for. Many files are loaded in parallel processes, and files unchanged since
+the last run can come from a load cache instead (generator.load_cache).
 
 Scalars are kept as the exact text written: typing (numbers, booleans, dates) is the model's
 job, which knows what each field expects. Only YAML 1.2's null forms become None.
@@ -15,6 +16,8 @@ job, which knows what each field expects. Only YAML 1.2's null forms become None
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import itertools
 import multiprocessing
 import os
 import re
@@ -23,10 +26,11 @@ import unicodedata
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cached_property
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import yaml
 
@@ -38,6 +42,9 @@ from generator.problems import (
     did_you_mean,
     format_path,
 )
+
+if TYPE_CHECKING:
+    from generator.load_cache import LoadCache
 
 try:  # the C parser is ~10x faster; results are identical (tested)
     from yaml import CSafeLoader as _FastLoader
@@ -634,18 +641,43 @@ def load_bytes(raw: bytes, file: str, fast: bool = True) -> tuple[Document | Non
     return parse_text(text, file, fast=fast)
 
 
-def load_file(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
-    """Load a YAML file, naming it relative to the project root in every problem."""
-    name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+def _file_name(path: Path, root: Path) -> str:
+    """How problems name a file: relative to the project root when it is inside it."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+
+
+def _read_file(path: Path, name: str) -> tuple[bytes | None, list[Problem]]:
+    """A file's bytes, or the problem that keeps it from being read (too big, unreadable)."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             message = f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} — split it up"
             return None, [Problem(Severity.ERROR, name, 1, 1, "", message)]
-        raw = path.read_bytes()
+        return path.read_bytes(), []
     except OSError as exc:
         return None, [Problem(Severity.ERROR, name, 1, 1, "", f"cannot read file: {exc.strerror}")]
-    return load_bytes(raw, name)
+
+
+def content_hash(raw: bytes) -> bytes:
+    """The sha256 of a file's bytes: what the load cache knows its content by."""
+    return hashlib.sha256(raw).digest()
+
+
+def load_file(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
+    """Load a YAML file, naming it relative to the project root in every problem."""
+    name = _file_name(path, root)
+    raw, problems = _read_file(path, name)
+    return (None, problems) if raw is None else load_bytes(raw, name)
+
+
+def load_file_hashed(path: Path, root: Path) -> tuple[Document | None, list[Problem], bytes]:
+    """`load_file`, with the `content_hash` of the very bytes loaded (b"" if none were read)."""
+    name = _file_name(path, root)
+    raw, problems = _read_file(path, name)
+    if raw is None:
+        return None, problems, b""
+    document, problems = load_bytes(raw, name)
+    return document, problems, content_hash(raw)
 
 
 SYMLINK = "symbolic links are not followed; copy the file in"
@@ -762,38 +794,72 @@ PARALLEL_FROM = 200
 """Fewest files loaded by a pool of processes: for fewer, starting the workers costs more."""
 
 
-def load_files(
-    paths: Sequence[Path], root: Path, jobs: int = 0
-) -> Iterator[tuple[Document | None, list[Problem]]]:
-    """`load_file` of each path, in order: in worker processes when there are many files.
+_Loaded = TypeVar("_Loaded")
 
-    `jobs` is the number of processes; 0 means one a core from PARALLEL_FROM files, else one.
-    Results come back in the order of `paths` whatever the workers' order, so output is the same.
-    """
+
+@contextmanager
+def _loading(
+    load: Callable[[Path, Path], _Loaded], paths: Sequence[Path], root: Path, jobs: int
+) -> Iterator[Iterator[_Loaded]]:
+    """`load(path, root)` of each path, in order: in worker processes, all handed out at once,
+    when there are many paths (`jobs` as for `load_files`)."""
     if not jobs:
         jobs = (os.cpu_count() or 1) if len(paths) >= PARALLEL_FROM else 1
     workers = min(jobs, len(paths))
     if workers <= 1:
-        yield from (load_file(path, root) for path in paths)
+        yield (load(path, root) for path in paths)
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     chunk = max(1, min(64, len(paths) // (workers * 8)))  # few round trips, balanced work
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     try:
-        yield from pool.map(partial(load_file, root=root), paths, chunksize=chunk)
+        yield pool.map(load, paths, itertools.repeat(root), chunksize=chunk)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def load_files(
+    paths: Sequence[Path], root: Path, jobs: int = 0, cache: LoadCache | None = None
+) -> Iterator[tuple[Document | None, list[Problem]]]:
+    """`load_file` of each path, in order: in worker processes when there are many files.
+
+    `jobs` is the number of processes; 0 means one a core from PARALLEL_FROM files, else one.
+    Results come back in the order of `paths` whatever the workers' order, so output is the same.
+    With a `cache`, a file whose bytes are those it keeps is answered from it in this process;
+    only the others are loaded (in workers when there are many of them), and each of those
+    that loads with no problem at all is kept in it.
+    """
+    if cache is None:
+        with _loading(load_file, paths, root, jobs) as loaded:
+            yield from loaded
+        return
+    names = [_file_name(path, root) for path in paths]
+    unchanged = [cache.unchanged(path, name) for path, name in zip(paths, names, strict=True)]
+    changed = [path for path, same in zip(paths, unchanged, strict=True) if not same]
+    with _loading(load_file_hashed, changed, root, jobs) as loaded:
+        for name, same in zip(names, unchanged, strict=True):
+            if same:
+                yield cache.document(name), []
+                continue
+            document, problems, digest = next(loaded)
+            if document is not None and not problems:
+                cache.keep(digest, document)
+            yield document, problems
+
+
 def load_sources(
-    found: Sequence[FoundFile], root: Path, problems: list[Problem], jobs: int = 0
+    found: Sequence[FoundFile],
+    root: Path,
+    problems: list[Problem],
+    jobs: int = 0,
+    cache: LoadCache | None = None,
 ) -> Iterator[SourceFile]:
     """Each found file that loads, in order, as soon as it is loaded (so the caller can type it
     while the rest load); the problems of every file are added to `problems` on the way.
 
-    `jobs` as for `load_files`."""
-    loaded = load_files([item.path for item in found], root, jobs)
+    `jobs` and `cache` as for `load_files`."""
+    loaded = load_files([item.path for item in found], root, jobs, cache)
     for item, (document, file_problems) in zip(found, loaded, strict=True):
         problems.extend(file_problems)
         if document is not None:

@@ -8,20 +8,28 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from generator.load import discover, load_sources
+from generator.load_cache import LoadCache
 from generator.model import REFERENCE_KINDS, YEAR_KINDS, Project, build_project
 from generator.problems import Problem
 from generator.validate import validate_project
 
 
-def check_project(root: Path, jobs: int = 0) -> tuple[Project | None, list[Problem]]:
+def check_project(
+    root: Path, jobs: int = 0, cache: Path | None = None
+) -> tuple[Project | None, list[Problem]]:
     """Read, type and validate a project; every problem found, sorted by file and line.
 
     Files are typed as they load, while worker processes load the rest (`jobs`: see
-    `generator.load.load_files`)."""
+    `generator.load.load_files`). `cache` is the folder of the load cache
+    (`generator.load_cache`), None for none: files it holds unchanged are not parsed again."""
     reference = {name: kind.where for name, kind in REFERENCE_KINDS.items()}
     with collector_paused():
+        load_cache = LoadCache(cache, root) if cache is not None else None
         found, problems = discover(root, reference, list(YEAR_KINDS))
-        project, model_problems = build_project(load_sources(found, root, problems, jobs))
+        sources = load_sources(found, root, problems, jobs, load_cache)
+        project, model_problems = build_project(sources)
+        if load_cache is not None:
+            load_cache.save()
         problems.extend(model_problems)
         if project is not None and not problems:
             problems.extend(validate_project(project))

@@ -22,7 +22,7 @@ def rebuild(root: Path, out: Path, drafts: bool) -> None:
 
 def _rebuild(root: Path, out: Path, drafts: bool) -> bool:
     """One rebuild; problems are printed and the last good site stays served."""
-    project, problems = check_project(root)
+    project, problems = check_project(root, cache=out.parent / "plans-load")
     for problem in problems:
         click.echo(str(problem), err=True)
     if project is None or any(p.severity is Severity.ERROR for p in problems):

@@ -75,18 +75,20 @@ WARNING_TEXT = [
 # --- plans validate: text -------------------------------------------------------------------
 
 
-def test_validate_a_clean_project() -> None:
-    result = plans("validate", str(MINIMAL))
+def test_validate_a_clean_project(tree: Tree) -> None:
+    result = plans("validate", str(tree.root))
     assert (result.exit_code, result.stdout, result.stderr) == (0, "No problems found.\n", "")
 
 
-def test_validate_a_clean_project_strictly() -> None:
-    result = plans("validate", "--strict", str(MINIMAL))
+def test_validate_a_clean_project_strictly(tree: Tree) -> None:
+    result = plans("validate", "--strict", str(tree.root))
     assert (result.exit_code, result.stdout) == (0, "No problems found.\n")
 
 
-def test_validate_defaults_to_the_current_folder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(MINIMAL)
+def test_validate_defaults_to_the_current_folder(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tree.root)
     result = plans("validate")
     assert (result.exit_code, result.stdout) == (0, "No problems found.\n")
 
@@ -116,8 +118,8 @@ def test_warnings_fail_under_strict(tree: Tree) -> None:
 # --- plans validate: json -----------------------------------------------------------------
 
 
-def test_json_output_of_a_clean_project() -> None:
-    result = plans("validate", "--format", "json", str(MINIMAL))
+def test_json_output_of_a_clean_project(tree: Tree) -> None:
+    result = plans("validate", "--format", "json", str(tree.root))
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {"problems": []}
 
@@ -304,7 +306,7 @@ def test_corrupt_input_is_a_problem_not_a_traceback(
 def test_an_unexpected_failure_is_one_line_without_debug(
     tree: Tree, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def explode(root: Path) -> Any:
+    def explode(root: Path, cache: Path | None) -> Any:
         raise RuntimeError("boom")
 
     monkeypatch.setattr("generator.pipeline.check_project", explode)
@@ -468,7 +470,7 @@ def _console_script() -> str:
 def test_the_installed_console_script(tree: Tree) -> None:
     script = _console_script()
     clean = subprocess.run(
-        [script, "validate", str(MINIMAL)], capture_output=True, text=True, check=False
+        [script, "validate", str(tree.root)], capture_output=True, text=True, check=False
     )
     assert (clean.returncode, clean.stdout, clean.stderr) == (0, "No problems found.\n", "")
     break_two_errors_and_a_warning(tree)

@@ -1304,8 +1304,19 @@ def fast_reading(text: str, fast: bool = True) -> Any:
         return REFUSED_BY_FAST_READING
 
 
+def plain(data: Any) -> bool:
+    """Whether data hold only dicts with text keys, lists, text and None: what the load cache
+    keeps with marshal (which would take numbers or tuples too, without a word)."""
+    if data is None or type(data) is str:
+        return True
+    if type(data) is list:
+        return all(plain(item) for item in data)
+    return type(data) is dict and all(type(k) is str and plain(v) for k, v in data.items())
+
+
 def assert_readings_agree(text: str, fast: bool = True) -> None:
-    """The fast reading refuses exactly the texts the recording one reports, else equal data."""
+    """The fast reading refuses exactly the texts the recording one reports, else equal data,
+    plain in both."""
     document, problems = _parse_recording(text, FILE, fast)
     quick = fast_reading(text, fast)
     if problems:
@@ -1314,6 +1325,7 @@ def assert_readings_agree(text: str, fast: bool = True) -> None:
         assert document is not None
         assert quick is not REFUSED_BY_FAST_READING, text
         assert quick == document.data, text
+        assert plain(quick) and plain(document.data), text
 
 
 def recorded_positions(text: str, fast: bool = True) -> tuple[dict[Any, Any], dict[Any, Any]]:

@@ -1,0 +1,168 @@
+"""Stage 1, load: loaded files kept by content hash, so that checking a project again parses
+only the YAML files that changed.
+
+The cache is one pack file in a folder (by default `.cache/plans-load` in the project). For
+each file that loaded with no problem at all in the last run it keeps the file's name, the
+sha256 of its bytes, its data and its compressed text (for positions). A file is answered
+from the pack only when its bytes hash to the kept hash, so an edit is never missed; a file
+with any problem is loaded afresh every time, so its problems are exactly as without a cache.
+
+The pack is written with `marshal`, which holds the loader's data (only dicts, lists, strings
+and None: tested) and reads them back a little faster than pickle, writing them twice as fast.
+It starts with a key of the code its data came from (`code_key`) and a sha256 of its records,
+one a file: a pack that is missing, truncated, corrupt or written by other code is ignored,
+never trusted. A file's data stay a marshal blob until that file is asked for, so the whole
+project's data are never alive at once, and the pack is written a record at a time, so saving
+never makes a second copy of it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import marshal
+import os
+import sys
+import tempfile
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+import yaml
+
+from generator import load
+from generator.load import MAX_FILE_BYTES, Document, SourceText, content_hash
+
+MAGIC = b"plans load cache 1\n"
+"""The start of every pack; the number changes with the pack's layout."""
+PACK = "files.pack"
+_HASH_SIZE = 32
+
+_Entry = tuple[bytes, bytes, bytes, bool]
+"""A kept file: the hash of its bytes, its data (a marshal blob), its compressed text, and
+whether libyaml read it (`SourceText`)."""
+
+
+def code_key() -> bytes:
+    """What loaded data depend on besides the files: the loader's source, PyYAML and libyaml,
+    the Python that writes marshal (its format follows `cache_tag`, as .pyc files' does) and
+    zlib (the compressed text)."""
+    libyaml = "none"
+    if load.HAVE_LIBYAML:
+        from yaml import _yaml
+
+        libyaml = _yaml.get_version_string()
+    digest = hashlib.sha256(MAGIC)
+    digest.update(Path(load.__file__).read_bytes())
+    python, compression = sys.implementation.cache_tag, zlib.ZLIB_RUNTIME_VERSION
+    for part in (yaml.__version__, libyaml, python, compression):
+        digest.update(b"\0" + part.encode())
+    return digest.digest()
+
+
+class LoadCache:
+    """The files kept in one folder's pack, and those kept in this run (`save` writes them)."""
+
+    def __init__(self, folder: Path, root: Path) -> None:
+        """Open the pack in `folder` for the project at `root`: an unusable pack is empty, and
+        a folder inside the project's plans/ or data/ is never written."""
+        self.folder = folder
+        self._key = code_key()
+        self._kept = _read_pack(folder / PACK, self._key)
+        self._seen: dict[str, _Entry] = {}
+        sources = [(root / name).resolve() for name in ("plans", "data")]
+        self._writable = not any(folder.resolve().is_relative_to(s) for s in sources)
+
+    def unchanged(self, path: Path, name: str) -> bool:
+        """Whether the file `name` is kept and its bytes, read now, are those kept."""
+        entry = self._kept.get(name)
+        if entry is None:
+            return False
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                return False
+            raw = path.read_bytes()
+        except OSError:
+            return False  # loaded afresh, which reports why
+        return content_hash(raw) == entry[0]
+
+    def document(self, name: str) -> Document:
+        """The Document of a kept file found `unchanged`, kept again for the next run."""
+        entry = self._kept[name]
+        self._seen[name] = entry
+        _, data, compressed, libyaml = entry
+        return Document(name, marshal.loads(data), SourceText(compressed, libyaml))
+
+    def keep(self, digest: bytes, document: Document) -> None:
+        """Keep a document just loaded with no problem, from bytes whose hash is `digest`."""
+        source = document.source
+        assert source is not None  # a loaded document keeps its text, for positions
+        blob = marshal.dumps(document.data)
+        self._seen[document.file] = (digest, blob, source.compressed, source.libyaml)
+
+    def save(self) -> None:
+        """Write the pack again, if this run changed it, holding exactly the files kept in this
+        run (deleted files drop out); whole or not at all, and not where it cannot be written."""
+        if self._seen == self._kept or not self._writable:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _write_atomically(self.folder / PACK, self._write)
+        except OSError:
+            return  # an unwritable cache only makes the next run slower
+
+    def _write(self, file: BinaryIO) -> None:
+        """The pack: the magic line, the code key, the checksum of the records (written once
+        they are), and a marshal record for each file kept in this run."""
+        file.write(MAGIC + self._key)
+        at = file.tell()
+        file.write(bytes(_HASH_SIZE))
+        checksum = hashlib.sha256()
+        for name, entry in self._seen.items():
+            record = marshal.dumps((name, *entry))
+            checksum.update(record)
+            file.write(record)
+        file.seek(at)
+        file.write(checksum.digest())
+
+
+def _read_pack(path: Path, key: bytes) -> dict[str, _Entry]:
+    """The files of a pack written under `key`; none if it is missing, truncated, corrupt or
+    of another format or code."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return {}
+    start = len(MAGIC) + 2 * _HASH_SIZE
+    if raw[: start - _HASH_SIZE] != MAGIC + key:
+        return {}
+    if hashlib.sha256(memoryview(raw)[start:]).digest() != raw[start - _HASH_SIZE : start]:
+        return {}
+    stream = io.BytesIO(raw)  # shares the bytes, never written to
+    stream.seek(start)
+    entries: dict[str, _Entry] = {}
+    try:
+        while stream.tell() < len(raw):
+            match marshal.load(stream):
+                case (str(name), bytes(digest), bytes(data), bytes(compressed), bool(libyaml)):
+                    entries[name] = (digest, data, compressed, libyaml)
+                case _:
+                    return {}
+    except (EOFError, ValueError, TypeError):
+        return {}
+    return entries
+
+
+def _write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Write a file whole or not at all: into a temporary file beside it, then renamed over it."""
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            write(file)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

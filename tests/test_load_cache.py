@@ -1,0 +1,410 @@
+"""The load cache: checking a project again parses only the YAML files that changed, and gives
+exactly what checking it without the cache gives.
+
+Whether a file was parsed is seen by a spy on `generator.load.parse_text`, never by timing.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import marshal
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import pytest
+from click.testing import CliRunner, Result
+
+import generator.load
+from generator.cli import main
+from generator.load import (
+    Document,
+    load_file,
+    load_file_hashed,
+    parse_text,
+)
+from generator.load_cache import MAGIC, PACK, LoadCache, _read_pack, code_key
+from generator.pipeline import check_project
+from generator.problems import PlansError, Problem
+
+if TYPE_CHECKING:
+    from tests.conftest import Tree
+
+FEN = "plans/fenwick-csp/2024-25/"
+FOLDER = Path(".cache") / "plans-load"
+START = len(MAGIC) + 64  # where the records start, after the magic line, code key and checksum
+
+
+def plans(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), prog_name="plans")
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files parsed (in this process) from now on, in order."""
+    names: list[str] = []
+
+    def spy(text: str, file: str, fast: bool = True) -> tuple[Document | None, list[Problem]]:
+        names.append(file)
+        return parse_text(text, file, fast)
+
+    monkeypatch.setattr(generator.load, "parse_text", spy)
+    return names
+
+
+def yaml_files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.yml"))
+
+
+def check(tree: Tree, cache: bool = True) -> tuple[Any, list[Problem]]:
+    """`check_project` in this process, with the cache in its usual folder or without one."""
+    return check_project(tree.root, jobs=1, cache=tree.root / FOLDER if cache else None)
+
+
+def kept(tree: Tree) -> list[str]:
+    """The files the pack holds, in name order."""
+    return sorted(_read_pack(tree.root / FOLDER / PACK, code_key()))
+
+
+def details(problems: list[Problem]) -> list[tuple[str, str, int, int, str, str]]:
+    return [(p.severity.value, p.file, p.line, p.column, p.field, p.message) for p in problems]
+
+
+# --- (a) a second run parses nothing ---------------------------------------------------------
+
+
+def test_a_second_run_parses_no_file_and_gives_the_same_project(
+    tree: Tree, parsed: list[str]
+) -> None:
+    without = check(tree, cache=False)
+    parsed.clear()
+    first = check(tree)
+    assert sorted(parsed) == yaml_files(tree.root)
+    assert kept(tree) == yaml_files(tree.root)
+    parsed.clear()
+    second = check(tree)
+    assert parsed == []
+    assert first[0] is not None
+    assert first == second == without
+
+
+def test_a_project_with_problems_gives_the_same_problems_from_the_cache(
+    tree: Tree, parsed: list[str]
+) -> None:
+    tree.edit(FEN + "plan.yml", "leads: [fenwick-council]", "leads: [fenwick-councl]")
+    tree.edit(FEN + "actions.yml", "due: 2025-03-31", "due: 2024-03-31")
+    tree.edit(FEN + "services.yml", "make_or_buy: buy", "make_or_buy: make")
+    without = check(tree, cache=False)
+    assert len(without[1]) == 3
+    check(tree)
+    parsed.clear()
+    assert check(tree) == without  # these files load cleanly: the rules find the problems
+    assert parsed == []
+
+
+# --- (b) an edited file, and only it, is parsed again ----------------------------------------
+
+
+def test_an_edited_file_alone_is_parsed_again_and_its_new_text_is_seen(
+    tree: Tree, parsed: list[str]
+) -> None:
+    check(tree)
+    plan = tree.path(FEN + "plan.yml")
+    before = plan.stat()
+    tree.edit(
+        FEN + "plan.yml", "title: Safer Fenwick Plan 2024-27", "title: Safer Fenwick Plan 2024-28"
+    )
+    os.utime(plan, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, same time
+    parsed.clear()
+    project, problems = check(tree)
+    assert parsed == [FEN + "plan.yml"]
+    assert problems == []
+    assert project.years["fenwick-csp", "2024-25"].plan.title == "Safer Fenwick Plan 2024-28"
+    assert (project, problems) == check(tree, cache=False)
+    parsed.clear()
+    check(tree)
+    assert parsed == []  # the pack now holds the new text
+
+
+# --- (c) files with problems, and positions ---------------------------------------------------
+
+
+def test_a_file_that_does_not_load_is_never_kept_and_reports_the_same_problems(
+    tree: Tree, parsed: list[str]
+) -> None:
+    tree.write(FEN + "risks.yml", "risks:\n  - id: a\n    id: b\n    title: &t Fire\n")
+    tree.write_bytes(FEN + "changes.yml", b"changes:\n  - note: caf\xe9\n")
+    broken = {FEN + "risks.yml", FEN + "changes.yml"}
+    without = check(tree, cache=False)
+    assert {p.file for p in without[1]} == broken
+    for run in ("cold", "warm", "warm again"):
+        parsed.clear()
+        _, problems = check(tree)
+        assert details(problems) == details(without[1]), run
+        assert [str(p) for p in problems] == [str(p) for p in without[1]], run
+        assert set(kept(tree)) == set(yaml_files(tree.root)) - broken, run
+    assert parsed == [FEN + "risks.yml"]  # changes.yml is not UTF-8, so never parsed
+
+
+def test_a_file_that_stops_loading_drops_out_of_the_pack(tree: Tree, parsed: list[str]) -> None:
+    check(tree)
+    tree.edit(FEN + "plan.yml", "title: Safer Fenwick Plan 2024-27", "title: [unclosed")
+    without = check(tree, cache=False)
+    parsed.clear()
+    assert details(check(tree)[1]) == details(without[1]) != []
+    assert parsed == [FEN + "plan.yml"]
+    assert FEN + "plan.yml" not in kept(tree)
+
+
+def test_a_kept_file_grown_past_the_limit_or_gone_is_loaded_afresh(tree: Tree) -> None:
+    check(tree)
+    name = FEN + "review.yml"
+    tree.write(name, "# padding\n" * 100_001)
+    without = check(tree, cache=False)
+    assert details(check(tree)[1]) == details(without[1])
+    assert [p.message for p in without[1]] == [
+        "file is 1,000,010 bytes; the limit is 1,000,000 — split it up"
+    ]
+    cache = LoadCache(tree.root / FOLDER, tree.root)
+    assert cache.unchanged(tree.path(FEN + "plan.yml"), FEN + "plan.yml")
+    tree.remove(FEN + "plan.yml")
+    assert not cache.unchanged(tree.path(FEN + "plan.yml"), FEN + "plan.yml")
+
+
+def test_a_kept_document_equals_a_loaded_one_and_places_fields_alike(tree: Tree) -> None:
+    check(tree)
+    cache = LoadCache(tree.root / FOLDER, tree.root)
+    for name in yaml_files(tree.root):
+        path = tree.path(name)
+        fresh, problems = load_file(path, tree.root)
+        assert problems == [] and fresh is not None
+        assert cache.unchanged(path, name)
+        cached = cache.document(name)
+        assert cached == fresh
+        assert cached.positions == fresh.positions
+        for field in [*fresh.values, *fresh.keys, ("no-such-field",)]:
+            assert cached.where(field) == fresh.where(field)
+            assert cached.value_at(field) == fresh.value_at(field)
+            assert cached.problem(field, "m") == fresh.problem(field, "m")
+
+
+def test_a_file_is_kept_under_the_hash_of_the_very_bytes_it_was_loaded_from(tree: Tree) -> None:
+    path = tree.path(FEN + "plan.yml")
+    document, problems, digest = load_file_hashed(path, tree.root)
+    assert (document, problems) == load_file(path, tree.root)
+    assert digest == hashlib.sha256(path.read_bytes()).digest()
+    assert load_file_hashed(tree.path("nowhere.yml"), tree.root)[2] == b""
+
+
+# --- (d) an unusable pack is ignored ----------------------------------------------------------
+
+
+def rechecked(raw: bytes, records: bytes) -> bytes:
+    """A pack of this code, with other records under a checksum that holds."""
+    return raw[: START - 32] + hashlib.sha256(records).digest() + records
+
+
+SPOILERS = {
+    "empty": lambda raw: b"",
+    "truncated": lambda raw: raw[: len(raw) // 2],
+    "header only": lambda raw: raw[:START],
+    "a byte changed": lambda raw: raw[:-100] + bytes([raw[-100] ^ 1]) + raw[-99:],
+    "another code key": lambda raw: raw[: len(MAGIC)] + bytes(32) + raw[len(MAGIC) + 32 :],
+    "another format": lambda raw: b"plans load cache 0\n" + raw[len(MAGIC) :],
+    "not a pack": lambda raw: b"\x00\xff" * 500,
+    "records of another layout": lambda raw: rechecked(raw, marshal.dumps([1, 2, 3])),
+    "a record cut short": lambda raw: rechecked(raw, raw[START:-1]),
+}
+
+
+@pytest.mark.parametrize("spoil", list(SPOILERS.values()), ids=list(SPOILERS))
+def test_an_unusable_pack_is_ignored_then_replaced(
+    tree: Tree, parsed: list[str], spoil: Any
+) -> None:
+    tree.edit(FEN + "actions.yml", "due: 2025-03-31", "due: 2024-03-31")
+    without = plans("validate", "--no-cache", str(tree.root))
+    assert without.exit_code == 1
+    plans("validate", str(tree.root))
+    pack = tree.root / FOLDER / PACK
+    pack.write_bytes(spoil(pack.read_bytes()))
+    parsed.clear()
+    result = plans("validate", str(tree.root))
+    assert (result.exit_code, result.stdout, result.stderr) == (1, without.stdout, "")
+    assert sorted(parsed) == yaml_files(tree.root)
+    assert kept(tree) == yaml_files(tree.root)  # written anew
+
+
+def test_a_pack_written_by_other_loading_code_is_ignored(
+    tree: Tree, parsed: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check(tree)
+    monkeypatch.setattr("generator.load_cache.code_key", lambda: bytes(32))
+    parsed.clear()
+    check(tree)
+    assert sorted(parsed) == yaml_files(tree.root)
+
+
+def test_the_code_key_follows_the_loader_and_the_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    key = code_key()
+    assert code_key() == key
+    monkeypatch.setattr("yaml.__version__", "0.0")
+    assert code_key() != key
+    monkeypatch.undo()
+    monkeypatch.setattr(generator.load, "HAVE_LIBYAML", not generator.load.HAVE_LIBYAML)
+    assert code_key() != key
+
+
+def test_a_cache_folder_that_cannot_be_used_changes_nothing(tree: Tree, parsed: list[str]) -> None:
+    tree.write(".cache/plans-load", "a file where the folder should be\n")
+    without = check(tree, cache=False)
+    for _ in range(2):
+        parsed.clear()
+        assert check(tree) == without
+        assert sorted(parsed) == yaml_files(tree.root)
+    assert tree.read(".cache/plans-load") == "a file where the folder should be\n"
+
+
+# --- (e) deleted files drop out ---------------------------------------------------------------
+
+
+def test_deleted_files_drop_out_of_the_pack(tree: Tree) -> None:
+    check(tree)
+    tree.remove(FEN + "review.yml")
+    tree.remove("plans/fenwick-csp/2025-26")
+    check(tree)
+    assert kept(tree) == yaml_files(tree.root)
+    assert FEN + "review.yml" not in kept(tree)
+
+
+def test_the_pack_is_written_only_when_it_changes(tree: Tree) -> None:
+    check(tree)
+    pack = tree.root / FOLDER / PACK
+    os.utime(pack, ns=(0, 0))
+    check(tree)
+    assert pack.stat().st_mtime_ns == 0
+    tree.remove(FEN + "review.yml")
+    check(tree)
+    assert pack.stat().st_mtime_ns != 0
+    assert [p.name for p in pack.parent.iterdir()] == [PACK]  # no temporary file left
+
+
+def test_a_failed_write_leaves_the_old_pack_and_no_temporary_file(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check(tree)
+    pack = tree.root / FOLDER / PACK
+    before = pack.read_bytes()
+
+    def full(source: str, target: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("generator.load_cache.os.replace", full)
+    tree.remove(FEN + "review.yml")
+    assert check(tree) == check(tree, cache=False)
+    assert pack.read_bytes() == before
+    assert [p.name for p in pack.parent.iterdir()] == [PACK]
+
+
+# --- (f) and (g) where the cache is written, and the commands -------------------------------
+
+
+def test_no_cache_writes_nothing(tree: Tree) -> None:
+    result = plans("validate", "--no-cache", str(tree.root))
+    assert (result.exit_code, result.stdout) == (0, "No problems found.\n")
+    assert not (tree.root / ".cache").exists()
+
+
+def test_validate_keeps_its_cache_in_the_project_and_never_in_plans_or_data(tree: Tree) -> None:
+    def sources() -> dict[str, bytes]:
+        return {
+            p.relative_to(tree.root).as_posix(): p.read_bytes()
+            for folder in ("plans", "data")
+            for p in (tree.root / folder).rglob("*")
+            if p.is_file()
+        }
+
+    before = sources()
+    for _ in range(2):
+        result = plans("validate", str(tree.root))
+        assert (result.exit_code, result.stdout) == (0, "No problems found.\n")
+    assert sources() == before
+    assert [p.relative_to(tree.root) for p in (tree.root / ".cache").rglob("*")] == [
+        FOLDER,
+        FOLDER / PACK,
+    ]
+
+
+@pytest.mark.parametrize("folder", ["plans/.cache", "data/cache", "plans/fenwick-csp"])
+def test_a_cache_folder_inside_plans_or_data_is_never_written(tree: Tree, folder: str) -> None:
+    before = yaml_files(tree.root)
+    without = check(tree, cache=False)
+    assert check_project(tree.root, jobs=1, cache=tree.root / folder) == without
+    assert yaml_files(tree.root) == before
+    assert not (tree.root / folder / PACK).exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [(["build"], FOLDER), (["build", "--no-cache"], None)],
+)
+def test_build_uses_the_load_cache_with_its_cache(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch, args: list[str], expected: Path | None
+) -> None:
+    folders: list[Path | None] = []
+
+    def recorded(root: Path, cache: Path | None = None) -> Any:
+        folders.append(cache)
+        raise PlansError("stopped")
+
+    monkeypatch.setattr("generator.pipeline.check_project", recorded)
+    result = plans(*args, str(tree.root))
+    assert result.stderr == "Error: stopped\n"
+    assert folders == [tree.root / expected if expected else None]
+
+
+# --- loading in worker processes, and memory ---------------------------------------------------
+
+
+class RecordingPool(ProcessPoolExecutor):
+    """A process pool that notes how many workers each pool was asked for."""
+
+    started: ClassVar[list[int]] = []
+
+    def __init__(self, max_workers: int, **kwargs: Any) -> None:
+        RecordingPool.started.append(max_workers)
+        super().__init__(max_workers, **kwargs)
+
+
+def test_only_files_to_parse_go_to_worker_processes(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(generator.load, "ProcessPoolExecutor", RecordingPool)
+    monkeypatch.setattr(generator.load.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(generator.load, "PARALLEL_FROM", 5)
+    monkeypatch.setattr(RecordingPool, "started", [])
+    cache = tree.root / FOLDER
+    without = check_project(tree.root, jobs=1)
+    assert without[0] is not None
+    assert check_project(tree.root, cache=cache) == without  # every file, in 2 processes
+    assert RecordingPool.started == [2]
+    assert check_project(tree.root, cache=cache) == without  # no file to parse
+    tree.edit(FEN + "plan.yml", "title: Board meeting", "title: Board meeting (online)")
+    without = check_project(tree.root, jobs=1)
+    assert check_project(tree.root, cache=cache) == without  # one file, in this process
+    assert check_project(tree.root, jobs=2, cache=cache) == without
+    assert RecordingPool.started == [2]
+
+
+def test_checking_with_the_cache_leaves_no_garbage_cycles(tree: Tree) -> None:
+    # check_project pauses the cyclic collector: all it makes must be freed by reference counts
+    tree.write_bytes(FEN + "risks.yml", b"risks: [\n")
+    for _ in range(2):
+        gc.collect()
+        gc.disable()
+        try:
+            check(tree)
+            assert gc.collect() == 0
+        finally:
+            gc.enable()
