@@ -6,10 +6,11 @@
 Generates the project (bench.generate: N CSPs plus one PCC partnership per area of about eight)
 into a temporary folder, or DIR with --keep, then measures each step in its own process:
 
-    validate     `plans validate PROJECT`
-    build        `plans build PROJECT --out SITE` into a fresh folder
+    validate     `plans validate --no-cache PROJECT`: every file parsed
+    build        `plans build PROJECT --out SITE` into a fresh folder, with empty caches
     rebuild_one  one action title changed in one CSP's newest-year actions.yml, then
-                 `plans build` again into the same SITE
+                 `plans build` again into the same SITE (with the caches the build kept)
+    validate_warm  `plans validate PROJECT` with the load cache the builds kept
     build_year   `plans build` of a project holding only the newest year (only when Y > 1)
     baseline     one plain `mkdocs build` of the newest year's Markdown (rendered by
                  `generator.render.render_version`) with a default mkdocs-material configuration:
@@ -24,6 +25,8 @@ baseline starts from Markdown already rendered: the comparison, if anything, fav
 baseline. The baseline's cost grows with the square of the pages (every page carries the whole
 navigation), so it runs only while the newest year has at most BASELINE_LIMIT plan years,
 unless --baseline forces it; --no-baseline skips it.
+
+The children keep their caches (PLANS_CACHE_DIR) in the work folder, emptied first.
 
 Wall-clock seconds come from time.perf_counter around the child; the table also shows its CPU
 seconds (user + system, its children included), steadier than wall-clock on a busy machine.
@@ -58,6 +61,7 @@ import yaml
 
 from bench.generate import DEFAULT_SEED, generate
 from bench.layout import csp_id
+from generator.cache import CACHE_ENV
 
 BASELINE_LIMIT = 600
 """Most plan years in one year for which the quadratic baseline runs by default."""
@@ -225,7 +229,7 @@ class Report:
     """The table of measured steps, printed as each finishes."""
 
     def __init__(self) -> None:
-        print(f"{'step':<12} {'seconds':>9} {'cpu s':>9} {'peak MiB':>9}  note", flush=True)
+        print(f"{'step':<13} {'seconds':>9} {'cpu s':>9} {'peak MiB':>9}  note", flush=True)
 
     def row(self, step: str, measured: Measurement | float | None, note: str = "") -> None:
         """One step: a measured child, an in-process duration, or None when skipped."""
@@ -234,15 +238,16 @@ class Report:
         else:
             cells = [measured, None, None]
         shown = " ".join(f"{c:9.1f}" if c is not None else f"{'-':>9}" for c in cells)
-        print(f"{step:<12} {shown}  {note}".rstrip(), flush=True)
+        print(f"{step:<13} {shown}  {note}".rstrip(), flush=True)
 
 
 def run_benchmark(options: Options, work: Path) -> BenchResult:
     """Generate the project into `work` and measure every step; the figures of the final line."""
     plans = plans_command()
     project, site = work / "project", work / "site"
-    for stale in (site, work / "site-newest", work / "baseline"):  # a kept DIR run before
-        shutil.rmtree(stale, ignore_errors=True)
+    for stale in (site, work / "site-newest", work / "baseline", work / "caches"):
+        shutil.rmtree(stale, ignore_errors=True)  # a kept DIR run before
+    os.environ[CACHE_ENV] = str(work / "caches")  # the children's caches: here, starting empty
     generated = generate(project, options.partnerships, options.years, options.seed, jobs=2)
     layout = generated.layout
     newest = layout.years[-1]
@@ -254,8 +259,8 @@ def run_benchmark(options: Options, work: Path) -> BenchResult:
     )
     report = Report()
     report.row("generate", generated.seconds, "in process, 2 workers")
-    validate = checked("plans validate", [*plans, "validate", str(project)])
-    report.row("validate", validate)
+    validate = checked("plans validate", [*plans, "validate", "--no-cache", str(project)])
+    report.row("validate", validate, "no load cache")
     if options.validate_only:
         return BenchResult(
             layout.plan_years, validate_s=validate.seconds, peak_mib=validate.peak_mib
@@ -266,14 +271,16 @@ def run_benchmark(options: Options, work: Path) -> BenchResult:
     report.row("build", build, f"{pages} pages, fresh output folder")
     edited = edit_one_plan(project, newest)
     rebuild = checked("plans rebuild", [*plans, "build", str(project), "--out", str(site)])
-    shards = re.search(r"(\d+ of \d+ shard\(s\) built.*reused unchanged)", rebuild.stdout)
+    shards = re.search(r"(\d+ of \d+ shard\(s\) built.*reused unchanged.*)", rebuild.stdout)
     report.row(
         "rebuild_one",
         rebuild,
         f"{pages_built(rebuild.stdout)} pages rendered after editing "
         f"{edited.relative_to(project).as_posix()}" + (f"; {shards.group(1)}" if shards else ""),
     )
-    measured = [validate, build, rebuild]
+    warm = checked("plans validate (warm)", [*plans, "validate", str(project)])
+    report.row("validate_warm", warm, "load cache kept by the builds")
+    measured = [validate, build, rebuild, warm]
 
     year_project, year_build = project, build
     if len(layout.years) > 1:

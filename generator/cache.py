@@ -36,9 +36,24 @@ from collections.abc import Iterable
 from pathlib import Path
 
 FORMAT = "2"
+CACHE_ENV = "PLANS_CACHE_DIR"
 PUBLISHED = "published.json"
 """In the cache folder: per published site, each version's key and its folder's identity."""
 YEAR_FOLDER_LENGTH = len("2024-25")
+
+
+def cache_folder(root: Path) -> Path:
+    """Where the caches of the project at `root` are kept: outside the project, so that nothing
+    a pull request adds to it can pass for a cached result. Under $PLANS_CACHE_DIR, else
+    $XDG_CACHE_HOME/partnership-plans, else ~/.cache/partnership-plans; one folder a project,
+    named after it and a hash of its full path."""
+    base = os.environ.get(CACHE_ENV)
+    if not base:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        base = str(Path(xdg if xdg else Path.home() / ".cache") / "partnership-plans")
+    resolved = root.resolve()
+    tag = hashlib.sha256(str(resolved).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return Path(base) / f"{resolved.name or 'project'}-{tag}"
 
 
 def _hash_files(digest: hashlib._Hash, root: Path, paths: Iterable[Path]) -> None:
@@ -53,7 +68,7 @@ def _tree(folder: Path) -> list[Path]:
 
 
 class BuildCache:
-    """Built versions by key, under one folder (by default `.cache/plans-build` in the project)."""
+    """Built versions by key, under one folder (by default `build` in `cache_folder`)."""
 
     def __init__(self, folder: Path, root: Path, bundled: Path) -> None:
         self.folder = folder

@@ -89,12 +89,14 @@ project_argument = click.argument(
     required=False,
 )
 debug_option = click.option("--debug", is_flag=True, help="Show a traceback on failure.")
-LOAD_CACHE = ".cache/plans-load"
+CACHE_HOME = "~/.cache/partnership-plans, or $PLANS_CACHE_DIR"
 
 
-def _load_cache(project: Path, cache: bool) -> Path | None:
-    """The load cache's folder in the project, or None when the cache is off."""
-    return project / LOAD_CACHE if cache else None
+def _cache(project: Path, cache: bool, which: str) -> Path | None:
+    """The folder of one of the project's caches (`load` or `build`), None when caching is off."""
+    from generator.cache import cache_folder
+
+    return cache_folder(project) / which if cache else None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -118,7 +120,7 @@ def main() -> None:
     "--cache/--no-cache",
     default=True,
     show_default=True,
-    help=f"Parse again only the YAML files changed since the last run (kept in {LOAD_CACHE}).",
+    help=f"Parse again only the YAML files changed since the last run (kept in {CACHE_HOME}).",
 )
 @debug_option
 def validate(project: Path, fmt: str, strict: bool, cache: bool, debug: bool) -> None:
@@ -129,7 +131,7 @@ def validate(project: Path, fmt: str, strict: bool, cache: bool, debug: bool) ->
     from generator.pipeline import check_project
 
     def action() -> int:
-        _, problems = check_project(project, cache=_load_cache(project, cache))
+        _, problems = check_project(project, cache=_cache(project, cache, "load"))
         if problems or fmt == "json":
             click.echo(format_problems(problems, fmt, strict))
         failed = any(p.severity is Severity.ERROR or strict for p in problems)
@@ -193,8 +195,8 @@ def _validated(project: Path, strict: bool, cache: Path | None) -> Any:
     "--cache/--no-cache",
     default=True,
     show_default=True,
-    help="Reuse versions whose inputs did not change (kept in .cache/plans-build), and "
-    f"loaded YAML files that did not change (kept in {LOAD_CACHE}).",
+    help="Reuse built shards and loaded YAML files whose inputs did not change "
+    f"(kept in {CACHE_HOME}).",
 )
 @debug_option
 def build(
@@ -202,15 +204,15 @@ def build(
 ) -> None:
     """Validate the project and build the versioned site (default: the current folder).
 
-    Validation errors stop the build before any of the site is written (only the load cache
-    may be updated); a failed build leaves the previously published site as it was.
+    Validation errors stop the build before anything is written; a failed build leaves the
+    previously published site as it was.
     """
     from generator.site import BuildOptions, build_site
 
     def action() -> int:
-        model = _validated(project, strict, _load_cache(project, cache))
+        model = _validated(project, strict, _cache(project, cache, "load"))
         target = out if out is not None else project / "site"
-        folder = project / ".cache" / "plans-build" if cache else None
+        folder = _cache(project, cache, "build")
         options = BuildOptions(project, target, drafts=drafts, jobs=jobs, cache=folder)
         report = build_site(model, options)
         shards = len(report.built) + len(report.reused)

@@ -1,7 +1,8 @@
 """Stage 1, load: loaded files kept by content hash, so that checking a project again parses
 only the YAML files that changed.
 
-The cache is one pack file in a folder (by default `.cache/plans-load` in the project). For
+The cache is one pack file in a folder (by default `load` in `generator.cache.cache_folder`,
+outside the project). For
 each file that loaded with no problem at all in the last run it keeps the file's name, the
 sha256 of its bytes, its data and its compressed text (for positions). A file is answered
 from the pack only when its bytes hash to the kept hash, so an edit is never missed; a file

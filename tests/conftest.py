@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,19 @@ from generator.pipeline import check_project
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "minimal"
 CHECKOUT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def caches_in_a_scratch_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every cache the commands keep goes under one scratch folder, not the user's home."""
+    folder = tmp_path_factory.mktemp("plans-caches")
+    before = os.environ.get("PLANS_CACHE_DIR")
+    os.environ["PLANS_CACHE_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("PLANS_CACHE_DIR", None)
+    else:
+        os.environ["PLANS_CACHE_DIR"] = before
 
 
 def two_areas(root: Path, config_head: str = "") -> Path:

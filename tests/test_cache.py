@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import two_areas
 
+from generator.cache import cache_folder
 from generator.cli import main
 from generator.pipeline import check_project
 from generator.site import BuildOptions, BuildReport, build_site
@@ -248,4 +249,23 @@ def test_the_build_command_says_what_it_built_reused_and_kept(tmp_path: Path) ->
         "2 of 6 shard(s) built (2025-26/_home, 2025-26/bexmoor), 4 reused unchanged "
         "(1 version(s) kept as published)\n" in second.output
     )
-    assert (root / ".cache" / "plans-build" / "published.json").is_file()
+    assert (cache_folder(root) / "build" / "published.json").is_file()
+    assert not (root / ".cache").exists()  # nothing kept in the project
+
+
+def test_caches_are_kept_outside_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One folder a project, under $PLANS_CACHE_DIR, else $XDG_CACHE_HOME, else ~/.cache."""
+    monkeypatch.setenv("PLANS_CACHE_DIR", str(tmp_path / "caches"))
+    one, other = tmp_path / "one" / "plans-project", tmp_path / "two" / "plans-project"
+    assert cache_folder(one).parent == tmp_path / "caches"
+    assert cache_folder(one).name.startswith("plans-project-")
+    assert cache_folder(one) != cache_folder(other)  # same name, another project
+    assert cache_folder(one) == cache_folder(tmp_path / "one" / ".." / "one" / "plans-project")
+    monkeypatch.delenv("PLANS_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_folder(one).parent == tmp_path / "xdg" / "partnership-plans"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_folder(one).parent == tmp_path / "home" / ".cache" / "partnership-plans"

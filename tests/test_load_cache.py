@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import generator.load
+from generator.cache import cache_folder
 from generator.cli import main
 from generator.load import (
     Document,
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     from tests.conftest import Tree
 
 FEN = "plans/fenwick-csp/2024-25/"
-FOLDER = Path(".cache") / "plans-load"
 START = len(MAGIC) + 64  # where the records start, after the magic line, code key and checksum
 
 
@@ -58,14 +58,19 @@ def yaml_files(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.yml"))
 
 
+def folder(tree: Tree) -> Path:
+    """The load cache's folder as the commands keep it (outside the project)."""
+    return cache_folder(tree.root) / "load"
+
+
 def check(tree: Tree, cache: bool = True) -> tuple[Any, list[Problem]]:
     """`check_project` in this process, with the cache in its usual folder or without one."""
-    return check_project(tree.root, jobs=1, cache=tree.root / FOLDER if cache else None)
+    return check_project(tree.root, jobs=1, cache=folder(tree) if cache else None)
 
 
 def kept(tree: Tree) -> list[str]:
     """The files the pack holds, in name order."""
-    return sorted(_read_pack(tree.root / FOLDER / PACK, code_key()))
+    return sorted(_read_pack(folder(tree) / PACK, code_key()))
 
 
 def details(problems: list[Problem]) -> list[tuple[str, str, int, int, str, str]]:
@@ -167,7 +172,7 @@ def test_a_kept_file_grown_past_the_limit_or_gone_is_loaded_afresh(tree: Tree) -
     assert [p.message for p in without[1]] == [
         "file is 1,000,010 bytes; the limit is 1,000,000 — split it up"
     ]
-    cache = LoadCache(tree.root / FOLDER, tree.root)
+    cache = LoadCache(folder(tree), tree.root)
     assert cache.unchanged(tree.path(FEN + "plan.yml"), FEN + "plan.yml")
     tree.remove(FEN + "plan.yml")
     assert not cache.unchanged(tree.path(FEN + "plan.yml"), FEN + "plan.yml")
@@ -175,7 +180,7 @@ def test_a_kept_file_grown_past_the_limit_or_gone_is_loaded_afresh(tree: Tree) -
 
 def test_a_kept_document_equals_a_loaded_one_and_places_fields_alike(tree: Tree) -> None:
     check(tree)
-    cache = LoadCache(tree.root / FOLDER, tree.root)
+    cache = LoadCache(folder(tree), tree.root)
     for name in yaml_files(tree.root):
         path = tree.path(name)
         fresh, problems = load_file(path, tree.root)
@@ -227,7 +232,7 @@ def test_an_unusable_pack_is_ignored_then_replaced(
     without = plans("validate", "--no-cache", str(tree.root))
     assert without.exit_code == 1
     plans("validate", str(tree.root))
-    pack = tree.root / FOLDER / PACK
+    pack = folder(tree) / PACK
     pack.write_bytes(spoil(pack.read_bytes()))
     parsed.clear()
     result = plans("validate", str(tree.root))
@@ -257,13 +262,14 @@ def test_the_code_key_follows_the_loader_and_the_parser(monkeypatch: pytest.Monk
 
 
 def test_a_cache_folder_that_cannot_be_used_changes_nothing(tree: Tree, parsed: list[str]) -> None:
-    tree.write(".cache/plans-load", "a file where the folder should be\n")
+    folder(tree).parent.mkdir(parents=True)
+    folder(tree).write_text("a file where the folder should be\n")
     without = check(tree, cache=False)
     for _ in range(2):
         parsed.clear()
         assert check(tree) == without
         assert sorted(parsed) == yaml_files(tree.root)
-    assert tree.read(".cache/plans-load") == "a file where the folder should be\n"
+    assert folder(tree).read_text() == "a file where the folder should be\n"
 
 
 # --- (e) deleted files drop out ---------------------------------------------------------------
@@ -280,7 +286,7 @@ def test_deleted_files_drop_out_of_the_pack(tree: Tree) -> None:
 
 def test_the_pack_is_written_only_when_it_changes(tree: Tree) -> None:
     check(tree)
-    pack = tree.root / FOLDER / PACK
+    pack = folder(tree) / PACK
     os.utime(pack, ns=(0, 0))
     check(tree)
     assert pack.stat().st_mtime_ns == 0
@@ -294,7 +300,7 @@ def test_a_failed_write_leaves_the_old_pack_and_no_temporary_file(
     tree: Tree, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     check(tree)
-    pack = tree.root / FOLDER / PACK
+    pack = folder(tree) / PACK
     before = pack.read_bytes()
 
     def full(source: str, target: str) -> None:
@@ -313,15 +319,17 @@ def test_a_failed_write_leaves_the_old_pack_and_no_temporary_file(
 def test_no_cache_writes_nothing(tree: Tree) -> None:
     result = plans("validate", "--no-cache", str(tree.root))
     assert (result.exit_code, result.stdout) == (0, "No problems found.\n")
+    assert not cache_folder(tree.root).exists()
     assert not (tree.root / ".cache").exists()
 
 
-def test_validate_keeps_its_cache_in_the_project_and_never_in_plans_or_data(tree: Tree) -> None:
+def test_validate_keeps_its_cache_outside_the_project(tree: Tree) -> None:
+    """So that nothing a pull request adds to the project can pass for a cached file."""
+
     def sources() -> dict[str, bytes]:
         return {
             p.relative_to(tree.root).as_posix(): p.read_bytes()
-            for folder in ("plans", "data")
-            for p in (tree.root / folder).rglob("*")
+            for p in tree.root.rglob("*")
             if p.is_file()
         }
 
@@ -330,10 +338,9 @@ def test_validate_keeps_its_cache_in_the_project_and_never_in_plans_or_data(tree
         result = plans("validate", str(tree.root))
         assert (result.exit_code, result.stdout) == (0, "No problems found.\n")
     assert sources() == before
-    assert [p.relative_to(tree.root) for p in (tree.root / ".cache").rglob("*")] == [
-        FOLDER,
-        FOLDER / PACK,
-    ]
+    folder = cache_folder(tree.root)
+    assert not folder.is_relative_to(tree.root.resolve())
+    assert [p.relative_to(folder) for p in folder.rglob("*")] == [Path("load"), Path("load", PACK)]
 
 
 @pytest.mark.parametrize("folder", ["plans/.cache", "data/cache", "plans/fenwick-csp"])
@@ -347,7 +354,7 @@ def test_a_cache_folder_inside_plans_or_data_is_never_written(tree: Tree, folder
 
 @pytest.mark.parametrize(
     ("args", "expected"),
-    [(["build"], FOLDER), (["build", "--no-cache"], None)],
+    [(["build"], Path("load")), (["build", "--no-cache"], None)],
 )
 def test_build_uses_the_load_cache_with_its_cache(
     tree: Tree, monkeypatch: pytest.MonkeyPatch, args: list[str], expected: Path | None
@@ -361,7 +368,7 @@ def test_build_uses_the_load_cache_with_its_cache(
     monkeypatch.setattr("generator.pipeline.check_project", recorded)
     result = plans(*args, str(tree.root))
     assert result.stderr == "Error: stopped\n"
-    assert folders == [tree.root / expected if expected else None]
+    assert folders == [cache_folder(tree.root) / expected if expected else None]
 
 
 # --- loading in worker processes, and memory ---------------------------------------------------
@@ -384,7 +391,7 @@ def test_only_files_to_parse_go_to_worker_processes(
     monkeypatch.setattr(generator.load.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(generator.load, "PARALLEL_FROM", 5)
     monkeypatch.setattr(RecordingPool, "started", [])
-    cache = tree.root / FOLDER
+    cache = folder(tree)
     without = check_project(tree.root, jobs=1)
     assert without[0] is not None
     assert check_project(tree.root, cache=cache) == without  # every file, in 2 processes
