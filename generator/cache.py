@@ -32,7 +32,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 FORMAT = "2"
@@ -56,11 +56,16 @@ def cache_folder(root: Path) -> Path:
     return Path(base) / f"{resolved.name or 'project'}-{tag}"
 
 
-def _hash_files(digest: hashlib._Hash, root: Path, paths: Iterable[Path]) -> None:
+def _hash_files(
+    digest: hashlib._Hash, root: Path, paths: Iterable[Path], known: Mapping[str, bytes]
+) -> None:
+    """Each file's name and the sha256 of its bytes: from `known` (by name relative to `root`)
+    when the file was hashed as it was loaded, else read now."""
     for path in sorted(paths):
         if path.is_file():
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            name = path.relative_to(root).as_posix()
+            digest.update(name.encode() + b"\0")
+            digest.update(known.get(name) or hashlib.sha256(path.read_bytes()).digest())
 
 
 def _tree(folder: Path) -> list[Path]:
@@ -70,23 +75,28 @@ def _tree(folder: Path) -> list[Path]:
 class BuildCache:
     """Built versions by key, under one folder (by default `build` in `cache_folder`)."""
 
-    def __init__(self, folder: Path, root: Path, bundled: Path) -> None:
+    def __init__(
+        self, folder: Path, root: Path, bundled: Path, loaded: Mapping[str, bytes] | None = None
+    ) -> None:
+        """`loaded`: the sha256 of each project file as it was loaded, by name relative to
+        `root` (those files are not read again; the key then follows what was validated)."""
         self.folder = folder
         self.root = root
+        known = loaded or {}
         common = hashlib.sha256(f"partnership-plans cache {FORMAT}\0".encode())
         code = [p for p in _tree(bundled / "generator") if p.suffix == ".py"]  # not __pycache__
-        _hash_files(common, bundled, code + _tree(bundled / "theme"))
-        _hash_files(common, bundled, [bundled / "mkdocs.yml"])
-        _hash_files(common, root, [*_tree(root / "theme"), root / "mkdocs.yml"])
-        _hash_files(common, root, _tree(root / "data"))
-        _hash_files(common, root, (root / "plans").glob("*/partnership.yml"))
+        _hash_files(common, bundled, code + _tree(bundled / "theme"), {})
+        _hash_files(common, bundled, [bundled / "mkdocs.yml"], {})
+        _hash_files(common, root, [*_tree(root / "theme"), root / "mkdocs.yml"], {})
+        _hash_files(common, root, _tree(root / "data"), known)
+        _hash_files(common, root, (root / "plans").glob("*/partnership.yml"), known)
         self._common = common.digest()
         # each partnership's year folders, oldest first: (year, digest of its files)
         self._by_partnership: dict[str, list[tuple[str, bytes]]] = {}
         for year_folder in sorted((root / "plans").glob("*/*")):
             if year_folder.is_dir() and len(year_folder.name) == YEAR_FOLDER_LENGTH:
                 digest = hashlib.sha256()
-                _hash_files(digest, root, year_folder.glob("*"))
+                _hash_files(digest, root, year_folder.glob("*"), known)
                 years = self._by_partnership.setdefault(year_folder.parent.name, [])
                 years.append((year_folder.name, digest.digest()))
 

@@ -16,6 +16,7 @@ job, which knows what each field expects. Only YAML 1.2's null forms become None
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import itertools
 import multiprocessing
@@ -116,6 +117,9 @@ class Document:
     file: str
     data: Any
     source: SourceText | None = field(default=None, repr=False)
+    digest: bytes = field(default=b"", repr=False, compare=False)
+    """The `content_hash` of the bytes it was loaded from (b"" for a document not read from a
+    file): what the load and build caches know the file's content by."""
 
     @cached_property
     def positions(self) -> Positions:
@@ -664,20 +668,16 @@ def content_hash(raw: bytes) -> bytes:
 
 
 def load_file(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
-    """Load a YAML file, naming it relative to the project root in every problem."""
-    name = _file_name(path, root)
-    raw, problems = _read_file(path, name)
-    return (None, problems) if raw is None else load_bytes(raw, name)
-
-
-def load_file_hashed(path: Path, root: Path) -> tuple[Document | None, list[Problem], bytes]:
-    """`load_file`, with the `content_hash` of the very bytes loaded (b"" if none were read)."""
+    """Load a YAML file, naming it relative to the project root in every problem; the document
+    carries the `content_hash` of the very bytes it was loaded from."""
     name = _file_name(path, root)
     raw, problems = _read_file(path, name)
     if raw is None:
-        return None, problems, b""
+        return None, problems
     document, problems = load_bytes(raw, name)
-    return document, problems, content_hash(raw)
+    if document is not None:
+        document = dataclasses.replace(document, digest=content_hash(raw))
+    return document, problems
 
 
 SYMLINK = "symbolic links are not followed; copy the file in"
@@ -837,14 +837,14 @@ def load_files(
     names = [_file_name(path, root) for path in paths]
     unchanged = [cache.unchanged(path, name) for path, name in zip(paths, names, strict=True)]
     changed = [path for path, same in zip(paths, unchanged, strict=True) if not same]
-    with _loading(load_file_hashed, changed, root, jobs) as loaded:
+    with _loading(load_file, changed, root, jobs) as loaded:
         for name, same in zip(names, unchanged, strict=True):
             if same:
                 yield cache.document(name), []
                 continue
-            document, problems, digest = next(loaded)
+            document, problems = next(loaded)
             if document is not None and not problems:
-                cache.keep(digest, document)
+                cache.keep(document)
             yield document, problems
 
 

@@ -93,15 +93,15 @@ class LoadCache:
         """The Document of a kept file found `unchanged`, kept again for the next run."""
         entry = self._kept[name]
         self._seen[name] = entry
-        _, data, compressed, libyaml = entry
-        return Document(name, marshal.loads(data), SourceText(compressed, libyaml))
+        digest, data, compressed, libyaml = entry
+        return Document(name, marshal.loads(data), SourceText(compressed, libyaml), digest)
 
-    def keep(self, digest: bytes, document: Document) -> None:
-        """Keep a document just loaded with no problem, from bytes whose hash is `digest`."""
+    def keep(self, document: Document) -> None:
+        """Keep a document just loaded from its file with no problem (under its `digest`)."""
         source = document.source
-        assert source is not None  # a loaded document keeps its text, for positions
+        assert source is not None and document.digest  # loaded from a file, text kept
         blob = marshal.dumps(document.data)
-        self._seen[document.file] = (digest, blob, source.compressed, source.libyaml)
+        self._seen[document.file] = (document.digest, blob, source.compressed, source.libyaml)
 
     def save(self) -> None:
         """Write the pack again, if this run changed it, holding exactly the files kept in this

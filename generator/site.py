@@ -589,7 +589,8 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
     versions, latest = versions_of(project, options.drafts)
     epoch = source_date_epoch(project)
     slim = dataclasses.replace(project, documents={})  # positions are not needed to render
-    cache = BuildCache(options.cache, root, BUNDLED) if options.cache else None
+    loaded = {name: document.digest for name, document in project.documents.items()}
+    cache = BuildCache(options.cache, root, BUNDLED, loaded) if options.cache else None
     published = cache.published(out) if cache is not None else {}
     in_latest = sorted(
         py.partnership

@@ -17,9 +17,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import two_areas
 
-from generator.cache import cache_folder
+from generator.cache import BuildCache, cache_folder
 from generator.cli import main
 from generator.pipeline import check_project
+from generator.render import BUNDLED
 from generator.site import BuildOptions, BuildReport, build_site
 
 EVERYTHING = tuple(
@@ -269,3 +270,34 @@ def test_caches_are_kept_outside_the_project(
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert cache_folder(one).parent == tmp_path / "home" / ".cache" / "partnership-plans"
+
+
+def test_shard_keys_use_the_hashes_taken_as_files_were_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same keys as hashing the files again, without reading them again; and the key
+    follows the bytes that were validated if a file changes after loading."""
+    root = project_copy(tmp_path)
+    project, problems = check_project(root)
+    assert project is not None and not problems
+    loaded = {name: document.digest for name, document in project.documents.items()}
+    assert loaded and all(loaded.values())
+    read: list[str] = []
+    original = Path.read_bytes
+
+    def counting(path: Path) -> bytes:
+        read.append(path.relative_to(root).as_posix() if path.is_relative_to(root) else "")
+        return original(path)
+
+    def keys(cache: BuildCache) -> list[str]:
+        return [cache.key(y, ["o"], None) for y in ("2024-25", "2025-26")]
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    fresh = keys(BuildCache(tmp_path / "c", root, BUNDLED))
+    assert set(loaded) <= set(read)
+    read.clear()
+    assert keys(BuildCache(tmp_path / "c", root, BUNDLED, loaded)) == fresh
+    assert not set(loaded) & set(read)
+    changed = {**loaded, "plans/fenwick-csp/2025-26/actions.yml": bytes(32)}
+    after = keys(BuildCache(tmp_path / "c", root, BUNDLED, changed))
+    assert after[0] == fresh[0] and after[1] != fresh[1]

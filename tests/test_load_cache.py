@@ -23,7 +23,6 @@ from generator.cli import main
 from generator.load import (
     Document,
     load_file,
-    load_file_hashed,
     parse_text,
 )
 from generator.load_cache import MAGIC, PACK, LoadCache, _read_pack, code_key
@@ -197,10 +196,13 @@ def test_a_kept_document_equals_a_loaded_one_and_places_fields_alike(tree: Tree)
 
 def test_a_file_is_kept_under_the_hash_of_the_very_bytes_it_was_loaded_from(tree: Tree) -> None:
     path = tree.path(FEN + "plan.yml")
-    document, problems, digest = load_file_hashed(path, tree.root)
-    assert (document, problems) == load_file(path, tree.root)
-    assert digest == hashlib.sha256(path.read_bytes()).digest()
-    assert load_file_hashed(tree.path("nowhere.yml"), tree.root)[2] == b""
+    document, problems = load_file(path, tree.root)
+    assert document is not None and not problems
+    assert document.digest == hashlib.sha256(path.read_bytes()).digest()
+    cached, _ = check(tree)
+    assert cached is not None
+    assert cached.documents[FEN + "plan.yml"].digest == document.digest  # from the pack too
+    assert load_file(tree.path("nowhere.yml"), tree.root)[0] is None
 
 
 # --- (d) an unusable pack is ignored ----------------------------------------------------------
