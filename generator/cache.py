@@ -26,6 +26,7 @@ folder, or a build without the cache, changes its identity, so it is then put to
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -141,13 +142,15 @@ class BuildCache:
         only those whose folder is still the very folder published (`_identity`)."""
         try:
             sites = json.loads((self.folder / PUBLISHED).read_text(encoding="utf-8"))["sites"]
-            recorded = sites.get(str(out), {})
-            found: dict[str, str] = {}
-            for year, (key, *identity) in recorded.items():
-                if _identity(out / year) == identity and isinstance(key, str):
-                    found[year] = key
+            recorded = dict(sites.get(str(out), {}))
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return {}  # unknown or unreadable: nothing is taken over
+        found: dict[str, str] = {}
+        for year, entry in recorded.items():
+            with contextlib.suppress(OSError, ValueError, TypeError):
+                key, *identity = entry
+                if isinstance(key, str) and _identity(out / year) == identity:
+                    found[year] = key
         return found
 
     def record_published(self, out: Path, versions: dict[str, str]) -> None:

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
@@ -794,27 +794,24 @@ PARALLEL_FROM = 200
 """Fewest files loaded by a pool of processes: for fewer, starting the workers costs more."""
 
 
-_Loaded = TypeVar("_Loaded")
-
-
 @contextmanager
 def _loading(
-    load: Callable[[Path, Path], _Loaded], paths: Sequence[Path], root: Path, jobs: int
-) -> Iterator[Iterator[_Loaded]]:
-    """`load(path, root)` of each path, in order: in worker processes, all handed out at once,
-    when there are many paths (`jobs` as for `load_files`)."""
+    paths: Sequence[Path], root: Path, jobs: int
+) -> Iterator[Iterator[tuple[Document | None, list[Problem]]]]:
+    """`load_file` of each path, in order: in worker processes, all handed out at once, when
+    there are many paths (`jobs` as for `load_files`)."""
     if not jobs:
         jobs = (os.cpu_count() or 1) if len(paths) >= PARALLEL_FROM else 1
     workers = min(jobs, len(paths))
     if workers <= 1:
-        yield (load(path, root) for path in paths)
+        yield (load_file(path, root) for path in paths)
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     chunk = max(1, min(64, len(paths) // (workers * 8)))  # few round trips, balanced work
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     try:
-        yield pool.map(load, paths, itertools.repeat(root), chunksize=chunk)
+        yield pool.map(load_file, paths, itertools.repeat(root), chunksize=chunk)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -830,20 +827,19 @@ def load_files(
     only the others are loaded (in workers when there are many of them), and each of those
     that loads with no problem at all is kept in it.
     """
-    if cache is None:
-        with _loading(load_file, paths, root, jobs) as loaded:
-            yield from loaded
-        return
     names = [_file_name(path, root) for path in paths]
-    unchanged = [cache.unchanged(path, name) for path, name in zip(paths, names, strict=True)]
+    unchanged = [
+        cache is not None and cache.unchanged(path, name)
+        for path, name in zip(paths, names, strict=True)
+    ]
     changed = [path for path, same in zip(paths, unchanged, strict=True) if not same]
-    with _loading(load_file, changed, root, jobs) as loaded:
+    with _loading(changed, root, jobs) as loaded:
         for name, same in zip(names, unchanged, strict=True):
-            if same:
+            if same and cache is not None:
                 yield cache.document(name), []
                 continue
             document, problems = next(loaded)
-            if document is not None and not problems:
+            if cache is not None and document is not None and not problems:
                 cache.keep(document)
             yield document, problems
 

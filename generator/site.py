@@ -614,7 +614,7 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
             ]
             if cache is not None:
                 manifest[year] = version_key(keys)
-                if published.get(year) == manifest[year] and (out / year).is_dir():
+                if published.get(year) == manifest[year]:
                     reused.extend(f"{year}/{name}" for name, _ in keys)
                     continue  # taken over from the published site at publish time
             parts[year] = []

@@ -6,14 +6,30 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from generator.pipeline import check_project
+from generator.site import base_config
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "minimal"
 CHECKOUT = Path(__file__).resolve().parents[1]
+
+
+def markdown_extensions() -> tuple[list[str], dict[str, dict[str, Any]]]:
+    """The Markdown extensions and settings of the project's mkdocs.yml, as MkDocs uses them."""
+    names: list[str] = []
+    configs: dict[str, dict[str, Any]] = {}
+    for item in base_config(CHECKOUT).get("markdown_extensions") or []:
+        if isinstance(item, dict):
+            for name, config in item.items():
+                names.append(name)
+                configs[name] = config or {}
+        else:
+            names.append(item)
+    return names, configs
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -10,6 +10,7 @@ from typing import Any
 
 import markdown
 import pytest
+from conftest import markdown_extensions
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown.inlinepatterns import SimpleTagInlineProcessor
@@ -24,24 +25,13 @@ ROOT = Path(__file__).resolve().parents[1]
 ALPHABET = "ab 1\n\t`\\[]()!<>&*_-#|:/@.;=\"'~^x\x02\x03"
 
 
-def _extensions(extra: list[Any] | None = None) -> tuple[list[Any], dict[str, Any]]:
-    """The Markdown extensions (and their settings) that the project's mkdocs.yml configures."""
-    names: list[Any] = []
-    configs: dict[str, Any] = {}
-    for item in base_config(ROOT).get("markdown_extensions") or []:
-        if isinstance(item, dict):
-            for name, settings_ in item.items():
-                names.append(name)
-                configs[name] = settings_ or {}
-        else:
-            names.append(item)
-    return names + (extra or []), configs
-
-
 def _pair(extra: list[Any] | None = None) -> tuple[markdown.Markdown, markdown.Markdown]:
-    names, configs = _extensions(extra)
-    plain = markdown.Markdown(extensions=names, extension_configs=configs)
-    fast = markdown.Markdown(extensions=[*names, FastInlineExtension()], extension_configs=configs)
+    names, configs = markdown_extensions()
+    extensions: list[Any] = [*names, *(extra or [])]
+    plain = markdown.Markdown(extensions=extensions, extension_configs=configs)
+    fast = markdown.Markdown(
+        extensions=[*extensions, FastInlineExtension()], extension_configs=configs
+    )
     return plain, fast
 
 
@@ -137,6 +127,6 @@ def test_every_version_build_lists_it(tmp_path: Path) -> None:
         ROOT, base_config(ROOT), Version("2025-26", "2025-26", False), tmp_path, tmp_path, []
     )
     assert config["markdown_extensions"][-1] == "generator.fast_inline"
-    assert _extensions()[0] == [
+    assert markdown_extensions()[0] == [
         next(iter(e)) if isinstance(e, dict) else e for e in config["markdown_extensions"][:-1]
     ]

@@ -16,10 +16,10 @@ from collections import Counter
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import markdown
 import pytest
+from conftest import markdown_extensions
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -29,7 +29,7 @@ from generator.pipeline import check_project
 from generator.problems import Problem, Severity
 from generator.render import Version, render_version
 from generator.sanitize import sanitize, scan_markup, scan_site
-from generator.site import BuildOptions, base_config, build_site
+from generator.site import BuildOptions, build_site
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
@@ -65,21 +65,7 @@ hostile_text = st.lists(
 any_text = st.text(max_size=200)
 
 
-def _extensions() -> tuple[list[str], dict[str, dict[str, Any]]]:
-    """The Markdown extensions and settings of the project's mkdocs.yml, as MkDocs uses them."""
-    names: list[str] = []
-    configs: dict[str, dict[str, Any]] = {}
-    for item in base_config(ROOT).get("markdown_extensions") or []:
-        if isinstance(item, dict):
-            for name, config in item.items():
-                names.append(name)
-                configs[name] = config or {}
-        else:
-            names.append(item)
-    return names, configs
-
-
-EXTENSIONS, EXTENSION_CONFIGS = _extensions()
+EXTENSIONS, EXTENSION_CONFIGS = markdown_extensions()
 
 
 def to_html(md: str) -> str:
