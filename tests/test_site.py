@@ -98,6 +98,37 @@ def test_every_page_kind_exists_for_every_partnership_and_year(example_site, exa
                 assert page.is_file(), page
 
 
+def test_a_years_formulas_are_worked_out_once_each_and_only_when_asked_for(  # type: ignore[no-untyped-def]
+    example_project, monkeypatch
+):
+    from generator.compute import facts as facts_module
+
+    latest = max(published_years(example_project))
+    owned = [
+        formula
+        for py in example_project.plan_years()
+        if py.year == latest
+        for formula in py.funding.formulas
+    ]
+    assert owned, "the example has a formula in the latest year"
+    worked: list[str] = []
+    real = facts_module.formula_facts
+
+    def counted(formula):  # type: ignore[no-untyped-def]
+        worked.append(formula.id)
+        return real(formula)
+
+    monkeypatch.setattr(facts_module, "formula_facts", counted)
+    formulas = all_formulas(example_project, latest)
+    assert sorted(formulas) == sorted(f.id for f in owned) and len(formulas) == len(owned)
+    assert owned[0].id in formulas and "no-such-formula" not in formulas
+    assert formulas.get("no-such-formula") is None
+    assert worked == [], "nothing is worked out before it is asked for"
+    assert formulas[owned[0].id] == real(owned[0])
+    assert formulas[owned[0].id] is formulas[owned[0].id]
+    assert worked == [owned[0].id], "asked for twice, worked out once"
+
+
 def test_computed_values_appear_on_the_pages(example_site, example_project):  # type: ignore[no-untyped-def]
     years = published_years(example_project)
     latest = max(years)

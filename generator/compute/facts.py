@@ -7,7 +7,7 @@ templates render and what the open-data downloads publish.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -326,14 +326,36 @@ def formula_facts(formula: Formula) -> FormulaFacts:
     return FormulaFacts(formula, tuple(rows), result.total, total)
 
 
-def all_formulas(project: Project, year: str) -> dict[str, FormulaFacts]:
-    """Every formula of a year, by id."""
-    return {
-        formula.id: formula_facts(formula)
-        for py in project.plan_years()
-        if py.year == year
-        for formula in py.funding.formulas
-    }
+class Formulas(Mapping[str, FormulaFacts]):
+    """Every formula of a year by id, each worked out when first asked for: a shard of one
+    police force area shows one or two of a year's formulas, and working out all of them (in
+    exact fractions) took most of the time spent planning and starting each shard."""
+
+    def __init__(self, formulas: Iterable[Formula]) -> None:
+        self._formulas = {formula.id: formula for formula in formulas}
+        self._facts: dict[str, FormulaFacts] = {}
+
+    def __getitem__(self, formula_id: str) -> FormulaFacts:
+        facts = self._facts.get(formula_id)
+        if facts is None:
+            facts = self._facts[formula_id] = formula_facts(self._formulas[formula_id])
+        return facts
+
+    def __contains__(self, formula_id: object) -> bool:
+        return formula_id in self._formulas
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._formulas)
+
+    def __len__(self) -> int:
+        return len(self._formulas)
+
+
+def all_formulas(project: Project, year: str) -> Formulas:
+    """Every formula of a year, by id (each worked out on first use)."""
+    return Formulas(
+        formula for py in project.plan_years() if py.year == year for formula in py.funding.formulas
+    )
 
 
 def _allocations(
