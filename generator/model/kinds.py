@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -185,6 +186,13 @@ def _line_col(document: Document, path: FieldPath, at_key: bool) -> tuple[int, i
 
 def json_schemas() -> dict[str, str]:
     """JSON Schema text of every file kind, keyed by file name (`plan.schema.json`)."""
+    return dict(_json_schemas())
+
+
+@functools.cache
+def _json_schemas() -> dict[str, str]:
+    """Worked out once a process: every shard of a national site lists the schema files, and
+    generating them took a fifth of a second each time."""
     out = {}
     for kind in ALL_KINDS.values():
         schema = kind.model.model_json_schema()
