@@ -491,3 +491,60 @@ def test_check_title_refuses_blank_or_multi_line_text(text: str, message: str) -
 def test_check_markdown_refuses_blank_text_but_keeps_lines() -> None:
     assert check_markdown("line one\nline two\n") == "line one\nline two\n"
     assert refusal(check_markdown, " \n ") == "must not be empty; leave the field out instead"
+
+
+def test_remembered_ids_and_dates_answer_as_checking_them_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from generator.model import types
+
+    monkeypatch.setattr(types, "SEEN_LIMIT", 3)
+    for _ in range(2):  # the second round answers from what the first remembered
+        assert check_id("domestic-abuse") == "domestic-abuse"
+        assert parse_date("2025-03-31") == date(2025, 3, 31)
+        for bad_id in ("Domestic", "index", "a--b"):
+            with pytest.raises(PydanticCustomError):
+                check_id(bad_id)
+        for bad_date in ("2025-02-30", "31/03/2025"):
+            with pytest.raises(PydanticCustomError):
+                parse_date(bad_date)
+    for n in range(10):  # past the limit the memory starts again; answers are unchanged
+        assert check_id(f"id-{n}") == f"id-{n}"
+        assert parse_date(f"2025-01-{n + 10}") == date(2025, 1, n + 10)
+    assert len(types._SEEN_IDS) <= 3 and len(types._SEEN_DATES) <= 3
+    assert "Domestic" not in types._SEEN_IDS and "2025-02-30" not in types._SEEN_DATES
+
+
+def test_models_given_the_same_fields_share_one_frozen_set_of_them() -> None:
+    from generator.model.delivery import Milestone
+    from generator.model.types import Strict
+
+    first = Milestone.model_validate({"title": "One", "due": "2025-06-30", "status": "met"})
+    second = Milestone.model_validate({"title": "Two", "due": "2025-07-31", "status": "met"})
+    fewer = Milestone.model_validate({"title": "Three", "due": "2025-08-31"})
+    assert first.model_fields_set == {"title", "due", "status"}
+    assert fewer.model_fields_set == {"title", "due"}
+    assert first.__pydantic_fields_set__ is second.__pydantic_fields_set__
+    assert first.__pydantic_fields_set__ is not fewer.__pydantic_fields_set__
+    assert isinstance(first.__pydantic_fields_set__, frozenset), "shared, so never changed"
+    assert first == Milestone.model_validate(first.model_dump()) and first != second
+    assert issubclass(Milestone, Strict) and Milestone.model_config["frozen"]
+
+
+def test_every_model_of_every_file_kind_is_strict() -> None:
+    from pydantic import BaseModel
+
+    from generator.model.kinds import ALL_KINDS, _models_in
+    from generator.model.types import Strict
+
+    seen: set[type[BaseModel]] = set()
+    waiting = [kind.model for kind in ALL_KINDS.values()]
+    while waiting:
+        model = waiting.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        assert issubclass(model, Strict), f"{model.__name__} does not derive from Strict"
+        for info in model.model_fields.values():
+            waiting.extend(_models_in(info.annotation))
+    assert len(seen) > 40

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
 from generator.model.types import (
-    STRICT,
     Count,
     Day,
     Flag,
@@ -14,6 +13,7 @@ from generator.model.types import (
     NonNegative,
     Number,
     Score,
+    Strict,
     Title,
     Url,
 )
@@ -43,10 +43,9 @@ CRIME_CATEGORIES = (
 )
 
 
-class Source(BaseModel):
+class Source(Strict):
     """A data source or document the assessment draws on."""
 
-    model_config = STRICT
     id: Id
     title: Title
     publisher: Title | None = None
@@ -54,10 +53,9 @@ class Source(BaseModel):
     date: Day | None = None
 
 
-class Period(BaseModel):
+class Period(Strict):
     """A span of dates."""
 
-    model_config = STRICT
     start: Day
     end: Day
 
@@ -68,10 +66,9 @@ class Period(BaseModel):
         return self
 
 
-class Statistic(BaseModel):
+class Statistic(Strict):
     """A crime or demand figure for the area, with its trend."""
 
-    model_config = STRICT
     category: Id = Field(description="police.uk category (e.g. burglary) or a listed extra.")
     label: Title | None = Field(None, description="Shown instead of the category name.")
     period: Title = Field(description="What the figure covers, e.g. 'year to March 2024'.")
@@ -86,10 +83,9 @@ class Statistic(BaseModel):
     note: Markdown | None = None
 
 
-class Finding(BaseModel):
+class Finding(Strict):
     """What the evidence says, scored like a risk (likelihood × impact)."""
 
-    model_config = STRICT
     id: Id
     title: Title
     summary: Markdown
@@ -100,10 +96,9 @@ class Finding(BaseModel):
     recommended: Flag = Field(True, description="Recommended to the partnership as a priority.")
 
 
-class Consultation(BaseModel):
+class Consultation(Strict):
     """Public or partner consultation feeding the assessment."""
 
-    model_config = STRICT
     title: Title
     method: Title
     period: Period | None = None
@@ -111,10 +106,9 @@ class Consultation(BaseModel):
     summary: Markdown
 
 
-class AssessmentFile(BaseModel):
+class AssessmentFile(Strict):
     """`plans/<partnership>/<year>/assessment.yml`."""
 
-    model_config = STRICT
     title: Title
     period: Period = Field(description="The period the analysis covers.")
     published: Day | None = None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
-from generator.model.types import STRICT, Day, Flag, Id, Markdown, Money, Title, YearId
+from generator.model.types import Day, Flag, Id, Markdown, Money, Strict, Title, YearId
 
 ActionStatus = Literal["not-started", "on-track", "at-risk", "off-track", "complete", "cancelled"]
 MilestoneStatus = Literal["scheduled", "met", "not-met", "partially-met"]
@@ -39,38 +39,34 @@ Pathway = Literal[
 PATHWAYS: tuple[str, ...] = get_args(Pathway)  # the seven resettlement pathways, in order
 
 
-class Funding(BaseModel):
+class Funding(Strict):
     """Money from one stream towards an action or service."""
 
-    model_config = STRICT
     stream: Id
     amount: Money
     year: YearId | None = Field(None, description="Financial year; the plan's year by default.")
     note: Markdown | None = None
 
 
-class Milestone(BaseModel):
+class Milestone(Strict):
     """A dated step of an action."""
 
-    model_config = STRICT
     title: Title
     due: Day
     status: MilestoneStatus = "scheduled"
     note: Markdown | None = None
 
 
-class ProgressNote(BaseModel):
+class ProgressNote(Strict):
     """A dated update on an action."""
 
-    model_config = STRICT
     date: Day
     note: Markdown
 
 
-class Action(BaseModel):
+class Action(Strict):
     """One line of a priority's action plan."""
 
-    model_config = STRICT
     id: Id
     priority: Id
     objective: Id | None = None
@@ -86,34 +82,30 @@ class Action(BaseModel):
     progress: list[ProgressNote] = Field(default_factory=list)
 
 
-class ActionsFile(BaseModel):
+class ActionsFile(Strict):
     """`plans/<partnership>/<year>/actions.yml`."""
 
-    model_config = STRICT
     actions: list[Action] = Field(default_factory=list)
 
 
-class Contribution(BaseModel):
+class Contribution(Strict):
     """A partner's contribution to a pooled or aligned budget."""
 
-    model_config = STRICT
     organisation: Id
     amount: Money
 
 
-class JointArrangement(BaseModel):
+class JointArrangement(Strict):
     """Joint commissioning: who else commissions, and how the budget is held."""
 
-    model_config = STRICT
     host: Id | None = Field(None, description="Organisation holding a pooled budget.")
     agreement: Title | None = Field(None, description="The formal agreement, e.g. a s.75 deal.")
     contributions: list[Contribution] = Field(default_factory=list)
 
 
-class Procurement(BaseModel):
+class Procurement(Strict):
     """How the service was bought."""
 
-    model_config = STRICT
     route: ProcurementRoute
     reference: Title | None = None
     outcome: Markdown | None = Field(
@@ -121,10 +113,9 @@ class Procurement(BaseModel):
     )
 
 
-class Contract(BaseModel):
+class Contract(Strict):
     """The contract or grant agreement; a withheld value is 'withheld', never zero."""
 
-    model_config = STRICT
     value: Money | None = None
     value_withheld: Markdown | None = Field(
         None, description="Reason the value is not published (e.g. commercial confidentiality)."
@@ -145,10 +136,9 @@ class Contract(BaseModel):
         return self
 
 
-class Decision(BaseModel):
+class Decision(Strict):
     """A recorded commissioning decision."""
 
-    model_config = STRICT
     reference: Title
     date: Day
     decision_maker: Title
@@ -156,10 +146,9 @@ class Decision(BaseModel):
     summary: Markdown
 
 
-class Service(BaseModel):
+class Service(Strict):
     """A commissioned (or in-house) service and how it is bought and paid for."""
 
-    model_config = STRICT
     id: Id
     name: Title
     description: Markdown | None = None
@@ -180,8 +169,7 @@ class Service(BaseModel):
     decisions: list[Decision] = Field(default_factory=list)
 
 
-class ServicesFile(BaseModel):
+class ServicesFile(Strict):
     """`plans/<partnership>/<year>/services.yml`."""
 
-    model_config = STRICT
     services: list[Service] = Field(default_factory=list)

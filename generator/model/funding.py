@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
-from generator.model.types import STRICT, Day, Id, Markdown, Money, NonNegative, SignedMoney, Title
+from generator.model.types import Day, Id, Markdown, Money, NonNegative, SignedMoney, Strict, Title
 
 AllocationMethod = Literal["formula", "bid", "discretionary", "passported", "retained"]
 
 
-class Allocation(BaseModel):
+class Allocation(Strict):
     """Money from a stream to this partnership (or kept centrally by a PCC) for the year."""
 
-    model_config = STRICT
     id: Id
     stream: Id
     method: AllocationMethod
@@ -44,28 +43,25 @@ class Allocation(BaseModel):
         return self
 
 
-class Criterion(BaseModel):
+class Criterion(Strict):
     """One weighted criterion of a formula, e.g. population 0.5."""
 
-    model_config = STRICT
     id: Id
     title: Title
     weight: NonNegative
     source: Title | None = None
 
 
-class Adjustment(BaseModel):
+class Adjustment(Strict):
     """A commissioner's discretionary change to a formula share."""
 
-    model_config = STRICT
     amount: SignedMoney
     reason: Markdown
 
 
-class FormulaRecipient(BaseModel):
+class FormulaRecipient(Strict):
     """A partnership's inputs to a formula."""
 
-    model_config = STRICT
     partnership: Id
     paid_to: Id | None = Field(None, description="Organisation paid on its behalf.")
     inputs: dict[Id, NonNegative]
@@ -76,10 +72,9 @@ class FormulaRecipient(BaseModel):
     )
 
 
-class Formula(BaseModel):
+class Formula(Strict):
     """A pot shared among partnerships by weighted criteria, to the penny."""
 
-    model_config = STRICT
     id: Id
     title: Title
     stream: Id
@@ -93,18 +88,16 @@ class Formula(BaseModel):
     description: Markdown | None = None
 
 
-class InterventionOutcome(BaseModel):
+class InterventionOutcome(Strict):
     """What happened to one funded intervention when a grant was cut."""
 
-    model_config = STRICT
     service: Id
     outcome: Markdown
 
 
-class Cut(BaseModel):
+class Cut(Strict):
     """A funder's mid-year cut to a stream, and each funded intervention's fate."""
 
-    model_config = STRICT
     stream: Id
     date: Day
     reduction: Money
@@ -112,10 +105,9 @@ class Cut(BaseModel):
     interventions: list[InterventionOutcome] = Field(default_factory=list)
 
 
-class FundingFile(BaseModel):
+class FundingFile(Strict):
     """`plans/<partnership>/<year>/funding.yml`."""
 
-    model_config = STRICT
     allocations: list[Allocation] = Field(default_factory=list)
     formulas: list[Formula] = Field(default_factory=list)
     cuts: list[Cut] = Field(default_factory=list)

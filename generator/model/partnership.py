@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from generator.model.types import (
-    STRICT,
     Day,
     Flag,
     Id,
     Markdown,
     Score,
+    Strict,
     Title,
     Url,
     YearId,
@@ -25,10 +25,9 @@ CycleStage = Literal["analyse", "plan", "do", "review"]
 Tier = Literal["core", "cross-cutting"]
 
 
-class Membership(BaseModel):
+class Membership(Strict):
     """An organisation's place in the partnership, with dates because membership changes."""
 
-    model_config = STRICT
     organisation: Id
     role: MemberRole = "responsible-authority"
     joined: Day | None = None
@@ -36,19 +35,17 @@ class Membership(BaseModel):
     note: Markdown | None = None
 
 
-class Strategy(BaseModel):
+class Strategy(Strict):
     """The multi-year plan the yearly refreshes belong to (a rolling plan keeps its title)."""
 
-    model_config = STRICT
     title: Title
     first_year: YearId
     last_year: YearId
 
 
-class Partnership(BaseModel):
+class Partnership(Strict):
     """A CSP, county group, PCC or combined partnership."""
 
-    model_config = STRICT
     id: Id
     name: Title
     kind: PartnershipKind
@@ -64,47 +61,42 @@ class Partnership(BaseModel):
     contact: Title | None = None
 
 
-class Approval(BaseModel):
+class Approval(Strict):
     """Who approved something and when."""
 
-    model_config = STRICT
     body: Title
     date: Day
     reference: Title | None = None
 
 
-class Meeting(BaseModel):
+class Meeting(Strict):
     """A meeting of the partnership in the year (the regulations ask for at least one public)."""
 
-    model_config = STRICT
     date: Day
     title: Title
     public: Flag = False
     minutes_url: Url | None = None
 
 
-class SelectionCriterion(BaseModel):
+class SelectionCriterion(Strict):
     """One criterion of the scoring method used to choose priorities."""
 
-    model_config = STRICT
     id: Id
     title: Title
     description: Markdown | None = None
 
 
-class SelectionMethod(BaseModel):
+class SelectionMethod(Strict):
     """How priorities were chosen, e.g. threat, risk, harm, vulnerability, capacity to act."""
 
-    model_config = STRICT
     name: Title
     description: Markdown | None = None
     criteria: list[SelectionCriterion] = Field(min_length=1)
 
 
-class Objective(BaseModel):
+class Objective(Strict):
     """What a priority sets out to achieve, who pursues it and how it is measured."""
 
-    model_config = STRICT
     id: Id
     title: Title
     description: Markdown | None = None
@@ -112,10 +104,9 @@ class Objective(BaseModel):
     indicators: list[Id] = Field(default_factory=list, description="Indicator ids.")
 
 
-class Priority(BaseModel):
+class Priority(Strict):
     """A partnership priority, justified by findings and delivered through objectives."""
 
-    model_config = STRICT
     id: Id
     title: Title
     tier: Tier = "core"
@@ -132,19 +123,17 @@ class Priority(BaseModel):
     )
 
 
-class NotAdopted(BaseModel):
+class NotAdopted(Strict):
     """A recommendation of the assessment the partnership chose not to adopt, and why."""
 
-    model_config = STRICT
     finding: Id
     decision: Markdown
     tier: Tier | None = Field(None, description="Tier it was moved to instead, if any.")
 
 
-class PlanFile(BaseModel):
+class PlanFile(Strict):
     """`plans/<partnership>/<year>/plan.yml`: the year's status, approval and priorities."""
 
-    model_config = STRICT
     year: YearId
     title: Title = Field(description="Title of the plan (a rolling plan keeps it across years).")
     status: PlanStatus

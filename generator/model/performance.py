@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
-from generator.model.types import STRICT, Flag, Id, Markdown, NonNegative, Number, Title
+from generator.model.types import Flag, Id, Markdown, NonNegative, Number, Strict, Title
 
 Unit = Literal["count", "rate", "percent", "percent-change", "money"]
 Polarity = Literal["lower-is-better", "higher-is-better"]
@@ -17,18 +17,16 @@ Quarter = Literal["Q1", "Q2", "Q3", "Q4"]
 ValueStatus = Literal["reported", "not-yet-available", "no-new-data"]
 
 
-class Baseline(BaseModel):
+class Baseline(Strict):
     """Where the indicator started."""
 
-    model_config = STRICT
     value: Number
     period: Title
 
 
-class Target(BaseModel):
+class Target(Strict):
     """This year's target: a number, or relative to a comparator (e.g. most-similar-group)."""
 
-    model_config = STRICT
     value: Number | None = None
     comparator: Title | None = Field(
         None, description="Target relative to a comparator, e.g. 'below the MSG average'."
@@ -50,10 +48,9 @@ class Target(BaseModel):
         return self
 
 
-class Actual(BaseModel):
+class Actual(Strict):
     """One quarter's reported value (Q1 = April–June … Q4 = January–March)."""
 
-    model_config = STRICT
     quarter: Quarter
     value: Number | None = None
     status: ValueStatus = "reported"
@@ -77,10 +74,9 @@ class Actual(BaseModel):
         return self
 
 
-class Indicator(BaseModel):
+class Indicator(Strict):
     """A measure of progress on a priority. Keep the id across years to show a trend."""
 
-    model_config = STRICT
     id: Id
     title: Title
     priority: Id
@@ -93,8 +89,7 @@ class Indicator(BaseModel):
     source: Title | None = None
 
 
-class IndicatorsFile(BaseModel):
+class IndicatorsFile(Strict):
     """`plans/<partnership>/<year>/indicators.yml`."""
 
-    model_config = STRICT
     indicators: list[Indicator] = Field(default_factory=list)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from generator.model.types import (
-    STRICT,
     Day,
     Flag,
     Id,
@@ -16,6 +15,7 @@ from generator.model.types import (
     Markdown,
     Money,
     NonNegative,
+    Strict,
     Title,
     Url,
     YearId,
@@ -35,19 +35,17 @@ OrganisationKind = Literal[
 ]
 
 
-class RiskBandSetting(BaseModel):
+class RiskBandSetting(Strict):
     """One band of the decommissioning risk scale, e.g. medium 5–10."""
 
-    model_config = STRICT
     name: Title
     low: Integer = Field(ge=1, le=25)
     high: Integer = Field(ge=1, le=25)
 
 
-class Settings(BaseModel):
+class Settings(Strict):
     """Project-wide settings (`data/settings.yml`)."""
 
-    model_config = STRICT
     title: Title = Field(description="Title of the published site.")
     description: Markdown | None = Field(None, description="What the site is, for its home page.")
     fictional: Flag = Field(
@@ -70,10 +68,9 @@ class Settings(BaseModel):
     )
 
 
-class Organisation(BaseModel):
+class Organisation(Strict):
     """A body that leads, funds, commissions or provides: shared across partnerships."""
 
-    model_config = STRICT
     id: Id
     name: Title
     kind: OrganisationKind
@@ -83,17 +80,15 @@ class Organisation(BaseModel):
     ceased: Day | None = Field(None, description="Date the organisation stopped existing.")
 
 
-class OrganisationsFile(BaseModel):
+class OrganisationsFile(Strict):
     """`data/organisations.yml`."""
 
-    model_config = STRICT
     organisations: list[Organisation] = Field(min_length=1)
 
 
-class Area(BaseModel):
+class Area(Strict):
     """A police force area with its PCC."""
 
-    model_config = STRICT
     id: Id
     name: Title
     police_force: Id = Field(description="Organisation id of the police force.")
@@ -101,26 +96,23 @@ class Area(BaseModel):
     description: Markdown | None = None
 
 
-class AreasFile(BaseModel):
+class AreasFile(Strict):
     """`data/areas.yml`."""
 
-    model_config = STRICT
     areas: list[Area] = Field(min_length=1)
 
 
-class Pot(BaseModel):
+class Pot(Strict):
     """The money a stream has for one financial year."""
 
-    model_config = STRICT
     year: YearId
     amount: Money
     note: Markdown | None = None
 
 
-class FundingStream(BaseModel):
+class FundingStream(Strict):
     """A source of money: a PCC fund, a Home Office grant, a council base budget…"""
 
-    model_config = STRICT
     id: Id
     name: Title
     funder: Id = Field(description="Organisation id of the funder.")
@@ -135,8 +127,7 @@ class FundingStream(BaseModel):
     description: Markdown | None = None
 
 
-class FundingStreamsFile(BaseModel):
+class FundingStreamsFile(Strict):
     """`data/funding-streams.yml`."""
 
-    model_config = STRICT
     streams: list[FundingStream] = Field(min_length=1)

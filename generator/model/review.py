@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from generator.model.delivery import Decision
 from generator.model.performance import ValueStatus
-from generator.model.types import STRICT, Day, Id, Markdown, Money, Number, Score, Title
+from generator.model.types import Day, Id, Markdown, Money, Number, Score, Strict, Title
 
 RiskReason = Literal["funding-ends", "priority-dropped", "poor-performance", "other"]
 Recommendation = Literal[
@@ -20,19 +20,17 @@ ChangeKind = Literal["correction", "variation"]
 RISK_DIMENSIONS = ("harm", "vulnerability", "crime", "reputation")
 
 
-class Rating(BaseModel):
+class Rating(Strict):
     """Likelihood × impact on a 1–5 scale."""
 
-    model_config = STRICT
     likelihood: Score
     impact: Score
     note: Markdown | None = None
 
 
-class Risk(BaseModel):
+class Risk(Strict):
     """The risk of decommissioning one service."""
 
-    model_config = STRICT
     id: Id
     service: Id
     reason: RiskReason
@@ -46,25 +44,22 @@ class Risk(BaseModel):
     recommendation: Recommendation
 
 
-class RisksFile(BaseModel):
+class RisksFile(Strict):
     """`plans/<partnership>/<year>/risks.yml`."""
 
-    model_config = STRICT
     risks: list[Risk] = Field(default_factory=list)
 
 
-class PriorityReview(BaseModel):
+class PriorityReview(Strict):
     """How a priority went; its RAG is computed from its indicators and actions."""
 
-    model_config = STRICT
     priority: Id
     narrative: Markdown
 
 
-class Outturn(BaseModel):
+class Outturn(Strict):
     """An indicator's year-end value."""
 
-    model_config = STRICT
     indicator: Id
     value: Number | None = None
     status: ValueStatus = "reported"
@@ -73,10 +68,9 @@ class Outturn(BaseModel):
     note: Markdown | None = None
 
 
-class ServiceReview(BaseModel):
+class ServiceReview(Strict):
     """The decision on a service at the end of the year."""
 
-    model_config = STRICT
     service: Id
     decision: ServiceDecision
     rationale: Markdown
@@ -84,19 +78,17 @@ class ServiceReview(BaseModel):
     record: Decision | None = Field(None, description="The formal decision record.")
 
 
-class Spend(BaseModel):
+class Spend(Strict):
     """Money spent from one stream in the year."""
 
-    model_config = STRICT
     stream: Id
     spent: Money
     note: Markdown | None = None
 
 
-class ReviewFile(BaseModel):
+class ReviewFile(Strict):
     """`plans/<partnership>/<year>/review.yml`: the annual review."""
 
-    model_config = STRICT
     approved: Day | None = None
     approved_by: Title | None = None
     summary: Markdown
@@ -107,10 +99,9 @@ class ReviewFile(BaseModel):
     lessons: list[Markdown] = Field(default_factory=list)
 
 
-class Change(BaseModel):
+class Change(Strict):
     """A visible correction or variation to a published year: nothing is silently rewritten."""
 
-    model_config = STRICT
     date: Day
     kind: ChangeKind
     summary: Title
@@ -119,8 +110,7 @@ class Change(BaseModel):
     fields: list[Title] = Field(default_factory=list, description="What changed, in words.")
 
 
-class ChangesFile(BaseModel):
+class ChangesFile(Strict):
     """`plans/<partnership>/<year>/changes.yml`."""
 
-    model_config = STRICT
     changes: list[Change] = Field(default_factory=list)
