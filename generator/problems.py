@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -76,5 +77,12 @@ def format_path(path: Iterable[str | int]) -> str:
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
     """A ' — did you mean …?' suffix for a near miss, or an empty string."""
-    matches = difflib.get_close_matches(value, sorted(set(choices)), n=1, cutoff=0.6)
+    return _did_you_mean(value, frozenset(choices))
+
+
+@functools.lru_cache(maxsize=1024)
+def _did_you_mean(value: str, choices: frozenset[str]) -> str:
+    # Remembered: one renamed id is reported wherever it is used, each time against the same
+    # ids, and comparing it with every one of them took 40 ms at national scale.
+    matches = difflib.get_close_matches(value, sorted(choices), n=1, cutoff=0.6)
     return f" — did you mean '{matches[0]}'?" if matches else ""

@@ -1721,3 +1721,27 @@ def test_a_finding_moved_to_another_tier_may_be_cited_there(tree: Tree) -> None:
         f"{FEN}plan.yml:23:5: warning: finding 'da-rising' is listed as not adopted but a "
         "priority cites it [not_adopted[0].finding]"
     ]
+
+
+def test_a_renamed_id_reported_many_times_is_compared_with_the_known_ids_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import difflib
+
+    from generator.problems import did_you_mean
+
+    calls: list[str] = []
+    real = difflib.get_close_matches
+
+    def counted(word: str, *args: object, **kwargs: object) -> list[str]:
+        calls.append(word)
+        return real(word, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(difflib, "get_close_matches", counted)
+    known = {f"renamed-police-{n:03d}" for n in range(300)}
+    hints = [did_you_mean("renamed-police-1x7", list(known)) for _ in range(50)]
+    nearest = real("renamed-police-1x7", sorted(known), n=1, cutoff=0.6)
+    assert set(hints) == {f" — did you mean '{nearest[0]}'?"}
+    assert calls == ["renamed-police-1x7"]  # the nearest above was not counted
+    assert did_you_mean("renamed-police-1x7", ["other-id"]) == ""  # other ids: asked afresh
+    assert calls == ["renamed-police-1x7", "renamed-police-1x7"]
