@@ -42,11 +42,19 @@ def collector_paused() -> Iterator[None]:
 
     That makes millions of objects that live on and no reference cycles (a test holds it to
     that), yet the collector walked the growing heap again and again: half the time spent typing
-    at national scale. Reference counting still frees all the rest as soon as it is unused."""
+    at national scale. Reference counting still frees all the rest as soon as it is unused.
+
+    When the caller had the collector on, what is already garbage is collected first (cheap:
+    the project is not made yet), and what lives on afterwards is moved to the collector's
+    permanent generation (`gc.freeze`) before it is turned back on: otherwise its first
+    collection walks every new object once more (1.6 s at 350 x 10)."""
     was_enabled = gc.isenabled()
+    if was_enabled:
+        gc.collect()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
             gc.enable()

@@ -1571,6 +1571,27 @@ def test_checking_a_project_leaves_no_garbage_cycles(tmp_path: Path) -> None:
             gc.enable()
 
 
+def test_garbage_goes_before_the_pause_and_what_lives_on_is_frozen_after_it() -> None:
+    import weakref
+
+    class Node:
+        pass
+
+    cycle = Node()
+    cycle.self = cycle  # type: ignore[attr-defined]
+    gone = weakref.ref(cycle)
+    del cycle
+    frozen = gc.get_freeze_count()
+    try:
+        with collector_paused():
+            assert gone() is None, "garbage made before the pause is collected, not frozen"
+            kept = [[] for _ in range(1000)]
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= frozen + len(kept), "what lives on is frozen"
+    finally:
+        gc.unfreeze()
+
+
 def test_the_collector_is_paused_only_while_checking() -> None:
     with collector_paused():
         assert not gc.isenabled()

@@ -186,7 +186,7 @@ _SEEN_IDS: dict[str, str] = {}
 SEEN_LIMIT = 1_000_000
 """Valid dates and ids already checked are remembered (up to this many each): a national project
 holds two million ids and a million dates, nearly all of them repeats. The typed model then
-shares one object for each (hundreds of MiB at national scale), as `sys.intern` would."""
+shares one object for each, as `sys.intern` would."""
 
 
 def parse_date(value: Any) -> Any:
