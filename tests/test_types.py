@@ -529,6 +529,9 @@ def test_models_given_the_same_fields_share_one_frozen_set_of_them() -> None:
     assert isinstance(first.__pydantic_fields_set__, frozenset), "shared, so never changed"
     assert first == Milestone.model_validate(first.model_dump()) and first != second
     assert issubclass(Milestone, Strict) and Milestone.model_config["frozen"]
+    with pytest.raises(AttributeError):  # would change the shared set: fails loudly instead
+        first.model_copy(update={"title": "Changed"})
+    assert first.__pydantic_fields_set__ is second.__pydantic_fields_set__
 
 
 def test_every_model_of_every_file_kind_is_strict() -> None:

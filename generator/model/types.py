@@ -35,7 +35,10 @@ _FIELD_SETS: dict[frozenset[str], frozenset[str]] = {}
 
 
 class Strict(BaseModel):
-    """The base of every schema model: strict types, unknown fields refused, immutable."""
+    """The base of every schema model: strict types, unknown fields refused, immutable.
+
+    Instances share their frozen set of given fields, so `model_copy(update=...)`, which adds
+    to that set, fails loudly: make a new model from `model_dump()` instead."""
 
     model_config = STRICT
 
