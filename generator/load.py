@@ -645,7 +645,7 @@ def load_bytes(raw: bytes, file: str, fast: bool = True) -> tuple[Document | Non
     return parse_text(text, file, fast=fast)
 
 
-def _file_name(path: Path, root: Path) -> str:
+def file_name(path: Path, root: Path) -> str:
     """How problems name a file: relative to the project root when it is inside it."""
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
 
@@ -670,7 +670,7 @@ def content_hash(raw: bytes) -> bytes:
 def load_file(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
     """Load a YAML file, naming it relative to the project root in every problem; the document
     carries the `content_hash` of the very bytes it was loaded from."""
-    name = _file_name(path, root)
+    name = file_name(path, root)
     raw, problems = _read_file(path, name)
     if raw is None:
         return None, problems
@@ -827,7 +827,7 @@ def load_files(
     only the others are loaded (in workers when there are many of them), and each of those
     that loads with no problem at all is kept in it.
     """
-    names = [_file_name(path, root) for path in paths]
+    names = [file_name(path, root) for path in paths]
     unchanged = [
         cache is not None and cache.unchanged(path, name)
         for path, name in zip(paths, names, strict=True)

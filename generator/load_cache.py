@@ -29,7 +29,7 @@ import tempfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 import yaml
 
@@ -40,6 +40,16 @@ MAGIC = b"plans load cache 1\n"
 """The start of every pack; the number changes with the pack's layout."""
 PACK = "files.pack"
 _HASH_SIZE = 32
+
+
+class Marshalled(NamedTuple):
+    """A kept file's data, still packed: `load()` unpacks a fresh copy."""
+
+    blob: bytes
+
+    def load(self) -> Any:
+        return marshal.loads(self.blob)
+
 
 _Entry = tuple[bytes, bytes, bytes, bool]
 """A kept file: the hash of its bytes, its data (a marshal blob), its compressed text, and
@@ -66,10 +76,13 @@ def code_key() -> bytes:
 class LoadCache:
     """The files kept in one folder's pack, and those kept in this run (`save` writes them)."""
 
-    def __init__(self, folder: Path, root: Path) -> None:
+    def __init__(self, folder: Path, root: Path, defer: bool = False) -> None:
         """Open the pack in `folder` for the project at `root`: an unusable pack is empty, and
-        a folder inside the project's plans/ or data/ is never written."""
+        a folder inside the project's plans/ or data/ is never written. With `defer`, kept
+        files' data are handed out `Marshalled`, for the caller to unpack only if it needs them."""
         self.folder = folder
+        self._defer = defer
+        self._digests: dict[str, bytes | None] = {}
         self._key = code_key()
         self._kept = _read_pack(folder / PACK, self._key)
         self._seen: dict[str, _Entry] = {}
@@ -78,23 +91,35 @@ class LoadCache:
 
     def unchanged(self, path: Path, name: str) -> bool:
         """Whether the file `name` is kept and its bytes, read now, are those kept."""
+        return self.digest(path, name) is not None
+
+    def digest(self, path: Path, name: str) -> bytes | None:
+        """The kept hash of the file `name` if its bytes, read now, still hash to it, else None
+        (each file is read once a run, however often this is asked)."""
+        if name in self._digests:
+            return self._digests[name]
         entry = self._kept.get(name)
-        if entry is None:
-            return False
-        try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                return False
-            raw = path.read_bytes()
-        except OSError:
-            return False  # loaded afresh, which reports why
-        return content_hash(raw) == entry[0]
+        found = None
+        if entry is not None:
+            try:
+                if (
+                    path.stat().st_size <= MAX_FILE_BYTES
+                    and content_hash(path.read_bytes()) == entry[0]
+                ):
+                    found = entry[0]
+            except OSError:
+                pass  # loaded afresh, which reports why
+        self._digests[name] = found
+        return found
 
     def document(self, name: str) -> Document:
-        """The Document of a kept file found `unchanged`, kept again for the next run."""
+        """The Document of a kept file found `unchanged`, kept again for the next run. Its data
+        are `Marshalled` (unpacked when asked for) if the cache was opened with `defer`."""
         entry = self._kept[name]
         self._seen[name] = entry
         digest, data, compressed, libyaml = entry
-        return Document(name, marshal.loads(data), SourceText(compressed, libyaml), digest)
+        loaded = Marshalled(data) if self._defer else marshal.loads(data)
+        return Document(name, loaded, SourceText(compressed, libyaml), digest)
 
     def keep(self, document: Document) -> None:
         """Keep a document just loaded from its file with no problem (under its `digest`)."""
@@ -110,7 +135,7 @@ class LoadCache:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            _write_atomically(self.folder / PACK, self._write)
+            write_atomically(self.folder / PACK, self._write)
         except OSError:
             return  # an unwritable cache only makes the next run slower
 
@@ -156,7 +181,7 @@ def _read_pack(path: Path, key: bytes) -> dict[str, _Entry]:
     return entries
 
 
-def _write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
+def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
     """Write a file whole or not at all: into a temporary file beside it, then renamed over it."""
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:

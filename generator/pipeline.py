@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator.load import discover, load_sources
+from generator.load import discover, file_name, load_sources
 from generator.load_cache import LoadCache
 from generator.model import REFERENCE_KINDS, YEAR_KINDS, Project, build_project
 from generator.problems import Problem
 from generator.validate import validate_project
+from generator.validate_cache import ValidateCache, year_keys
 
 
 def check_project(
@@ -21,18 +22,36 @@ def check_project(
 
     Files are typed as they load, while worker processes load the rest (`jobs`: see
     `generator.load.load_files`). `cache` is the folder of the load cache
-    (`generator.load_cache`), None for none: files it holds unchanged are not parsed again."""
+    (`generator.load_cache`) and of the validation record (`generator.validate_cache`), None
+    for none: files it holds unchanged are not parsed again, and the years whose validation is
+    on record under the same files are neither typed (until something reads them) nor checked
+    again: their problems are those on record."""
     reference = {name: kind.where for name, kind in REFERENCE_KINDS.items()}
     with collector_paused():
-        load_cache = LoadCache(cache, root) if cache is not None else None
+        load_cache = LoadCache(cache, root, defer=True) if cache is not None else None
+        record = ValidateCache(cache, root) if cache is not None else None
         found, problems = discover(root, reference, list(YEAR_KINDS))
+        names = [file_name(item.path, root) for item in found]
+        unchanged: set[str] = set()
+        if load_cache is not None and record is not None:
+            digests = {
+                name: load_cache.digest(item.path, name)
+                for item, name in zip(found, names, strict=True)
+            }
+            unchanged = record.unchanged(year_keys(found, names, digests))
         sources = load_sources(found, root, problems, jobs, load_cache)
-        project, model_problems = build_project(sources)
+        project, model_problems = build_project(sources, lambda s: s.year in unchanged)
         if load_cache is not None:
             load_cache.save()
         problems.extend(model_problems)
         if project is not None and not problems:
-            problems.extend(validate_project(project))
+            checked = set(project.all_years()) - unchanged
+            found_now = validate_project(project.part(checked) if unchanged else project)
+            problems.extend(found_now)
+            if record is not None:
+                digests = {name: project.documents[name].digest for name in names}
+                record.update(year_keys(found, names, digests), checked, found_now)
+                problems.extend(record.replay(unchanged & set(project.all_years())))
     return project, sorted(set(problems), key=Problem.sort_key)
 
 

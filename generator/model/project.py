@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+import gc
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import pairwise
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from pydantic import BaseModel
 
 from generator.load import Document, SourceFile
+from generator.load_cache import Marshalled
 from generator.model.assessment import AssessmentFile
 from generator.model.delivery import ActionsFile, ServicesFile
 from generator.model.funding import FundingFile
-from generator.model.kinds import PARTNERSHIP_KIND, REFERENCE_KINDS, YEAR_KINDS, parse_document
+from generator.model.kinds import (
+    PARTNERSHIP_KIND,
+    REFERENCE_KINDS,
+    YEAR_KINDS,
+    FileKind,
+    parse_document,
+)
 from generator.model.partnership import Partnership, PlanFile
 from generator.model.performance import IndicatorsFile
 from generator.model.reference import (
@@ -32,23 +40,106 @@ from generator.problems import Problem
 M = TypeVar("M", bound=BaseModel)
 
 
-@dataclass(frozen=True)
-class PlanYear:
-    """Everything one partnership says about one financial year."""
+class Untyped(NamedTuple):
+    """A file of a plan year not typed yet: its kind and its document, whose data are still
+    `Marshalled` as the load cache keeps them."""
 
-    partnership: str
-    year: str
-    plan: PlanFile
-    assessment: AssessmentFile | None = None
-    actions: ActionsFile = field(default_factory=ActionsFile)
-    indicators: IndicatorsFile = field(default_factory=IndicatorsFile)
-    services: ServicesFile = field(default_factory=ServicesFile)
-    funding: FundingFile = field(default_factory=FundingFile)
-    risks: RisksFile = field(default_factory=RisksFile)
-    review: ReviewFile | None = None
-    changes: ChangesFile = field(default_factory=ChangesFile)
-    files: Mapping[str, str] = field(default_factory=dict)
-    """File name of each kind present, for locating problems."""
+    kind: FileKind
+    document: Document
+
+    def type(self) -> BaseModel:
+        """The file's typed model. Only files of years whose validation is on record are left
+        untyped (generator.validate_cache), so it types with no problem: one that did not
+        would be a broken record, not a mistake in the file."""
+        data = cast(Marshalled, self.document.data).load()
+        model, problems = parse_document(self.kind, replace(self.document, data=data))
+        if model is None or problems:
+            raise RuntimeError(f"{self.document.file} was recorded as valid but does not type")
+        return model
+
+
+_ABSENT: dict[str, BaseModel | None] = {
+    "assessment": None,
+    "actions": ActionsFile(),
+    "indicators": IndicatorsFile(),
+    "services": ServicesFile(),
+    "funding": FundingFile(),
+    "risks": RisksFile(),
+    "review": None,
+    "changes": ChangesFile(),
+}
+"""What a plan year without a file of that kind reads (models are frozen, so one is shared)."""
+
+
+KINDS = ("plan", *_ABSENT)
+"""The parts of a plan year: a file kind each."""
+
+
+def _part(kind: str) -> Any:
+    def read(self: PlanYear) -> Any:
+        value = self._parts.get(kind, _ABSENT.get(kind))
+        if isinstance(value, Untyped):
+            paused = gc.isenabled()
+            gc.disable()  # one collection after the file, not dozens while it is typed
+            try:
+                value = self._parts[kind] = value.type()
+            finally:
+                if paused:
+                    gc.enable()
+        return value
+
+    read.__doc__ = f"The year's {kind}.yml, typed."
+    return property(read)
+
+
+class PlanYear:
+    """Everything one partnership says about one financial year.
+
+    A part may be given `Untyped`; it is typed the first time it is read (a rebuild after a
+    one-plan edit reads a fraction of ten years of files)."""
+
+    __slots__ = ("_parts", "files", "partnership", "year")
+
+    def __init__(
+        self,
+        partnership: str,
+        year: str,
+        parts: Mapping[str, BaseModel | Untyped],
+        files: Mapping[str, str] | None = None,
+    ) -> None:
+        self.partnership = partnership
+        self.year = year
+        self.files: Mapping[str, str] = files if files is not None else {}
+        """File name of each kind present, for locating problems."""
+        self._parts = dict(parts)
+
+    plan: PlanFile = _part("plan")
+    assessment: AssessmentFile | None = _part("assessment")
+    actions: ActionsFile = _part("actions")
+    indicators: IndicatorsFile = _part("indicators")
+    services: ServicesFile = _part("services")
+    funding: FundingFile = _part("funding")
+    risks: RisksFile = _part("risks")
+    review: ReviewFile | None = _part("review")
+    changes: ChangesFile = _part("changes")
+
+    def __repr__(self) -> str:
+        return f"PlanYear({self.partnership!r}, {self.year!r})"
+
+    def __eq__(self, other: object) -> bool:
+        """The same year of the same partnership from the same files, typed the same."""
+        if not isinstance(other, PlanYear):
+            return NotImplemented
+        return (self.key, self.files) == (other.key, other.files) and all(
+            getattr(self, kind) == getattr(other, kind) for kind in KINDS
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def untyped(self) -> list[str]:
+        """The kinds of file not typed yet."""
+        return [kind for kind, value in self._parts.items() if isinstance(value, Untyped)]
 
     @property
     def key(self) -> tuple[str, str]:
@@ -80,6 +171,17 @@ class Project:
     organisation_list: tuple[Organisation, ...] = ()
     area_list: tuple[Area, ...] = ()
     stream_list: tuple[FundingStream, ...] = ()
+    previous_years: Mapping[tuple[str, str], PlanYear] | None = None
+    """For a part of a project (see `part`): the previous plan year of each of its plan years,
+    which may lie outside it."""
+
+    def part(self, years: Iterable[str]) -> Project:
+        """The same project holding only the plan years of `years`; `previous` still answers
+        from the whole project."""
+        wanted = set(years)
+        kept = {key: py for key, py in self.years.items() if key[1] in wanted}
+        earlier = {key: self._previous[key] for key in kept if key in self._previous}
+        return replace(self, years=kept, previous_years=earlier)
 
     @cached_property
     def _ordered(self) -> tuple[PlanYear, ...]:
@@ -94,6 +196,8 @@ class Project:
 
     @cached_property
     def _previous(self) -> dict[tuple[str, str], PlanYear]:
+        if self.previous_years is not None:
+            return dict(self.previous_years)
         return {
             later.key: earlier
             for years in self._by_partnership.values()
@@ -117,32 +221,55 @@ class Project:
         return self._previous.get(plan_year.key)
 
 
-def _parse(kind_name: str, source: SourceFile, problems: list[Problem]) -> BaseModel | None:
+def _kind(name: str) -> FileKind:
     kind = (
-        REFERENCE_KINDS.get(kind_name)
-        or YEAR_KINDS.get(kind_name)
-        or (PARTNERSHIP_KIND if kind_name == PARTNERSHIP_KIND.name else None)
+        REFERENCE_KINDS.get(name)
+        or YEAR_KINDS.get(name)
+        or (PARTNERSHIP_KIND if name == PARTNERSHIP_KIND.name else None)
     )
-    assert kind is not None, kind_name
-    model, found = parse_document(kind, source.document)
+    assert kind is not None, name
+    return kind
+
+
+def _parse(kind_name: str, source: SourceFile, problems: list[Problem]) -> BaseModel | None:
+    document = source.document
+    if isinstance(document.data, Marshalled):
+        document = replace(document, data=document.data.load())
+    model, found = parse_document(_kind(kind_name), document)
     problems.extend(found)
     return model
 
 
-def build_project(sources: Iterable[SourceFile]) -> tuple[Project | None, list[Problem]]:
+def build_project(
+    sources: Iterable[SourceFile], defer: Callable[[SourceFile], bool] | None = None
+) -> tuple[Project | None, list[Problem]]:
     """Type every loaded file and assemble the project; None if any file does not fit.
 
-    `sources` is read once, so it may be files still loading."""
+    `sources` is read once, so it may be files still loading. A plan file whose data are still
+    `Marshalled` and for which `defer` says so is left `Untyped`, to be typed when read: only
+    for files known to type with no problem (generator.validate_cache)."""
     problems: list[Problem] = []
     documents: dict[str, Document] = {}
     reference: dict[str, Any] = {}
     reference_files: dict[str, str] = {}
     partnerships: dict[str, Partnership] = {}
     partnership_files: dict[str, str] = {}
-    year_parts: dict[tuple[str, str], dict[str, BaseModel]] = {}
+    year_parts: dict[tuple[str, str], dict[str, BaseModel | Untyped]] = {}
     year_files: dict[tuple[str, str], dict[str, str]] = {}
     for source in sources:
         documents[source.document.file] = replace(source.document, data=None)
+        if (
+            source.kind in YEAR_KINDS
+            and isinstance(source.document.data, Marshalled)
+            and defer is not None
+            and defer(source)
+        ):
+            key = (cast(str, source.partnership), cast(str, source.year))
+            year_parts.setdefault(key, {})[source.kind] = Untyped(
+                YEAR_KINDS[source.kind], source.document
+            )
+            year_files.setdefault(key, {})[source.kind] = source.document.file
+            continue
         model = _parse(source.kind, source, problems)
         if model is None:
             continue
@@ -163,7 +290,7 @@ def build_project(sources: Iterable[SourceFile]) -> tuple[Project | None, list[P
     for key, parts in year_parts.items():
         if "plan" not in parts:
             continue  # reported by the loader as a missing plan.yml
-        years[key] = PlanYear(key[0], key[1], files=year_files[key], **parts)  # type: ignore[arg-type]
+        years[key] = PlanYear(key[0], key[1], parts, files=year_files[key])
     settings = cast(Settings, reference["settings"])
     organisations = cast(OrganisationsFile, reference["organisations"]).organisations
     areas = cast(AreasFile, reference["areas"]).areas
@@ -197,5 +324,6 @@ __all__ = [
     "RisksFile",
     "ServicesFile",
     "SourceFile",
+    "Untyped",
     "build_project",
 ]

@@ -1,0 +1,220 @@
+"""Stage 3, validate: what each financial year's files were last found to have wrong, kept by
+the hashes of every file that could change it, so that checking a project again types and
+validates only the years an edit can change.
+
+Every rule checks a plan year against its own year, the reference data and the partnerships
+(`partnership.yml`); one also reads the partnership's previous plan year (a priority that
+`continues` one of last year's). So the problems of a year's files follow from: the code, the
+reference data and every `partnership.yml`, the year's plan files, and the files of the
+previous plan year of each partnership in it. A year's key is a hash of exactly those; a year
+whose key is on record, from a run whose files all loaded and typed with no problem, is not
+typed or checked again: its problems are those on record. Any edit changes the key of its own
+year and of the partnership's next plan year, which are checked afresh (with every file they
+read typed); an edit to the reference data or a `partnership.yml`, or to the code, changes
+every key. A test holds every rule to this (tests/test_validate_cache.py).
+
+The record is one file (`years.record`) beside the load cache's pack, written with `marshal`
+under a checksum and a key of the code (the generator's source, pydantic and the load cache's
+own key). A record that is missing, corrupt or from other code is ignored: everything is then
+validated, as without a cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pydantic
+import pydantic_core
+
+import generator
+from generator import load_cache
+from generator.load import FoundFile
+from generator.problems import Problem, Severity
+
+MAGIC = b"plans validate record 1\n"
+RECORD = "years.record"
+_HASH_SIZE = 32
+
+YearKeys = dict[str, bytes | None]
+"""Each financial year's key; None where a file it depends on is not known yet (or changed)."""
+
+
+def code_key() -> bytes:
+    """What problems depend on besides the files: all of the generator's code (rules, models
+    and the messages they write), pydantic, and what the load cache's data depend on."""
+    digest = hashlib.sha256(MAGIC)
+    package = Path(generator.__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for version in (pydantic.VERSION, pydantic_core.__version__):
+        digest.update(version.encode() + b"\0")
+    digest.update(load_cache.code_key())
+    return digest.digest()
+
+
+def year_keys(
+    found: Sequence[FoundFile], names: Sequence[str], digests: Mapping[str, bytes | None]
+) -> YearKeys:
+    """The key of every financial year with a plan year in it (see the module's docstring).
+
+    `names` are the found files' names; `digests` the sha256 of the bytes of each, None (or
+    missing) when not known: a year that depends on such a file has the key None."""
+    common = hashlib.sha256(code_key())
+    files: dict[tuple[str, str], list[str]] = {}
+    plan_years: dict[str, list[str]] = {}
+    for item, name in zip(found, names, strict=True):
+        if item.year is None:
+            shared = digests.get(name)
+            if shared is None:
+                return {year: None for year in _years(found)}
+            common.update(name.encode() + b"\0" + shared)
+        else:
+            files.setdefault((str(item.partnership), item.year), []).append(name)
+            if item.kind == "plan":
+                plan_years.setdefault(str(item.partnership), []).append(item.year)
+
+    def hashed(partnership: str, year: str) -> bytes | None:
+        digest = hashlib.sha256(f"{partnership}/{year}\0".encode())
+        for name in sorted(files[(partnership, year)]):
+            known = digests.get(name)
+            if known is None:
+                return None
+            digest.update(name.encode() + b"\0" + known)
+        return digest.digest()
+
+    by_year: dict[str, Any] = {}
+    unknown: set[str] = set()
+    for (partnership, year), _ in sorted(files.items()):
+        own = hashed(partnership, year)
+        earlier = [y for y in plan_years.get(partnership, ()) if y < year]
+        if year not in plan_years.get(partnership, ()):
+            previous: bytes | None = b"no plan.yml"
+        else:
+            previous = hashed(partnership, max(earlier)) if earlier else b"none"
+        digest = by_year.setdefault(year, hashlib.sha256(common.digest()))
+        if own is None or previous is None:
+            unknown.add(year)
+        else:
+            digest.update(own + previous)
+    keys: YearKeys = {year: digest.digest() for year, digest in by_year.items()}
+    keys.update((year, None) for year in unknown)
+    return dict(sorted(keys.items()))
+
+
+def _years(found: Iterable[FoundFile]) -> set[str]:
+    return {item.year for item in found if item.year is not None}
+
+
+class ValidateCache:
+    """The years on record in one folder; `update` records this run's and writes them."""
+
+    def __init__(self, folder: Path, root: Path) -> None:
+        """Read the record in `folder`; a folder inside the project's plans/ or data/ is never
+        written (as for the load cache)."""
+        self.folder = folder
+        self._key = code_key()
+        self._years = _read_record(folder / RECORD, self._key)
+        sources = [(root / name).resolve() for name in ("plans", "data")]
+        self._writable = not any(folder.resolve().is_relative_to(s) for s in sources)
+
+    def unchanged(self, keys: YearKeys) -> set[str]:
+        """The years whose key is the one on record: their files need no typing or checking."""
+        return {
+            year
+            for year, key in keys.items()
+            if key is not None and year in self._years and self._years[year][0] == key
+        }
+
+    def replay(self, years: Iterable[str]) -> list[Problem]:
+        """The problems on record for the files of `years`."""
+        return [
+            Problem(Severity(severity), *rest)
+            for year in sorted(years)
+            for severity, *rest in self._years[year][1]
+        ]
+
+    def update(self, keys: YearKeys, checked: Iterable[str], problems: Iterable[Problem]) -> None:
+        """Record the years `checked` in this run (every file in them and the reference data
+        typed with no problem, every rule run) with the problems found in their files, drop
+        years the project no longer has, and write the record if it changed."""
+        checked = set(checked)
+        years = {year: kept for year, kept in self._years.items() if keys.get(year) == kept[0]}
+        found: dict[str, list[tuple[Any, ...]]] = {year: [] for year in checked}
+        for problem in problems:
+            year = _year_of(problem.file)
+            if year in found:
+                found[year].append(
+                    (problem.severity.value, problem.file, problem.line, problem.column,
+                     problem.field, problem.message)
+                )  # fmt: skip
+        for year in checked:
+            key = keys.get(year)
+            if key is not None:
+                years[year] = (key, sorted(found[year]))
+        if years == self._years or not self._writable:
+            return
+        self._years = years
+        blob = marshal.dumps(years)
+
+        def write(file: BinaryIO) -> None:
+            file.write(MAGIC + self._key + hashlib.sha256(blob).digest() + blob)
+
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            load_cache.write_atomically(self.folder / RECORD, write)
+        except OSError:
+            return  # an unwritable record only makes the next run slower
+
+
+def _year_of(file: str) -> str | None:
+    """The financial year of a plan file (plans/<partnership>/<year>/<kind>.yml), else None."""
+    parts = file.split("/")
+    return parts[2] if len(parts) == 4 and parts[0] == "plans" else None
+
+
+def _read_record(path: Path, key: bytes) -> dict[str, tuple[bytes, list[tuple[Any, ...]]]]:
+    """The years of a record written under `key`; none if it is missing, corrupt or of other
+    code."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return {}
+    start = len(MAGIC) + 2 * _HASH_SIZE
+    if raw[: start - _HASH_SIZE] != MAGIC + key:
+        return {}
+    body = raw[start:]
+    if hashlib.sha256(body).digest() != raw[start - _HASH_SIZE : start]:
+        return {}
+    try:
+        years = marshal.loads(body)
+    except (EOFError, ValueError, TypeError):
+        return {}
+    if not isinstance(years, dict) or not all(_well_formed(k, v) for k, v in years.items()):
+        return {}
+    return years
+
+
+def _well_formed(year: Any, entry: Any) -> bool:
+    return (
+        isinstance(year, str)
+        and isinstance(entry, tuple)
+        and len(entry) == 2
+        and isinstance(entry[0], bytes)
+        and isinstance(entry[1], list)
+        and all(
+            isinstance(p, tuple)
+            and len(p) == 6
+            and p[0] in ("error", "warning")
+            and isinstance(p[1], str)
+            and isinstance(p[2], int)
+            and isinstance(p[3], int)
+            and isinstance(p[4], str)
+            and isinstance(p[5], str)
+            for p in entry[1]
+        )
+    )

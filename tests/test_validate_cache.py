@@ -1,0 +1,247 @@
+"""The validation record: with it, checking a project again after an edit types and checks only
+the years the edit can change, and reports exactly what checking everything reports."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import CHECKOUT, Tree
+
+import generator.pipeline
+import generator.validate_cache
+from generator.model import Project
+from generator.pipeline import check_project
+from generator.problems import Problem, Severity
+from generator.validate_cache import RECORD, ValidateCache, year_keys
+
+KEL = "plans/safer-kelderton/"
+SAL = "plans/sallowfield/"
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Tree:
+    """A copy of the bundled example: four partnerships, three years, priorities continuing
+    from year to year and a PCC formula funding three partnerships."""
+    root = tmp_path / "project"
+    for part in ("plans", "data"):
+        shutil.copytree(CHECKOUT / part, root / part)
+    return Tree(root)
+
+
+def check(tree: Tree, cache: Path | None = None) -> tuple[Project | None, list[Problem]]:
+    return check_project(tree.root, jobs=1, cache=cache)
+
+
+def warm_equals_cold(tree: Tree, cache: Path) -> tuple[Project | None, list[Problem]]:
+    """Check with the record and without; both must report the same, with the same project."""
+    warm = check(tree, cache)
+    cold = check(tree)
+    assert [str(p) for p in warm[1]] == [str(p) for p in cold[1]]
+    assert warm[0] == cold[0]  # typing whatever was left untyped
+    return warm
+
+
+def typed_years(project: Project | None) -> dict[str, set[str]]:
+    """Which kinds of file have been typed, by year (all of a kind across partnerships)."""
+    assert project is not None
+    found: dict[str, set[str]] = {}
+    for py in project.plan_years():
+        typed = set(py.files) - set(py.untyped)
+        found.setdefault(py.year, set()).update(typed)
+    return found
+
+
+def touch(tree: Tree, name: str) -> None:
+    """Change a file's bytes, not what it says."""
+    tree.write(name, tree.read(name) + "# edited\n")
+
+
+def _rename_last_years_priority(tree: Tree) -> None:
+    # 2026-27 'continues: [domestic-abuse]': the 2025-26 priority is renamed under it
+    for name in ("plan", "actions", "assessment", "indicators", "review", "services"):
+        path = f"{KEL}2025-26/{name}.yml"
+        tree.write(path, tree.read(path).replace("domestic-abuse", "domestic-harm"))
+
+
+def _remove_the_middle_year(tree: Tree) -> None:
+    tree.remove(f"{KEL}2025-26")  # 2026-27 now continues 2024-25's priorities
+
+
+def _rename_an_organisation(tree: Tree) -> None:
+    path = "data/organisations.yml"
+    tree.write(path, tree.read(path).replace("id: kelderton-city-council", "id: kelderton-cc"))
+
+
+def _move_a_partnership(tree: Tree) -> None:
+    tree.edit(f"{SAL}partnership.yml", "area: ", "area: nowhere-")
+
+
+def _mistype_a_plan(tree: Tree) -> None:
+    tree.edit(f"{SAL}2024-25/plan.yml", "status: published", "status: publishd")
+
+
+def _drop_a_formula_allocation(tree: Tree) -> None:
+    # the formula's owner (brackenshire-pcc) is warned that Kelderton records no allocation
+    tree.edit(f"{KEL}2026-27/funding.yml", "formula: csf-formula-2026-27", "formula: nothing")
+
+
+def _add_a_year(tree: Tree) -> None:
+    for path in (tree.root / KEL / "2026-27").iterdir():
+        text = path.read_text(encoding="utf-8").replace("2026-27", "2027-28")
+        tree.write(f"{KEL}2027-28/{path.name}", text.replace("year: 2026", "year: 2027"))
+
+
+def _warn_in_a_year(tree: Tree) -> None:
+    tree.edit(f"{SAL}2024-25/plan.yml", "public: true", "public: false")
+
+
+EDITS: dict[str, Callable[[Tree], None]] = {
+    "a priority a later year continues is renamed": _rename_last_years_priority,
+    "the year between two years is removed": _remove_the_middle_year,
+    "an organisation is renamed": _rename_an_organisation,
+    "a partnership names an unknown area": _move_a_partnership,
+    "a plan does not type": _mistype_a_plan,
+    "a formula recipient drops its allocation": _drop_a_formula_allocation,
+    "a year is added": _add_a_year,
+    "a year gains a warning": _warn_in_a_year,
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS.values()), ids=list(EDITS))
+def test_after_an_edit_the_record_reports_what_checking_everything_reports(
+    example: Tree, tmp_path: Path, edit: Callable[[Tree], None]
+) -> None:
+    cache = tmp_path / "cache"
+    before = tree_text(example)
+    assert warm_equals_cold(example, cache)[1] == []
+    assert (cache / RECORD).is_file()
+    edit(example)
+    first = warm_equals_cold(example, cache)
+    assert first[1] != [] or edit in (_add_a_year, _remove_the_middle_year)
+    warm_equals_cold(example, cache)  # and again, from what that run recorded
+    restore(example, before)
+    assert warm_equals_cold(example, cache)[1] == []
+
+
+def tree_text(tree: Tree) -> dict[str, bytes]:
+    return {
+        path.relative_to(tree.root).as_posix(): path.read_bytes()
+        for path in sorted(tree.root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def restore(tree: Tree, files: dict[str, bytes]) -> None:
+    for part in ("plans", "data"):
+        shutil.rmtree(tree.root / part)
+    for name, raw in files.items():
+        tree.write_bytes(name, raw)
+
+
+def test_a_warning_on_record_is_reported_again_when_another_year_is_edited(
+    example: Tree, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    _warn_in_a_year(example)
+    warned = warm_equals_cold(example, cache)[1]
+    assert [(p.severity, p.file) for p in warned] == [(Severity.WARNING, f"{SAL}2024-25/plan.yml")]
+    touch(example, f"{KEL}2026-27/plan.yml")
+    assert warm_equals_cold(example, cache)[1] == warned
+    example.edit(f"{SAL}2024-25/plan.yml", "public: false", "public: true")
+    assert warm_equals_cold(example, cache)[1] == []
+
+
+def test_an_edit_types_and_checks_only_its_year_and_the_next(
+    example: Tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    check(example, cache)
+    project, _ = check(example, cache)
+    assert typed_years(project) == {"2024-25": set(), "2025-26": set(), "2026-27": set()}
+    touch(example, f"{KEL}2025-26/plan.yml")
+    checked: list[list[str]] = []
+    rules = generator.pipeline.validate_project
+
+    def recording(part: Project) -> list[Problem]:
+        checked.append(part.all_years())
+        return rules(part)
+
+    monkeypatch.setattr(generator.pipeline, "validate_project", recording)
+    project, problems = check(example, cache)
+    assert problems == []
+    assert checked == [["2025-26", "2026-27"]]
+    assert project is not None
+    for py in project.plan_years():
+        if py.year == "2024-25":
+            assert py.untyped == [kind for kind in py.files if kind != "plan"]
+        else:
+            assert py.untyped == []
+    # of the year before, only the plans: their priorities, for 'continues'
+    assert typed_years(project)["2024-25"] == {"plan"}
+
+
+def test_a_broken_or_foreign_record_is_ignored(
+    example: Tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    check(example, cache)
+    _warn_in_a_year(example)
+    record = cache / RECORD
+    raw = record.read_bytes()
+    for broken in (raw[:-1], raw[:-1] + bytes([raw[-1] ^ 1]), b"", raw[:40]):
+        record.write_bytes(broken)
+        assert ValidateCache(cache, example.root).unchanged({"2024-25": b"x"}) == set()
+        project, problems = warm_equals_cold(example, cache)
+        assert len(problems) == 1
+        assert typed_years(project)["2026-27"]  # nothing on record: everything typed
+    monkeypatch.setattr(generator.validate_cache, "code_key", lambda: b"other code")
+    project, problems = warm_equals_cold(example, cache)
+    assert len(problems) == 1
+
+
+def test_year_keys_follow_the_files_each_year_depends_on(example: Tree) -> None:
+    from generator.load import discover, file_name, load_file
+    from generator.model import REFERENCE_KINDS, YEAR_KINDS
+
+    where = {name: kind.where for name, kind in REFERENCE_KINDS.items()}
+    found, problems = discover(example.root, where, list(YEAR_KINDS))
+    assert problems == []
+    names = [file_name(item.path, example.root) for item in found]
+    digests = {}
+    for item, name in zip(found, names, strict=True):
+        document = load_file(item.path, example.root)[0]
+        assert document is not None
+        digests[name] = document.digest
+    keys = year_keys(found, names, digests)
+    assert list(keys) == ["2024-25", "2025-26", "2026-27"] and None not in keys.values()
+
+    def changed(name: str) -> list[str]:
+        other = year_keys(found, names, {**digests, name: b"changed"})
+        return [year for year in keys if other[year] != keys[year]]
+
+    assert changed(f"{KEL}2024-25/changes.yml") == ["2024-25", "2025-26"]
+    assert changed(f"{KEL}2026-27/plan.yml") == ["2026-27"]
+    assert changed("data/areas.yml") == list(keys)
+    assert changed(f"{SAL}partnership.yml") == list(keys)
+    unknown = year_keys(found, names, {**digests, f"{KEL}2025-26/plan.yml": None})
+    assert [year for year, key in unknown.items() if key is None] == ["2025-26", "2026-27"]
+    assert set(year_keys(found, names, {**digests, "data/areas.yml": None}).values()) == {None}
+
+
+def test_an_edit_first_seen_in_a_run_with_problems_is_checked_in_the_year_after_it(
+    example: Tree, tmp_path: Path
+) -> None:
+    # The load cache keeps the edited files from the run that stopped at a typing problem; the
+    # record does not (no rule ran), so the next run knows their hashes before loading them,
+    # and must still check the year after theirs against them.
+    cache = tmp_path / "cache"
+    assert warm_equals_cold(example, cache)[1] == []
+    _rename_last_years_priority(example)
+    _mistype_a_plan(example)
+    assert [p.file for p in warm_equals_cold(example, cache)[1]] == [f"{SAL}2024-25/plan.yml"]
+    example.edit(f"{SAL}2024-25/plan.yml", "status: publishd", "status: published")
+    problems = warm_equals_cold(example, cache)[1]
+    assert f"{KEL}2026-27/plan.yml" in {p.file for p in problems}
