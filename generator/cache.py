@@ -161,25 +161,34 @@ class BuildCache:
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
 
-    def published(self, out: Path) -> dict[str, str]:
-        """The keys of the versions the site at `out` holds as this cache last published them:
-        only those whose folder is still the very folder published (`_identity`)."""
+    def published(self, out: Path) -> dict[str, tuple[str, dict[str, str]]]:
+        """What the site at `out` holds as this cache last published it: for each folder
+        (a version, or `latest`) that is still the very folder published (`_identity`), its
+        key and its shards' keys."""
         try:
             sites = json.loads((self.folder / PUBLISHED).read_text(encoding="utf-8"))["sites"]
             recorded = dict(sites.get(str(out), {}))
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return {}  # unknown or unreadable: nothing is taken over
-        found: dict[str, str] = {}
-        for year, entry in recorded.items():
-            with contextlib.suppress(OSError, ValueError, TypeError):
-                key, *identity = entry
-                if isinstance(key, str) and _identity(out / year) == identity:
-                    found[year] = key
+        found: dict[str, tuple[str, dict[str, str]]] = {}
+        for name, entry in recorded.items():
+            with contextlib.suppress(OSError, ValueError, TypeError, KeyError, AttributeError):
+                key, shards, identity = entry["key"], dict(entry["shards"]), entry["identity"]
+                if (
+                    isinstance(key, str)
+                    and all(isinstance(v, str) for v in shards.values())
+                    and "/" not in name
+                    and name not in ("", ".", "..")
+                    and _identity(out / name) == identity
+                ):
+                    found[name] = (key, shards)
         return found
 
-    def record_published(self, out: Path, versions: dict[str, str]) -> None:
-        """Note which version keys the site just published at `out` holds, and the identity
-        of each version's folder there."""
+    def record_published(
+        self, out: Path, folders: Mapping[str, tuple[str, Mapping[str, str]]]
+    ) -> None:
+        """Note what the site just published at `out` holds: each folder's key, its shards'
+        keys and the identity of the folder."""
         path = self.folder / PUBLISHED
         try:
             sites = json.loads(path.read_text(encoding="utf-8"))["sites"]
@@ -188,9 +197,10 @@ class BuildCache:
         except (OSError, ValueError, TypeError, KeyError):
             sites = {}
         try:
-            entries = {}
-            for year, key in versions.items():
-                entries[year] = [key, *_identity(out / year)]
+            entries = {
+                name: {"key": key, "shards": dict(shards), "identity": _identity(out / name)}
+                for name, (key, shards) in folders.items()
+            }
             sites[str(out)] = entries
             self.folder.mkdir(parents=True, exist_ok=True)
             scratch = path.with_name(f".{PUBLISHED}.{os.getpid()}")

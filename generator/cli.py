@@ -223,6 +223,7 @@ def build(
             f"{len(report.built)} of {shards} shard(s) built{rebuilt}, "
             f"{len(report.reused)} reused unchanged"
             + (f" ({len(report.kept)} version(s) kept as published)" if report.kept else "")
+            + (f"; updated in place: {', '.join(report.patched)}" if report.patched else "")
         )
         return EXIT_OK
 

@@ -13,6 +13,7 @@ import gc
 import gzip
 import hashlib
 import html
+import io
 import json
 import logging
 import multiprocessing
@@ -21,13 +22,13 @@ import posixpath
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -88,6 +89,9 @@ class BuildReport:
     reused: tuple[str, ...] = ()
     kept: tuple[str, ...] = ()
     """Versions taken over whole from the published site (their shards are in `reused`)."""
+    patched: tuple[str, ...] = ()
+    """Versions brought up to date where they stood in the published site: only what their
+    changed shards gave them was replaced."""
 
 
 def versions_of(project: Project, drafts: bool) -> tuple[list[str], str]:
@@ -371,17 +375,19 @@ def _page_file(version: Path, page: str) -> Path:
     return version / folder / "index.html"
 
 
-def check_cross_anchors(parts: list[Path], version: Path, label: str) -> list[str]:
-    """Every anchor a shard links to on another shard's page exists in the merged version."""
+def check_cross_anchors(parts: list[Path], label: str) -> list[str]:
+    """Every anchor a shard links to on another shard's page exists there (each page is in
+    exactly one of a version's shards, as it will be in the version)."""
     problems = []
     for part in parts:
         listed = part / CROSS_ANCHORS
         if not listed.is_file():
             continue
         for source, target, anchor in json.loads(listed.read_text(encoding="utf-8")):
-            page = _page_file(version, target)
+            pages = [_page_file(other, target) for other in parts]
+            page = next((found for found in pages if found.is_file()), None)
             ids = f'id="{html.escape(anchor, quote=True)}"'
-            if not page.is_file() or ids not in page.read_text(encoding="utf-8"):
+            if page is None or ids not in page.read_text(encoding="utf-8"):
                 problems.append(
                     f"{label}: Doc file '{source}' contains a link '{target}#{anchor}', but the "
                     f"doc '{target}' does not contain an anchor '#{anchor}'."
@@ -391,17 +397,30 @@ def check_cross_anchors(parts: list[Path], version: Path, label: str) -> list[st
 
 _SITEMAP_URL = re.compile(r"<url>.*?</url>", re.DOTALL)
 _MERGED = ("search", "sitemap.xml", "sitemap.xml.gz", CROSS_ANCHORS)
+SEARCH_INDEX = "search/search_index.json"
 
 
-def merge_version(parts: list[Path], target: Path, epoch: int) -> None:
-    """Put a version together from its shards (the home shard first): their folders, one
-    search index holding every shard's entries, one sitemap listing every shard's pages.
-    Files are hard-linked from the shards, and no linked file is ever written to."""
+def part_entries(part: Path) -> list[str]:
+    """The top-level files and folders a built shard gives its version as they are (its search
+    index and sitemap are joined with the other shards' instead)."""
+    return sorted(name for name in os.listdir(part) if name not in _MERGED)
+
+
+def _link(source: Path, target: Path) -> None:
+    if source.is_dir():
+        link_tree(source, target)
+    else:
+        link_file(str(source), str(target))
+
+
+def joined_files(parts: list[Path], epoch: int) -> dict[str, bytes]:
+    """The files of a version made from every shard's (the home shard first): one search index
+    holding every shard's entries, one sitemap listing every shard's pages (each only if the
+    home shard has one)."""
     search: dict[str, Any] = {"config": {}, "docs": []}
     urls: list[str] = []
-    target.mkdir(parents=True)
     for part in parts:
-        index = part / "search" / "search_index.json"
+        index = part / SEARCH_INDEX
         if index.is_file():
             data = json.loads(index.read_text(encoding="utf-8"))
             search["config"] = search["config"] or data.get("config", {})
@@ -409,38 +428,107 @@ def merge_version(parts: list[Path], target: Path, epoch: int) -> None:
         sitemap = part / "sitemap.xml"
         if sitemap.is_file():
             urls.extend(_SITEMAP_URL.findall(sitemap.read_text(encoding="utf-8")))
-        for path in sorted(part.iterdir()):
-            if path.name in _MERGED:
-                continue
-            if path.is_dir():
-                link_tree(path, target / path.name)
-            else:
-                link_file(str(path), str(target / path.name))
-    home_search = parts[0] / "search"
-    if home_search.is_dir():
-        link_tree(home_search, target / "search")  # the theme's search workers
-        index = target / "search" / "search_index.json"
-        index.unlink(missing_ok=True)  # a link into the home shard: replaced, not written through
-        index.write_text(json.dumps(search, separators=(",", ":"), default=str), encoding="utf-8")
-    if (parts[0] / "sitemap.xml").is_file():
+    files: dict[str, bytes] = {}
+    home = parts[0]
+    if (home / "search").is_dir():
+        text = json.dumps(search, separators=(",", ":"), default=str)
+        files[SEARCH_INDEX] = text.encode("utf-8")
+    if (home / "sitemap.xml").is_file():
         xml = (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             + "".join(f"    {url}\n" for url in urls)
             + "</urlset>"
         ).encode("utf-8")
-        (target / "sitemap.xml").write_bytes(xml)
-        packed_home = parts[0] / "sitemap.xml.gz"
+        files["sitemap.xml"] = xml
+        packed_home = home / "sitemap.xml.gz"
         mtime = (  # the date MkDocs gave the home shard's (it keeps the day of the build date)
             int.from_bytes(packed_home.read_bytes()[4:8], "little")
             if packed_home.is_file()
             else epoch
         )
-        with (
-            (target / "sitemap.xml.gz").open("wb") as raw,
-            gzip.GzipFile(filename="sitemap.xml", fileobj=raw, mode="wb", mtime=mtime) as packed,
-        ):
-            packed.write(xml)
+        packed = io.BytesIO()
+        with gzip.GzipFile(filename="sitemap.xml", fileobj=packed, mode="wb", mtime=mtime) as gz:
+            gz.write(xml)
+        files["sitemap.xml.gz"] = packed.getvalue()
+    return files
+
+
+def _write_joined(parts: list[Path], target: Path, epoch: int) -> None:
+    for name, data in joined_files(parts, epoch).items():
+        path = target / name
+        path.unlink(missing_ok=True)  # a link into the home shard: replaced, not written through
+        path.write_bytes(data)
+
+
+def merge_version(parts: list[Path], target: Path, epoch: int) -> None:
+    """Put a version together from its shards (the home shard first): their folders, one
+    search index holding every shard's entries, one sitemap listing every shard's pages.
+    Files are hard-linked from the shards, and no linked file is ever written to."""
+    target.mkdir(parents=True)
+    for part in parts:
+        for name in part_entries(part):
+            _link(part / name, target / name)
+    if (parts[0] / "search").is_dir():
+        link_tree(parts[0] / "search", target / "search")  # the theme's search workers
+    _write_joined(parts, target, epoch)
+
+
+@dataclass(frozen=True)
+class Patch:
+    """How to bring a published version up to date where it stands, when only some of its
+    shards changed: take out what the changed shards gave it, move in what they give now and
+    the joined files. Everything new is made beforehand in `stage`; publishing only renames."""
+
+    stage: Path
+    remove: tuple[str, ...]
+    """Paths in the published version to take out."""
+    replace: tuple[str, ...]
+    """Paths in `stage` to move into the version (what stands there is taken out first)."""
+
+
+def stage_patch(
+    parts: list[Path], changed: set[int], published: Path, stage: Path, epoch: int
+) -> Patch:
+    """The patch that turns the `published` folder of a version, put together from the same
+    shards as `parts` except those numbered in `changed`, into the merge of `parts`."""
+    stage.mkdir(parents=True)
+    unchanged = {
+        name for i, part in enumerate(parts) if i not in changed for name in part_entries(part)
+    }
+    replace: list[str] = []
+    for i in sorted(changed):
+        for name in part_entries(parts[i]):
+            _link(parts[i] / name, stage / name)
+            replace.append(name)
+    joined = joined_files(parts, epoch)
+    if 0 in changed and (parts[0] / "search").is_dir():
+        link_tree(parts[0] / "search", stage / "search")
+        replace.append("search")
+    for name, data in joined.items():
+        path = stage / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        path.write_bytes(data)
+        if not name.startswith("search/") or "search" not in replace:
+            replace.append(name)
+    remove = [
+        name
+        for name in sorted(os.listdir(published))
+        if name not in unchanged and name not in replace and name != "search"
+    ]
+    return Patch(stage, tuple(remove), tuple(replace))
+
+
+def version_pages(folders: Iterable[Path]) -> list[str]:
+    """The folders of a version's pages (each an index.html), relative to the version."""
+    pages: set[str] = set()
+    for folder in folders:
+        start = str(folder)
+        for here, _, files in os.walk(start):
+            if "index.html" in files:
+                pages.add(here[len(start) :].strip(os.sep).replace(os.sep, "/"))
+    return sorted(pages)
 
 
 _SHARED: dict[str, Any] = {}
@@ -492,48 +580,68 @@ def write_versions(site: Path, versions: list[str], latest: str) -> None:
     (site / "versions.json").write_text(json.dumps(entries, indent=2) + "\n", encoding="utf-8")
 
 
-def write_aliases(site: Path, latest: str, version_dir: Path) -> None:
-    """`latest/…` redirects to the same page of the latest year (its pages are those of
-    `version_dir`), and the root to `latest/`."""
+def write_aliases(site: Path, latest: str, pages: list[str]) -> None:
+    """`latest/…` redirects to the same page of the latest year (`pages`: its page folders,
+    as `version_pages` gives them)."""
     label = latest.replace("-", "/")
-    for page in sorted(version_dir.rglob("index.html")):
-        relative = page.parent.relative_to(version_dir)
-        depth = len(relative.parts) + 1
-        target = (
-            "../" * depth
-            + latest
-            + "/"
-            + ("/".join(relative.parts) + "/" if relative.parts else "")
-        )
-        alias = site / "latest" / relative / "index.html"
+    for page in pages:
+        parts = page.split("/") if page else []
+        target = "../" * (len(parts) + 1) + latest + "/" + "".join(f"{part}/" for part in parts)
+        alias = site / "latest" / page / "index.html"
         alias.parent.mkdir(parents=True, exist_ok=True)
         alias.write_text(REDIRECT.format(target=target, label=label), encoding="utf-8")
+
+
+def write_root(site: Path, latest: str) -> None:
+    """The site's root page: a redirect to `latest/`."""
+    label = latest.replace("-", "/")
     (site / "index.html").write_text(
         REDIRECT.format(target=f"{latest}/", label=label), encoding="utf-8"
     )
 
 
-def publish(built: Path, out: Path, kept: Iterable[str] = ()) -> None:
-    """Swap the freshly built site into place, moving the `kept` version folders over from the
-    old site first; the rest of the old site goes only after the new one is in. On any failure
-    the moved folders go back and the old site is put back as it was."""
+def aliases_key(latest: str, pages: list[str]) -> str:
+    """What `latest/` holds follows only from these: the latest year and its page folders."""
+    return hashlib.sha256("\0".join([latest, *pages]).encode()).hexdigest()
+
+
+def publish(
+    built: Path, out: Path, kept: Iterable[str] = (), patches: Mapping[str, Patch] | None = None
+) -> None:
+    """Swap the freshly built site into place, moving the `kept` folders (versions, `latest`)
+    over from the old site first and bringing the `patches`' versions up to date there (by
+    renames alone); the rest of the old site goes only after the new one is in. On any
+    failure every rename is undone and the old site is put back as it was."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    patches = patches or {}
     old = None
-    moved: list[str] = []
+    done: list[tuple[Path, Path]] = []
+
+    def move(source: Path, target: Path) -> None:
+        os.replace(source, target)
+        done.append((source, target))
+
     if out.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
         os.replace(out, old / "site")
     try:
-        for year in kept:
+        for name in [*kept, *patches]:
             if old is None:
-                raise BuildError(f"version {year} was to be kept, but {out} has gone")
-            os.replace(old / "site" / year, built / year)
-            moved.append(year)
+                raise BuildError(f"{name} was to be kept, but {out} has gone")
+            move(old / "site" / name, built / name)
+        for name, patch in patches.items():
+            version, trash = built / name, cast(Path, old) / "trash" / name
+            for path in (*patch.remove, *patch.replace):
+                if os.path.lexists(version / path):
+                    (trash / path).parent.mkdir(parents=True, exist_ok=True)
+                    move(version / path, trash / path)
+            for path in patch.replace:
+                move(patch.stage / path, version / path)
         os.replace(built, out)
     except BaseException:
+        for source, target in reversed(done):
+            os.replace(target, source)
         if old is not None:
-            for year in moved:
-                os.replace(built / year, old / "site" / year)
             os.replace(old / "site", out)
         raise
     finally:
@@ -601,9 +709,10 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
     try:
         parts: dict[str, list[Path]] = {}
+        changed: dict[str, set[int]] = {}
         tasks: list[tuple[ShardTask, str]] = []
         reused: list[str] = []
-        manifest: dict[str, str] = {}
+        manifest: dict[str, tuple[str, dict[str, str]]] = {}
         for year in versions:
             version = Version(year, latest, options.drafts)
             plan = plan_shards(slim, root, version)
@@ -612,15 +721,22 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
                 (shard.name, cache.key(year, [shard.name, *options_key], reads) if cache else "")
                 for shard, reads, _ in plan.shards
             ]
+            was = published.get(year)
             if cache is not None:
-                manifest[year] = version_key(keys)
-                if published.get(year) == manifest[year]:
+                manifest[year] = (version_key(keys), dict(keys))
+                if was is not None and was[0] == manifest[year][0]:
                     reused.extend(f"{year}/{name}" for name, _ in keys)
                     continue  # taken over from the published site at publish time
-            parts[year] = []
-            for (shard, _, weight), (_, key) in zip(plan.shards, keys, strict=True):
+            same_shards = was is not None and list(was[1]) == [name for name, _ in keys]
+            parts[year], changed[year] = [], set()
+            for index, ((shard, _, weight), (_, key)) in enumerate(
+                zip(plan.shards, keys, strict=True)
+            ):
                 name = f"{year}/{shard.name}"
                 cached = cache.fetch(year, shard.name, key) if cache is not None else None
+                as_published = was is not None and was[1].get(shard.name) == key
+                if not (same_shards and as_published and cached is not None):
+                    changed[year].add(index)
                 if cached is not None:
                     parts[year].append(cached)
                     reused.append(name)
@@ -628,30 +744,46 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
                 task = ShardTask(version, shard, work / "shards" / year / shard.name, weight)
                 parts[year].append(task.out)
                 tasks.append((task, key))
+            if not same_shards or len(changed[year]) == len(keys):
+                del changed[year]  # put together afresh
         ordered = sorted((task for task, _ in tasks), key=lambda t: -t.weight)
         jobs = min(options.jobs or os.cpu_count() or 1, max(len(ordered), 1))
         pages = run_tasks(slim, root, work, epoch, ordered, jobs)
-        site = work / "site"
-        site.mkdir()
         broken = []
         for year, year_parts in parts.items():
-            merge_version(year_parts, site / year, epoch)
-            broken += check_cross_anchors(year_parts, site / year, year.replace("-", "/"))
+            broken += check_cross_anchors(year_parts, year.replace("-", "/"))
         if broken:
             raise BuildError("links to missing anchors:\n  " + "\n  ".join(broken))
+        site = work / "site"
+        site.mkdir()
+        patches = {}
+        for year, year_parts in parts.items():
+            if year in changed:
+                stage = work / "stage" / year
+                patches[year] = stage_patch(year_parts, changed[year], out / year, stage, epoch)
+            else:
+                merge_version(year_parts, site / year, epoch)
         kept = [year for year in versions if year not in parts]
         write_versions(site, versions, latest)
-        write_aliases(site, latest, (out if latest in kept else site) / latest)
+        write_root(site, latest)
+        latest_pages = version_pages(parts.get(latest) or [out / latest])
+        folders = dict(manifest)
+        folders["latest"] = (aliases_key(latest, latest_pages), {})
+        aliases = ["latest"] if published.get("latest") == folders["latest"] else []
+        if not aliases:
+            write_aliases(site, latest, latest_pages)
         if cache is not None:
             for task, key in tasks:
                 cache.store(task.version.year, task.shard.name, key, task.out)
-        publish(site, out, kept)
+        publish(site, out, [*kept, *aliases], patches)
         if cache is not None:
-            cache.record_published(out, manifest)
+            cache.record_published(out, folders)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     built = tuple(f"{t.version.year}/{t.shard.name}" for t, _ in tasks)
-    return BuildReport(tuple(versions), latest, pages, built, tuple(reused), tuple(kept))
+    return BuildReport(
+        tuple(versions), latest, pages, built, tuple(reused), tuple(kept), tuple(patches)
+    )
 
 
 def run_tasks(

@@ -180,8 +180,54 @@ def test_an_unchanged_version_is_moved_over_from_the_published_site(tmp_path: Pa
     assert report.kept == ("2024-25",)
     assert report.built == ("2025-26/_home", "2025-26/bexmoor")
     assert (out / "2024-25").stat().st_ino == older
-    assert (out / "2025-26").stat().st_ino != newer
+    # the edited version is brought up to date where it stands (Ashdown's pages untouched)
+    assert report.patched == ("2025-26",)
+    assert (out / "2025-26").stat().st_ino == newer
     build(root, tmp_path / "fresh", None)
+    assert digest(out) == digest(tmp_path / "fresh")
+
+
+def test_a_version_whose_home_pages_did_not_change_is_patched_with_its_search_index(
+    tmp_path: Path,
+) -> None:
+    """One area's cached shard is gone: it is built again (the same pages), and the published
+    version gets that area's folder, a new search index and sitemaps, nothing else."""
+    root, cache, out = project_copy(tmp_path), tmp_path / "cache", tmp_path / "site"
+    build(root, out, cache)
+    home = (out / "2025-26" / "index.html").stat().st_ino
+    search = (out / "2025-26" / "search").stat().st_ino
+    # as after a build that failed before it was published: the version's key is not the one
+    # on record, and Bexmoor's cached shard has gone
+    record = cache / "published.json"
+    record.write_text(record.read_text().replace(version_key_of(out, cache, "2025-26"), "old"))
+    shutil.rmtree(cache / "2025-26" / "bexmoor")
+    report = build(root, out, cache)
+    assert report.built == ("2025-26/bexmoor",)
+    assert report.kept == ("2024-25",) and report.patched == ("2025-26",)
+    assert (out / "2025-26" / "index.html").stat().st_ino == home  # the home shard's, as it was
+    assert (out / "2025-26" / "search").stat().st_ino == search  # only its index replaced
+    build(root, tmp_path / "fresh", None)
+    assert digest(out) == digest(tmp_path / "fresh")
+
+
+def version_key_of(out: Path, cache: Path, year: str) -> str:
+    return str(BuildCache(cache, out, BUNDLED).published(out)[year][0])
+
+
+def test_latest_is_kept_until_the_latest_version_gains_or_loses_a_page(tmp_path: Path) -> None:
+    root, cache, out = project_copy(tmp_path), tmp_path / "cache", tmp_path / "site"
+    build(root, out, cache)
+    latest = (out / "latest").stat().st_ino
+    edit(root / "plans/fenwick-csp/2025-26/actions.yml", "title: Fund refuge places", "title: R")
+    build(root, out, cache)
+    assert (out / "latest").stat().st_ino == latest  # the same pages: the same redirects
+    shutil.rmtree(root / "plans/fenwick-csp/2025-26")  # Fenwick's pages leave the latest year
+    project, problems = check_project(root)  # (Ashdown's formula is warned it funds no plan)
+    assert project is not None and {p.severity.value for p in problems} == {"warning"}
+    for target, folder in ((out, cache), (tmp_path / "fresh", None)):
+        build_site(project, BuildOptions(root, target, jobs=1, cache=folder))
+    assert (out / "latest").stat().st_ino != latest
+    assert (out / "2025-26").is_dir() and not (out / "latest" / "fenwick-csp").exists()
     assert digest(out) == digest(tmp_path / "fresh")
 
 
@@ -248,7 +294,7 @@ def test_the_build_command_says_what_it_built_reused_and_kept(tmp_path: Path) ->
     assert second.exit_code == 0, second.output
     assert (
         "2 of 6 shard(s) built (2025-26/_home, 2025-26/bexmoor), 4 reused unchanged "
-        "(1 version(s) kept as published)\n" in second.output
+        "(1 version(s) kept as published); updated in place: 2025-26\n" in second.output
     )
     assert (cache_folder(root) / "build" / "published.json").is_file()
     assert not (root / ".cache").exists()  # nothing kept in the project
