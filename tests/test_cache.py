@@ -347,3 +347,20 @@ def test_shard_keys_use_the_hashes_taken_as_files_were_loaded(
     changed = {**loaded, "plans/fenwick-csp/2025-26/actions.yml": bytes(32)}
     after = keys(BuildCache(tmp_path / "c", root, BUNDLED, changed))
     assert after[0] == fresh[0] and after[1] != fresh[1]
+
+
+def test_a_build_reading_years_typed_only_when_read_is_byte_identical(tmp_path: Path) -> None:
+    """With both caches on, the second build leaves the unedited year's files untyped until a
+    page reads them (the validation record vouches for them): the site is the same."""
+    root = project_copy(tmp_path)
+    command = ["build", str(root), "--jobs", "1", "--out"]
+    assert CliRunner().invoke(main, [*command, str(tmp_path / "site")]).exit_code == 0
+    edit(root / "plans/fenwick-csp/2025-26/actions.yml", "title: Fund refuge places", "title: R")
+    project, _ = check_project(root, cache=cache_folder(root) / "load")
+    assert project is not None
+    assert [py.year for py in project.plan_years() if py.untyped] == ["2024-25", "2024-25"]
+    result = CliRunner().invoke(main, [*command, str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    fresh = CliRunner().invoke(main, [*command, str(tmp_path / "fresh"), "--no-cache"])
+    assert fresh.exit_code == 0, fresh.output
+    assert digest(tmp_path / "site") == digest(tmp_path / "fresh")

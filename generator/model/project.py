@@ -47,7 +47,7 @@ class Untyped(NamedTuple):
     kind: FileKind
     document: Document
 
-    def type(self) -> BaseModel:
+    def typed(self) -> BaseModel:
         """The file's typed model. Only files of years whose validation is on record are left
         untyped (generator.validate_cache), so it types with no problem: one that did not
         would be a broken record, not a mistake in the file."""
@@ -79,12 +79,12 @@ def _part(kind: str) -> Any:
     def read(self: PlanYear) -> Any:
         value = self._parts.get(kind, _ABSENT.get(kind))
         if isinstance(value, Untyped):
-            paused = gc.isenabled()
+            was_enabled = gc.isenabled()
             gc.disable()  # one collection after the file, not dozens while it is typed
             try:
-                value = self._parts[kind] = value.type()
+                value = self._parts[kind] = value.typed()
             finally:
-                if paused:
+                if was_enabled:
                     gc.enable()
         return value
 
