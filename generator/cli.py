@@ -120,7 +120,8 @@ def main() -> None:
     "--cache/--no-cache",
     default=True,
     show_default=True,
-    help=f"Parse again only the YAML files changed since the last run (kept in {CACHE_HOME}).",
+    help="Parse again only the YAML files changed since the last run, and check again only the "
+    f"years they can change (kept in {CACHE_HOME}).",
 )
 @debug_option
 def validate(project: Path, fmt: str, strict: bool, cache: bool, debug: bool) -> None:
