@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import nh3
+from selectolax.lexbor import LexborHTMLParser
 
 from generator.model.markdown_policy import SAFE_SCHEMES, url_scheme
 
@@ -103,7 +103,9 @@ URL_ATTRIBUTES = frozenset(
 )
 ALWAYS_FORBIDDEN = frozenset(
     {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "style", "template",
-     "math", "portal", "video", "audio", "source", "track"}
+     "math", "portal", "video", "audio", "source", "track",
+     # raw-text elements a browser reads differently with scripting on (mutation XSS)
+     "noscript", "noembed", "noframes", "xmp", "plaintext"}
 )  # fmt: skip
 CONTENT_FORBIDDEN = ALWAYS_FORBIDDEN | {
     *("script", "svg", "form", "input", "meta", "link", "button", "textarea", "select", "label"),
@@ -117,62 +119,47 @@ def _dangerous_url(value: str) -> bool:
     return scheme not in (None, "") and scheme not in SAFE_SCHEMES
 
 
-class _Scanner(HTMLParser):
-    """Walks one published file, telling theme chrome from content (the <article>)."""
+def _scan_tree(text: str, where: str, svg_file: bool, redirect_page: bool) -> list[str]:
+    """Every element of one published file as a browser builds them (an HTML5 parser), the
+    theme's chrome told from the content (the <article>)."""
+    found: list[str] = []
 
-    def __init__(self, where: str, svg_file: bool, redirect_page: bool = False) -> None:
-        super().__init__(convert_charrefs=True)
-        self.where = where
-        self.svg_file = svg_file
-        self.redirect_page = redirect_page
-        self.found: list[str] = []
-        self.article_depth = 0
-        self.script: tuple[str, ...] | None = None  # attrs of an open theme script
-        self.script_text = ""
+    def flag(what: str) -> None:
+        found.append(f"{where}: {what}")
 
-    def flag(self, what: str) -> None:
-        self.found.append(f"{self.where}: {what}")
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        names = {name for name, _ in attrs}
-        in_content = self.article_depth > 0 or self.svg_file
-        if tag == "article" and self.article_depth:
-            self.article_depth += 1
-        elif tag == "article" and "md-content__inner" in (dict(attrs).get("class") or ""):
-            self.article_depth = 1
-        for name, value in attrs:
+    tree = LexborHTMLParser(text)
+    content: set[int] = set()
+    for article in tree.css("article"):
+        if "md-content__inner" in (article.attributes.get("class") or ""):
+            content.update(node.mem_id for node in article.traverse(include_text=False))
+    for node in tree.root.traverse(include_text=False) if tree.root is not None else ():
+        if not node.is_element_node:
+            continue
+        tag = (node.tag or "").lower()
+        attrs = node.attributes
+        in_content = svg_file or node.mem_id in content
+        for name, value in attrs.items():
             if name.startswith("on"):
-                self.flag(f"event handler {name}= on <{tag}>")
+                flag(f"event handler {name}= on <{tag}>")
             elif name == "style" and (in_content or tag != "svg"):
-                self.flag(f"style= attribute on <{tag}>")
+                flag(f"style= attribute on <{tag}>")
             elif name in URL_ATTRIBUTES and value and _dangerous_url(value):
-                self.flag(f"dangerous URL {value[:60]!r} on <{tag}>")
-        if tag == "svg" and self.svg_file:
-            return
+                flag(f"dangerous URL {value[:60]!r} on <{tag}>")
+        if tag == "svg" and svg_file:
+            continue
         if tag in ALWAYS_FORBIDDEN or (in_content and tag in CONTENT_FORBIDDEN):
-            self.flag(f"<{tag}> element")
-        elif tag == "meta" and "http-equiv" in names and not self.redirect_page:
-            self.flag("<meta http-equiv> element")
+            flag(f"<{tag}> element")
+        elif tag == "meta" and "http-equiv" in attrs and not redirect_page:
+            flag("<meta http-equiv> element")
         elif tag == "script":
-            self.script = tuple(sorted(f"{k}={v}" for k, v in attrs))
-            self.script_text = ""
-
-    def handle_data(self, data: str) -> None:
-        if self.script is not None:
-            self.script_text += data
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "article" and self.article_depth:
-            self.article_depth -= 1
-        if tag == "script" and self.script is not None:
-            attrs, text = dict(a.split("=", 1) for a in self.script), self.script_text.strip()
-            src = attrs.get("src", "")
-            theme_bundle = "/assets/javascripts/" in f"/{src}" and "://" not in src and not text
+            script = node.text(deep=True).strip()
+            src = attrs.get("src") or ""
+            theme_bundle = "/assets/javascripts/" in f"/{src}" and "://" not in src and not script
             theme_config = attrs.get("id") == "__config" and attrs.get("type") == "application/json"
-            theme_inline = not attrs and text.startswith(THEME_INLINE_SCRIPTS)
+            theme_inline = not attrs and script.startswith(THEME_INLINE_SCRIPTS)
             if not (theme_bundle or theme_config or theme_inline):
-                self.flag("<script> element that is not the theme's")
-            self.script = None
+                flag("<script> element that is not the theme's")
+    return found
 
 
 def scan_markup(text: str, where: str, svg_file: bool = False) -> list[str]:
@@ -181,12 +168,9 @@ def scan_markup(text: str, where: str, svg_file: bool = False) -> list[str]:
     text, misplaced = _chrome(text)
     # the site's own redirect pages (latest/, the root) have no content area and a refresh
     redirect = not svg_file and "<article" not in text and 'http-equiv="refresh"' in text
-    scanner = _Scanner(where, svg_file, redirect_page=redirect)
-    if misplaced:
-        scanner.flag(misplaced)
-    scanner.feed(text)
-    scanner.close()
-    return scanner.found + external_resources(text, where)
+    found = [f"{where}: {misplaced}"] if misplaced else []
+    found += _scan_tree(text, where, svg_file, redirect)
+    return found + external_resources(text, where)
 
 
 def scan_site(site: Path) -> list[str]:

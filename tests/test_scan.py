@@ -59,3 +59,36 @@ def test_scan_site_catches_other_hosts_in_pages_and_stylesheets(tmp_path: Path) 
     found = scan_site(tmp_path)
     assert [f.split(":")[0] for f in found] == ["a.html", "b.css"]
     assert all("loads from another host" in f for f in found)
+
+
+FLAGGED_IN_CHROME = {
+    "handler": ('<a href="x" onclick="y">n</a>', "event handler onclick= on <a>"),
+    "upper case": ('<A HREF="x" OnClick="y">n</A>', "event handler onclick= on <a>"),
+    "slash before a name": ("<p/onclick=y>n</p>", "event handler onclick= on <p>"),
+    "svg handler": ("<svg onload=alert(1)>", "event handler onload= on <svg>"),
+    "script URL": ('<a href="javascript:alert(1)">n</a>', "dangerous URL"),
+    "encoded tab in the scheme": ('<a href="jav&#x09;ascript:alert(1)">n</a>', "dangerous URL"),
+    "style": ('<div style="color:red">n</div>', "style= attribute on <div>"),
+    "frame": ('<iframe src="/x"></iframe>', "<iframe> element"),
+    "script": ("<script>alert(1)</script>", "<script> element that is not the theme's"),
+    "unclosed script": ("<script>alert(1)", "<script> element that is not the theme's"),
+    "script in svg": ("<svg><script>alert(1)</script></svg>", "<script> element that is not"),
+    "refresh": ('<meta http-equiv="refresh" content="0;url=/x">', "<meta http-equiv> element"),
+    "base": ('<base href="/elsewhere/">', "<base> element"),
+    "math": ("<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>", "<math>"),
+    # read as text with scripting off and as markup with it on: the mutation-XSS route
+    "noscript": ('<noscript><p title="</noscript><img src=x onerror=y>"></noscript>', "<noscript>"),
+}  # fmt: skip
+
+
+def test_the_scan_sees_the_elements_a_browser_builds() -> None:
+    for name, (markup, finding) in FLAGGED_IN_CHROME.items():
+        found = scan_markup(page("", nav=markup), "a.html")
+        assert any(finding in f for f in found), (name, found)
+    # what a browser does not run is not reported: a repeated attribute (the first one
+    # counts) and markup inside the title (its text)
+    assert scan_markup(page("", nav='<a href="/ok" href="javascript:x">n</a>'), "a.html") == []
+    assert scan_markup(page("", nav="<title><img src=x onerror=y></title>"), "a.html") == []
+    # content (the article) may hold none of a form's or a drawing's elements
+    found = scan_markup(page('<form action="/x"><input></form><svg></svg>'), "a.html")
+    assert found == ["a.html: <form> element", "a.html: <input> element", "a.html: <svg> element"]
