@@ -283,6 +283,35 @@ def test_a_failed_publish_puts_the_taken_over_versions_back(
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-")]  # no leftovers
 
 
+def test_a_publish_failing_halfway_through_an_update_in_place_undoes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, cache, out = project_copy(tmp_path), tmp_path / "cache", tmp_path / "site"
+    build(root, out, cache)
+    before = digest(out)
+    edit(root / "plans/fenwick-csp/2025-26/actions.yml", "title: Fund refuge places", "title: R")
+    replace, moved_in = os.replace, []
+
+    def failing(source: Any, target: Any) -> None:
+        if "stage" in Path(source).parts:  # what the update brings in, from the work folder
+            moved_in.append(target)
+            if len(moved_in) == 2:
+                raise OSError(28, "No space left on device")
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", failing)
+    with pytest.raises(OSError):
+        build(root, out, cache)
+    monkeypatch.undo()
+    assert len(moved_in) == 2  # one entry was in, and taken out again
+    assert digest(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-")]
+    # the next build puts the folders it moved together afresh (moving changed their times)
+    assert build(root, out, cache).built == ()
+    build(root, tmp_path / "fresh", None)
+    assert digest(out) == digest(tmp_path / "fresh")
+
+
 def test_the_build_command_says_what_it_built_reused_and_kept(tmp_path: Path) -> None:
     root, out = project_copy(tmp_path), tmp_path / "site"
     command = ["build", str(root), "--out", str(out), "--jobs", "1"]
