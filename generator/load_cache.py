@@ -157,15 +157,10 @@ class LoadCache:
 def _read_pack(path: Path, key: bytes) -> dict[str, _Entry]:
     """The files of a pack written under `key`; none if it is missing, truncated, corrupt or
     of another format or code."""
-    try:
-        raw = path.read_bytes()
-    except OSError:
+    checked = read_checked(path, MAGIC, key)
+    if checked is None:
         return {}
-    start = len(MAGIC) + 2 * _HASH_SIZE
-    if raw[: start - _HASH_SIZE] != MAGIC + key:
-        return {}
-    if hashlib.sha256(memoryview(raw)[start:]).digest() != raw[start - _HASH_SIZE : start]:
-        return {}
+    raw, start = checked
     stream = io.BytesIO(raw)  # shares the bytes, never written to
     stream.seek(start)
     entries: dict[str, _Entry] = {}
@@ -179,6 +174,21 @@ def _read_pack(path: Path, key: bytes) -> dict[str, _Entry]:
     except (EOFError, ValueError, TypeError):
         return {}
     return entries
+
+
+def read_checked(path: Path, magic: bytes, key: bytes) -> tuple[bytes, int] | None:
+    """A file laid out as `magic`, `key`, the sha256 of the rest, and the rest: its bytes and
+    where the rest starts; None if it is missing, of another layout or code, or corrupt."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    start = len(magic) + len(key) + _HASH_SIZE
+    if raw[: start - _HASH_SIZE] != magic + key:
+        return None
+    if hashlib.sha256(memoryview(raw)[start:]).digest() != raw[start - _HASH_SIZE : start]:
+        return None
+    return raw, start
 
 
 def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:

@@ -379,15 +379,16 @@ def check_cross_anchors(parts: list[Path], label: str) -> list[str]:
     """Every anchor a shard links to on another shard's page exists there (each page is in
     exactly one of a version's shards, as it will be in the version)."""
     problems = []
+    owner = {name: part for part in parts for name in part_entries(part)}
     for part in parts:
         listed = part / CROSS_ANCHORS
         if not listed.is_file():
             continue
         for source, target, anchor in json.loads(listed.read_text(encoding="utf-8")):
-            pages = [_page_file(other, target) for other in parts]
-            page = next((found for found in pages if found.is_file()), None)
+            page = _page_file(Path(), target)  # in the shard that gives its top-level folder
+            path = owner[page.parts[0]] / page if page.parts[0] in owner else None
             ids = f'id="{html.escape(anchor, quote=True)}"'
-            if page is None or ids not in page.read_text(encoding="utf-8"):
+            if path is None or not path.is_file() or ids not in path.read_text(encoding="utf-8"):
                 problems.append(
                     f"{label}: Doc file '{source}' contains a link '{target}#{anchor}', but the "
                     f"doc '{target}' does not contain an anchor '#{anchor}'."
@@ -454,11 +455,15 @@ def joined_files(parts: list[Path], epoch: int) -> dict[str, bytes]:
     return files
 
 
-def _write_joined(parts: list[Path], target: Path, epoch: int) -> None:
-    for name, data in joined_files(parts, epoch).items():
+def _write_joined(parts: list[Path], target: Path, epoch: int) -> list[str]:
+    """Write `joined_files` into `target`; their names."""
+    joined = joined_files(parts, epoch)
+    for name, data in joined.items():
         path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.unlink(missing_ok=True)  # a link into the home shard: replaced, not written through
         path.write_bytes(data)
+    return list(joined)
 
 
 def merge_version(parts: list[Path], target: Path, epoch: int) -> None:
@@ -501,15 +506,10 @@ def stage_patch(
         for name in part_entries(parts[i]):
             _link(parts[i] / name, stage / name)
             replace.append(name)
-    joined = joined_files(parts, epoch)
     if 0 in changed and (parts[0] / "search").is_dir():
         link_tree(parts[0] / "search", stage / "search")
         replace.append("search")
-    for name, data in joined.items():
-        path = stage / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-        path.write_bytes(data)
+    for name in _write_joined(parts, stage, epoch):
         if not name.startswith("search/") or "search" not in replace:
             replace.append(name)
     remove = [

@@ -21,6 +21,7 @@ validated, as without a cache.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 from collections.abc import Iterable, Mapping, Sequence
@@ -37,12 +38,12 @@ from generator.problems import Problem, Severity
 
 MAGIC = b"plans validate record 1\n"
 RECORD = "years.record"
-_HASH_SIZE = 32
 
 YearKeys = dict[str, bytes | None]
 """Each financial year's key; None where a file it depends on is not known yet (or changed)."""
 
 
+@functools.cache
 def code_key() -> bytes:
     """What problems depend on besides the files: all of the generator's code (rules, models
     and the messages they write), pydantic, and what the load cache's data depend on."""
@@ -180,18 +181,11 @@ def _year_of(file: str) -> str | None:
 def _read_record(path: Path, key: bytes) -> dict[str, tuple[bytes, list[tuple[Any, ...]]]]:
     """The years of a record written under `key`; none if it is missing, corrupt or of other
     code."""
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return {}
-    start = len(MAGIC) + 2 * _HASH_SIZE
-    if raw[: start - _HASH_SIZE] != MAGIC + key:
-        return {}
-    body = raw[start:]
-    if hashlib.sha256(body).digest() != raw[start - _HASH_SIZE : start]:
+    checked = load_cache.read_checked(path, MAGIC, key)
+    if checked is None:
         return {}
     try:
-        years = marshal.loads(body)
+        years = marshal.loads(memoryview(checked[0])[checked[1] :])
     except (EOFError, ValueError, TypeError):
         return {}
     if not isinstance(years, dict) or not all(_well_formed(k, v) for k, v in years.items()):

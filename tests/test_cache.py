@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -261,9 +262,11 @@ def test_after_a_build_without_the_cache_nothing_is_taken_over(tmp_path: Path) -
     assert build(root, out, cache).kept == ()
 
 
-def test_a_failed_publish_puts_the_taken_over_versions_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def publish_failing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails: Callable[[Path, Path], bool]
+) -> tuple[Path, Path, Path]:
+    """Build, edit one plan, build again with os.replace failing where `fails(source, target)`
+    says: the site must be as it was, with nothing left over. The project, cache and site."""
     root, cache, out = project_copy(tmp_path), tmp_path / "cache", tmp_path / "site"
     build(root, out, cache)
     before = digest(out)
@@ -271,7 +274,7 @@ def test_a_failed_publish_puts_the_taken_over_versions_back(
     replace = os.replace
 
     def failing(source: Any, target: Any) -> None:
-        if Path(target) == out and Path(source).parent.name.startswith(".site-build-"):
+        if fails(Path(source), Path(target)):
             raise OSError(28, "No space left on device")
         replace(source, target)
 
@@ -281,31 +284,32 @@ def test_a_failed_publish_puts_the_taken_over_versions_back(
     monkeypatch.undo()
     assert digest(out) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-")]  # no leftovers
+    return root, cache, out
+
+
+def test_a_failed_publish_puts_the_taken_over_versions_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    publish_failing(
+        tmp_path,
+        monkeypatch,
+        lambda source, target: target == out and source.parent.name.startswith(".site-build-"),
+    )
 
 
 def test_a_publish_failing_halfway_through_an_update_in_place_undoes_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root, cache, out = project_copy(tmp_path), tmp_path / "cache", tmp_path / "site"
-    build(root, out, cache)
-    before = digest(out)
-    edit(root / "plans/fenwick-csp/2025-26/actions.yml", "title: Fund refuge places", "title: R")
-    replace, moved_in = os.replace, []
+    moved_in: list[Path] = []
 
-    def failing(source: Any, target: Any) -> None:
-        if "stage" in Path(source).parts:  # what the update brings in, from the work folder
+    def second_move_in(source: Path, target: Path) -> bool:
+        if "stage" in source.parts:  # what the update brings in, from the work folder
             moved_in.append(target)
-            if len(moved_in) == 2:
-                raise OSError(28, "No space left on device")
-        replace(source, target)
+        return len(moved_in) == 2 and "stage" in source.parts
 
-    monkeypatch.setattr(os, "replace", failing)
-    with pytest.raises(OSError):
-        build(root, out, cache)
-    monkeypatch.undo()
+    root, cache, out = publish_failing(tmp_path, monkeypatch, second_move_in)
     assert len(moved_in) == 2  # one entry was in, and taken out again
-    assert digest(out) == before
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-")]
     # the next build puts the folders it moved together afresh (moving changed their times)
     assert build(root, out, cache).built == ()
     build(root, tmp_path / "fresh", None)
