@@ -25,12 +25,14 @@ from typing import Any
 from material.plugins.search.plugin import SearchIndex as PluginSearchIndex
 
 TOKEN = re.compile(
-    r"""<!--.*?-->"""  # a comment: the plugin ignores them
+    r"""(<!--.*?-->)"""  # a comment: the plugin ignores them
     r"""|<([a-z][a-z0-9]*)((?:\s+[a-z_:][-a-z0-9_:.]*(?:="[^"]*")?)*)\s*(/?)>"""  # start tag
     r"""|</([a-z][a-z0-9]*)\s*>"""  # end tag
     r"""|([^<]+)""",  # text
     re.S,
 )
+WHOLE = re.compile(f"(?:{TOKEN.pattern})*", re.S)
+"""Content made of nothing but tokens."""
 ATTRIBUTE = re.compile(r"""([a-z_:][-a-z0-9_:.]*)(?:="([^"]*)")?""")
 
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -95,8 +97,7 @@ class _Parser:
         self.data: list[Section] = []
 
     def _skipping(self) -> bool:
-        skip = self.skip
-        return any(tag in skip for tag in self.tags)
+        return not self.skip.isdisjoint(self.tags)
 
     def _target(self) -> list[str]:
         section = self.section
@@ -181,25 +182,20 @@ class _Parser:
 def sections(content: str) -> list[Section] | None:
     """The search sections of a page's content, or None when the content is not in the
     canonical form this tokeniser reads (the plugin's own parser then reads it)."""
+    if not WHOLE.fullmatch(content):
+        return None
     parser = _Parser()
-    position = 0
-    for match in TOKEN.finditer(content):
-        if match.start() != position:
-            return None
-        position = match.end()
-        start, attrs, closed, end, text = match.groups()
-        if text is not None:
+    for _, start, attrs, closed, end, text in TOKEN.findall(content):
+        if text:
             parser.handle_data(html.unescape(text) if "&" in text else text)
-        elif start is not None:
+        elif start:
             if start in RAW_TEXT:
                 return None
             parser.handle_starttag(start, _attributes(attrs))
             if closed:
                 parser.handle_endtag(start)
-        elif end is not None:
+        elif end:
             parser.handle_endtag(end)
-    if position != len(content):
-        return None
     return parser.data
 
 
