@@ -31,8 +31,6 @@ TOKEN = re.compile(
     r"""|([^<]+)""",  # text
     re.S,
 )
-WHOLE = re.compile(f"(?:{TOKEN.pattern})*", re.S)
-"""Content made of nothing but tokens."""
 ATTRIBUTE = re.compile(r"""([a-z_:][-a-z0-9_:.]*)(?:="([^"]*)")?""")
 
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -182,10 +180,17 @@ class _Parser:
 def sections(content: str) -> list[Section] | None:
     """The search sections of a page's content, or None when the content is not in the
     canonical form this tokeniser reads (the plugin's own parser then reads it)."""
-    if not WHOLE.fullmatch(content):
+    tokens = TOKEN.findall(content)
+    # Text is any run without "<", so what no token covers can only be a "<" that starts none:
+    # every "<" must be in a comment, or open a tag (a quoted attribute value may hold more).
+    opened = sum(
+        comment.count("<") if comment else (1 + attrs.count("<") if start or end else 0)
+        for comment, start, attrs, _, end, _ in tokens
+    )
+    if opened != content.count("<"):
         return None
     parser = _Parser()
-    for _, start, attrs, closed, end, text in TOKEN.findall(content):
+    for _, start, attrs, closed, end, text in tokens:
         if text:
             parser.handle_data(html.unescape(text) if "&" in text else text)
         elif start:

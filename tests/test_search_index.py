@@ -6,6 +6,8 @@ parser; and a whole site's search_index.json is the same with and without it."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +159,18 @@ def test_any_sequence_of_tags_gives_the_same_sections(pieces: list[str]) -> None
 )
 def test_content_in_another_form_is_left_to_the_plugin(content: str) -> None:
     assert sections(content) is None
+
+
+def test_content_that_is_not_canonical_is_given_up_at_once() -> None:
+    """A long text and then a `<` the tokeniser does not know. A backtracking pattern tried
+    every way of cutting the text in pieces (2^n: 0.7 s for 22 letters), so a hostile page
+    could hang the build; this would not finish. In a child process, so that a hang fails
+    the test at the time limit instead of stopping the test run."""
+    code = (
+        "from generator.search_index import sections\n"
+        "assert sections('<p>' + 'a' * 5000 + '< b') is None"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120, cwd=ROOT)
 
 
 class _Page:
