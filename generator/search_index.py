@@ -89,8 +89,8 @@ class _Parser:
 
     def __init__(self) -> None:
         self.skip: set[str] = set(ALWAYS_SKIPPED)
-        self.context: list[tuple[str, dict[str, str | None]]] = []
-        self.tags: list[str] = []  # the context's tags, kept alongside
+        self.tags: list[str] = []  # the open elements (the plugin's `context`), outermost first
+        self.attributes: list[dict[str, str | None]] = []  # and their attributes
         self.section: Section | None = None
         self.data: list[Section] = []
 
@@ -105,10 +105,10 @@ class _Parser:
     def handle_starttag(self, tag: str, attrs: dict[str, str | None]) -> None:
         if tag in VOID:
             return
-        self.context.append((tag, attrs))
         self.tags.append(tag)
+        self.attributes.append(attrs)
         if tag in HEADINGS:
-            depth = len(self.context)
+            depth = len(self.tags)
             if "id" in attrs:
                 if tag != "h1" and not self.data:
                     self.section = Section("hx", {}, depth)
@@ -128,18 +128,18 @@ class _Parser:
             self._target().append(f"<{tag}>")
 
     def handle_endtag(self, tag: str) -> None:
-        if not self.context or self.tags[-1] != tag:
+        if not self.tags or self.tags[-1] != tag:
             return
         section = self.section
         assert section is not None
-        if section.depth > len(self.context):
+        if section.depth > len(self.tags):
             for earlier in reversed(self.data):
-                if earlier.depth <= len(self.context):
+                if earlier.depth <= len(self.tags):
                     section.depth = float("inf")
                     self.section = earlier
                     break
-        self.context.pop()
         self.tags.pop()
+        self.attributes.pop()
         if tag in self.skip:
             if tag not in ALWAYS_SKIPPED:
                 self.skip.remove(tag)
@@ -166,7 +166,7 @@ class _Parser:
             self.data.append(self.section)
         section = self.section
         if section.tag in self.tags:
-            for tag, attrs in self.context:
+            for tag, attrs in zip(self.tags, self.attributes, strict=True):
                 if tag == "a" and attrs.get("class") == "headerlink":
                     return  # a permalink
             section.title.append(_escaped(data))

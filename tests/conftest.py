@@ -1,4 +1,5 @@
-"""Shared fixtures: a throwaway copy of the minimal project that a test breaks on purpose."""
+"""Shared fixtures and helpers: the example project and its pages, and a throwaway copy of the
+minimal project that a test breaks on purpose."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from typing import Any
 
 import pytest
 
+from generator.model import Project
 from generator.pipeline import check_project
-from generator.site import base_config
+from generator.render import Version, render_version
+from generator.site import base_config, versions_of
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "minimal"
@@ -43,6 +46,30 @@ def caches_in_a_scratch_folder(tmp_path_factory: pytest.TempPathFactory) -> Iter
         os.environ.pop("PLANS_CACHE_DIR", None)
     else:
         os.environ["PLANS_CACHE_DIR"] = before
+
+
+def checked_example() -> Project:
+    """The bundled example project, read and validated (it has no problems)."""
+    project, problems = check_project(CHECKOUT)
+    assert project is not None and not problems, problems
+    return project
+
+
+@pytest.fixture(scope="module")
+def example_project() -> Project:
+    return checked_example()
+
+
+def example_pages() -> Iterator[tuple[str, str]]:
+    """The Markdown of every page of every published version of the example project, as
+    `plans build` renders it for MkDocs: (year/page name, text)."""
+    project = checked_example()
+    versions, latest = versions_of(project, drafts=False)
+    for year in versions:
+        rendered = render_version(project, CHECKOUT / "theme", Version(year, latest, False))
+        for name, data in rendered.files.items():
+            if name.endswith(".md"):
+                yield f"{year}/{name}", data.decode("utf-8")
 
 
 def two_areas(root: Path, config_head: str = "") -> Path:

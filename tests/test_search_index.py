@@ -13,17 +13,15 @@ from typing import Any
 
 import markdown
 import pytest
-from conftest import markdown_extensions
+from conftest import example_pages, markdown_extensions
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from material.plugins.search.plugin import Parser, SearchIndex
 
 from generator import search_index
-from generator.pipeline import check_project
-from generator.render import Version, render_version
 from generator.sanitize import sanitize_marked
 from generator.search_index import FastSearchIndex, sections
-from generator.site import BuildOptions, build_site, versions_of
+from generator.site import BuildOptions, build_site
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus" / "markdown"
@@ -55,17 +53,11 @@ def page_content(text: str) -> str:
 
 
 def test_every_example_page_gives_the_same_sections() -> None:
-    project, problems = check_project(ROOT)
-    assert project is not None and not problems
-    versions, latest = versions_of(project, drafts=False)
     pages = 0
-    for year in versions:
-        rendered = render_version(project, ROOT / "theme", Version(year, latest, False))
-        for name, data in rendered.files.items():
-            if name.endswith(".md"):
-                content = page_content(data.decode("utf-8"))
-                assert fast(content) == material(content), name
-                pages += 1
+    for name, text in example_pages():
+        content = page_content(text)
+        assert fast(content) == material(content), name
+        pages += 1
     assert pages > 100
 
 
@@ -192,13 +184,6 @@ def test_the_index_falls_back_to_the_plugins_parser() -> None:
     assert ours.entries == theirs.entries
     assert [entry["title"] for entry in ours.entries] == ["T", "Page", "X"]
     assert sections(contents[0]) is not None and sections(contents[1]) is None
-
-
-@pytest.fixture(scope="module")
-def example_project():  # type: ignore[no-untyped-def]
-    project, problems = check_project(ROOT)
-    assert project is not None, problems
-    return project
 
 
 def _search_indexes(site: Path) -> dict[str, Any]:

@@ -56,13 +56,6 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def example_project():  # type: ignore[no-untyped-def]
-    project, problems = check_project(ROOT)
-    assert project is not None, problems
-    return project
-
-
 def published_years(project) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
     years: dict[str, list[str]] = {}
     for py in project.plan_years():
