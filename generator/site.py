@@ -126,6 +126,10 @@ def config_file(root: Path) -> Path:
     return path if path.is_file() else BUNDLED / "mkdocs.yml"
 
 
+SPEED_EXTENSIONS = ("generator.fast_inline", "generator.fast_tree")
+"""Python-Markdown extensions every version lists after the project's own: they change how fast
+pages convert, never what they convert to (tests/test_fast_inline.py, tests/test_fast_tree.py)."""
+
 UNSAFE_EXTENSIONS = {
     "attr_list": "lets text set HTML attributes",
     "md_in_html": "passes HTML through",
@@ -170,7 +174,7 @@ def version_config(
     if "custom_dir" in theme:
         theme["custom_dir"] = str((config_file(root).parent / theme["custom_dir"]).resolve())
     hooks = [*config.get("hooks", []), str(Path(__file__).with_name("mkdocs_hooks.py"))]
-    extensions = [*(config.get("markdown_extensions") or []), "generator.fast_inline"]
+    extensions = [*(config.get("markdown_extensions") or []), *SPEED_EXTENSIONS]
     config.update(
         hooks=hooks,
         markdown_extensions=extensions,
