@@ -126,6 +126,7 @@ def areas(layout: Layout) -> Doc:
                 "name": f"Synthetic Force Area {area.code}",
                 "police_force": area.org("police"),
                 "pcc": area.org("opcc"),
+                "region": area.region,
                 "description": (
                     f"An invented police force area with {len(area.csps)} community safety "
                     "partnerships. It describes no real place."

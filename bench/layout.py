@@ -18,6 +18,8 @@ NEWEST_START = 2026
 HISTORY_START = 2000
 """Generated years may go back to 2000-01."""
 CSPS_PER_AREA = 8
+AREAS_PER_REGION = 5
+"""England's nine regions and Wales hold 43 police force areas: about five a region."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,11 @@ class Area:
 
     def org(self, kind: str) -> str:
         return f"synthetic-{kind}-{self.code}"
+
+    @property
+    def region(self) -> str:
+        """The synthetic region the area is grouped under: areas 1-5 in region 1, and so on."""
+        return f"Synthetic Region {(self.number - 1) // AREAS_PER_REGION + 1:02d}"
 
 
 @dataclass(frozen=True)

@@ -226,27 +226,24 @@ def write_files(base: Path, files: dict[str, bytes]) -> None:
 
 
 def shard_nav(nav: list[Any], keep: set[str]) -> list[Any]:
-    """The version's navigation cut down to `keep`, plus the first page of every top-level
-    section. With navigation.prune a page shows only its own branch and, for every other
-    section, a link to that section's first page: the cut navigation renders the same."""
-    cut: list[Any] = []
-    for item in nav:
-        ((title, value),) = item.items()
-        if isinstance(value, list):
-            children = _cut_section(value, keep, first_kept=True)
-            if children:
-                cut.append({title: children})
-        elif value in keep:
-            cut.append(item)
-    return cut
+    """The version's navigation cut down to the pages in `keep`, plus the first page of every
+    section a page in `keep` shows. With navigation.prune a page shows the top level and, down
+    its own branch, every section's items: its own, and for each other section a link to that
+    section's first page. So the cut navigation renders the same in those pages as the whole
+    one: the top-level sections, and the sections in a section that holds a kept page, keep
+    their first page."""
+    return _cut_section(nav, keep, shown=True, first_kept=False)
 
 
-def _cut_section(items: list[Any], keep: set[str], first_kept: bool) -> list[Any]:
+def _cut_section(items: list[Any], keep: set[str], shown: bool, first_kept: bool) -> list[Any]:
+    """`shown`: the items' sections are shown (so keep their first page); `first_kept`: keep
+    the first page of these items (this section is shown)."""
     cut: list[Any] = []
     for index, item in enumerate(items):
         ((title, value),) = item.items()
         if isinstance(value, list):
-            children = _cut_section(value, keep, first_kept and index == 0)
+            holds = not keep.isdisjoint(nav_pages(value))
+            children = _cut_section(value, keep, holds, shown or (first_kept and index == 0))
             if children:
                 cut.append({title: children})
         elif value in keep or (first_kept and index == 0):

@@ -450,6 +450,11 @@ def test_partnership_and_area_names_are_escaped_everywhere(tmp_path: Path) -> No
     name = re.search(r"name: (.*)", areas.read_text(encoding="utf-8"))
     assert name is not None
     edit(areas, name.group(0), 'name: "Ashdown </title><script>alert(2)</script>"')
+    edit(
+        areas,
+        "    pcc: ashdown-pcc-office",
+        '    pcc: ashdown-pcc-office\n    region: "North <svg onload=alert(3)>"',
+    )
     site = build(root, tmp_path / "site")
     leaks = [
         path.relative_to(site).as_posix()
@@ -457,8 +462,11 @@ def test_partnership_and_area_names_are_escaped_everywhere(tmp_path: Path) -> No
         if "<img src=x onerror" in (text := path.read_text(encoding="utf-8"))
         or "<script>alert(2)" in text
         or "</title><script>" in text
+        or "<svg onload" in text
     ]
     assert leaks == []
+    home = (site / "2024-25" / "index.html").read_text(encoding="utf-8")
+    assert "North &lt;svg onload=alert(3)&gt;" in home  # shown as written: in the navigation
     assert scan_site(site) == []
 
 

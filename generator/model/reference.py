@@ -93,6 +93,12 @@ class Area(Strict):
     name: Title
     police_force: Id = Field(description="Organisation id of the police force.")
     pcc: Id = Field(description="Organisation id of the Police and Crime Commissioner.")
+    region: Title | None = Field(
+        None,
+        description="The region the area is listed under in the navigation and on the home page "
+        "(a region of England, or Wales). Areas with the same region are grouped together; an "
+        "area without one is listed on its own.",
+    )
     description: Markdown | None = None
 
 

@@ -223,35 +223,68 @@ class Renderer:
             for area, pys in sorted(grouped.items(), key=lambda kv: self.project.areas[kv[0]].name)
         ]
 
+    def area_groups(self) -> list[tuple[str | None, list[tuple[str, list[PlanYear]]]]]:
+        """`areas_in_version` grouped as the navigation and the home page list them: each region
+        with its areas, and each area without a region on its own, in name order together."""
+        groups: dict[tuple[str, str | None], list[tuple[str, list[PlanYear]]]] = {}
+        for area_id, pys in self.areas_in_version():
+            area = self.project.areas[area_id]
+            key = (area.region, None) if area.region is not None else (area.name, area_id)
+            groups.setdefault(key, []).append((area_id, pys))
+        ordered = sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
+        return [(name if alone is None else None, members) for (name, alone), members in ordered]
+
     def render(self, shard: Shard | None = None) -> RenderedVersion:
         """The whole version, or only one shard's files (the navigation is always whole)."""
         files: dict[str, bytes] = {}
         nav: list[Any] = [{"Home": "index.md"}]
-        areas = self.areas_in_version()
+        groups = self.area_groups()
         common = self.common()
         home = shard is None or shard.home
         if home:
-            files["index.md"] = self._page(None, "home.md.j2", common, area_index=areas)
-        for area_id, pys in areas:
-            area = self.project.areas[area_id]
-            area_nav: list[Any] = [{nav_title(area.name): f"{area_id}/index.md"}]
-            if shard is None or area_id in shard.areas:
-                files[f"{area_id}/index.md"] = self._page(
-                    None, "area.md.j2", common, area=self.project.areas[area_id],
-                    plan_years=pys, area_facts=[self.facts(py) for py in pys],
-                )  # fmt: skip
-                for py in pys:
-                    files.update(self._partnership(py, common))
-            for py in pys:
-                partnership = self.project.partnerships[py.partnership]
-                pages = [{title: f"{py.partnership}/{name}.md"} for name, title, _ in PAGES]
-                area_nav.append({nav_title(partnership.name): pages})
-            nav.append({nav_title(area.name): area_nav})
+            files["index.md"] = self._page(
+                None, "home.md.j2", common,
+                area_index=[area for _, members in groups for area in members],
+                area_groups=groups,
+            )  # fmt: skip
+        for region, members in groups:
+            region_nav: list[Any] = []
+            for area_id, pys in members:
+                region_nav.append(self._area(area_id, pys, shard, common, files))
+            if region is None:
+                nav.extend(region_nav)
+            else:
+                nav.append({nav_title(region): region_nav})
         nav.append({"Accessibility": "accessibility.md"})
         if home:
             files["accessibility.md"] = self._page(None, "accessibility.md.j2", common)
             files.update(opendata.schema_files())
         return RenderedVersion(files, nav)
+
+    def _area(
+        self,
+        area_id: str,
+        pys: list[PlanYear],
+        shard: Shard | None,
+        common: dict[str, Any],
+        files: dict[str, bytes],
+    ) -> dict[str, list[Any]]:
+        """An area's section of the navigation; its pages (and its partnerships') are added to
+        `files` when the shard builds them."""
+        area = self.project.areas[area_id]
+        area_nav: list[Any] = [{nav_title(area.name): f"{area_id}/index.md"}]
+        if shard is None or area_id in shard.areas:
+            files[f"{area_id}/index.md"] = self._page(
+                None, "area.md.j2", common, area=area,
+                plan_years=pys, area_facts=[self.facts(py) for py in pys],
+            )  # fmt: skip
+            for py in pys:
+                files.update(self._partnership(py, common))
+        for py in pys:
+            partnership = self.project.partnerships[py.partnership]
+            pages = [{title: f"{py.partnership}/{name}.md"} for name, title, _ in PAGES]
+            area_nav.append({nav_title(partnership.name): pages})
+        return {nav_title(area.name): area_nav}
 
     def _partnership(self, py: PlanYear, common: dict[str, Any]) -> dict[str, bytes]:
         facts = self.facts(py)
