@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import strategies as st
 
 from generator.model import Project
 from generator.pipeline import check_project
@@ -19,6 +20,24 @@ from generator.site import base_config, versions_of
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "minimal"
 CHECKOUT = Path(__file__).resolve().parents[1]
+
+# characters that mean something to Markdown's inline or block syntax, plain ones, and the two
+# markers Python-Markdown stashes escaped characters behind
+MARKDOWN_ALPHABET = "ab 1\n\t`\\[]()!<>&*_-#|:/@.;=\"'~^x\x02\x03"
+MARKDOWN_TEXTS = st.text(alphabet=MARKDOWN_ALPHABET, max_size=120)
+"""Any short text of those characters."""
+MARKDOWN_TABLES = st.lists(
+    st.lists(
+        st.text(alphabet=MARKDOWN_ALPHABET.replace("\n", ""), max_size=20), min_size=3, max_size=3
+    ),
+    min_size=1,
+    max_size=5,
+).map(
+    lambda rows: (
+        "| a | b | c |\n|---|--:|:-:|\n" + "".join(f"| {' | '.join(row)} |\n" for row in rows)
+    )
+)
+"""Any three-column table (three alignments) of one to five rows of such cells."""
 
 
 def markdown_extensions() -> tuple[list[str], dict[str, dict[str, Any]]]:

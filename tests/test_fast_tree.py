@@ -10,9 +10,8 @@ from typing import Any
 
 import markdown
 import pytest
-from conftest import example_pages, markdown_extensions
+from conftest import MARKDOWN_TABLES, MARKDOWN_TEXTS, example_pages, markdown_extensions
 from hypothesis import given, settings
-from hypothesis import strategies as st
 from markdown.treeprocessors import PrettifyTreeprocessor, Treeprocessor
 
 from generator.fast_inline import FastInlineExtension
@@ -21,10 +20,6 @@ from generator.fast_tree import (
     FastTreeExtension,
     FastUnescapeTreeprocessor,
 )
-
-# characters that mean something to Markdown's inline or block syntax, plain ones, and the two
-# markers Python-Markdown stashes escaped characters behind
-ALPHABET = "ab 1\n\t`\\[]()!<>&*_-#|:/@.;=\"'~^x\x02\x03"
 
 
 class _Snapshot(Treeprocessor):
@@ -63,21 +58,14 @@ PLAIN, FAST = _pair()
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.text(alphabet=ALPHABET, max_size=120))
+@given(MARKDOWN_TEXTS)
 def test_any_text_makes_the_same_tree(text: str) -> None:
     assert _convert(FAST, text) == _convert(PLAIN, text)
 
 
 @settings(max_examples=150, deadline=None)
-@given(
-    st.lists(
-        st.lists(st.text(alphabet=ALPHABET.replace("\n", ""), max_size=20), min_size=3, max_size=3),
-        min_size=1,
-        max_size=5,
-    )
-)
-def test_any_table_makes_the_same_tree(rows: list[list[str]]) -> None:
-    text = "| a | b | c |\n|---|--:|:-:|\n" + "".join(f"| {' | '.join(r)} |\n" for r in rows)
+@given(MARKDOWN_TABLES)
+def test_any_table_makes_the_same_tree(text: str) -> None:
     assert _convert(FAST, text) == _convert(PLAIN, text)
 
 
