@@ -31,7 +31,7 @@ ATTRIBUTES = {
     "a": {"href", "title", "id", "class"},
     "img": {"src", "alt", "title"},
     "span": {"class"},
-    "div": {"class", "role"},
+    "div": {"class", "role", "data-search-exclude"},
     "th": {"align"},
     "td": {"align"},
     "ol": {"start"},

@@ -288,6 +288,33 @@ def test_drafts_are_left_out_unless_asked_and_then_marked(tmp_path: Path) -> Non
     for name, _title, _template in PAGES:
         page = tmp_path / "drafts" / "2025-26" / "fenwick-csp" / ("" if name == "index" else name)
         assert "Draft — not approved" in (page / "index.html").read_text(), name
+    index = json.loads(
+        (tmp_path / "drafts" / "2025-26" / "search" / "search_index.json").read_text()
+    )
+    assert not [doc["location"] for doc in index["docs"] if "not approved" in doc["text"]]
+
+
+def test_notices_show_on_the_pages_but_stay_out_of_the_search_index(example_site):  # type: ignore[no-untyped-def]
+    """The old-plan and fictional-data notices stand on every page: indexed, a search for
+    "latest" or "invented" in an older year found every page of it."""
+    year = sorted(p.name for p in example_site.iterdir() if p.name[:2] == "20")[0]
+    pages = sorted((example_site / year).glob("*/actions/index.html"))
+    assert pages
+    for page in pages:
+        text = page.read_text()
+        assert "This is not the latest plan." in text and "Fictional data." in text, page
+        assert text.count("data-search-exclude") == 2, page
+    docs = json.loads((example_site / year / "search" / "search_index.json").read_text())["docs"]
+    texts = " ".join(doc["title"] + " " + doc["text"] for doc in docs)
+    for notice in ("This is not the latest plan", "Fictional data", "invented for demonstration"):
+        assert notice not in texts
+    assert len({doc["location"].split("#")[0] for doc in docs}) >= 40  # every page still indexed
+    first = next(
+        doc
+        for doc in docs
+        if doc["location"] == pages[0].parent.relative_to(example_site / year).as_posix() + "/"
+    )
+    assert first["title"] == "Action plan" and "The action plan lists" in first["text"]
 
 
 def test_older_year_links_to_the_same_partnership_in_the_latest(tmp_path: Path) -> None:
