@@ -1,15 +1,16 @@
 """MkDocs hooks of every version build: the only place this project reaches into MkDocs.
 
 Kept to three documented events so that a successor builder can take over: `on_page_content`
-(call `generator.sanitize.sanitize_marked` on each page's HTML), and two speed-ups only: `on_env`
-and `on_config` (the search plugin's index divides pages into sections with
-`generator.search_index`; the index it writes is the same).
+(call `generator.sanitize.sanitize_marked` on each page's HTML), `on_config` (the site's name
+made safe to print; and, a speed-up, the search plugin's index divides pages into sections with
+`generator.search_index`: the index it writes is the same) and `on_env` (a speed-up).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import escape
 from material.plugins.search.plugin import SearchIndex
 from mkdocs.plugins import event_priority
 
@@ -34,9 +35,14 @@ def on_env(env: Any, **_: Any) -> Any:
 
 @event_priority(-100)  # after the search plugin's own on_config, which makes its index
 def on_config(config: Any, **_: Any) -> Any:
-    """Give mkdocs-material's search plugin a `FastSearchIndex` in place of its own index: the
-    same entries, without parsing every page with `html.parser` (a fifth of a page's build).
-    Stands aside when the plugin is not there or its index is not the class this replaces."""
+    """Escape the site's name once, and give mkdocs-material's search plugin a
+    `FastSearchIndex` in place of its own index: the same entries, without parsing every page
+    with `html.parser` (a fifth of a page's build). The latter stands aside when the plugin is
+    not there or its index is not the class this replaces."""
+    # The site's name can come from data/settings.yml (free text from a pull request), and
+    # mkdocs-material prints it unescaped in some places and escaped in others: escaped once
+    # here, as Markup, it is shown as written in both (Jinja does not escape Markup again).
+    config["site_name"] = escape(str(config["site_name"]))
     plugin = config.plugins.get("material/search")
     index = getattr(plugin, "search_index", None)
     if plugin is not None and index is not None and type(index) is SearchIndex:

@@ -34,6 +34,7 @@ import yaml
 
 from generator.cache import BuildCache, link_file, link_tree
 from generator.model import Project
+from generator.model.reference import Settings
 from generator.problems import PlansError
 from generator.render import (
     BUNDLED,
@@ -147,8 +148,16 @@ def _extension_names(config: dict[str, Any]) -> list[str]:
     return [str(name) for name in names]
 
 
-def base_config(root: Path) -> dict[str, Any]:
-    """The project's mkdocs.yml: the settings every version shares."""
+EXAMPLE_IDENTITY = ("site_name", "site_description", "copyright")
+"""Settings of the bundled mkdocs.yml that describe the example project, not the tool: a project
+without an mkdocs.yml of its own takes the rest of it, and its name from data/settings.yml."""
+FICTIONAL_COPYRIGHT = "All partnerships, people and organisations on this site are fictional."
+
+
+def base_config(root: Path, settings: Settings | None = None) -> dict[str, Any]:
+    """The project's mkdocs.yml: the settings every version shares. A project without one gets
+    the bundled one's settings, named by `settings` (its title; with `fictional`, a footer that
+    says so) instead of after the bundled example."""
     path = config_file(root)
     if not path.is_file():
         raise BuildError(f"mkdocs.yml is missing from {root}")
@@ -162,6 +171,13 @@ def base_config(root: Path) -> dict[str, Any]:
     if unsafe:
         reasons = "; ".join(f"{name} {UNSAFE_EXTENSIONS[name]}" for name in unsafe)
         raise BuildError(f"mkdocs.yml enables unsafe Markdown extensions: {reasons}; remove them")
+    if path != root / "mkdocs.yml":
+        for key in EXAMPLE_IDENTITY:
+            config.pop(key, None)
+        if settings is not None:
+            config["site_name"] = settings.title
+            if settings.fictional:
+                config["copyright"] = FICTIONAL_COPYRIGHT
     return config
 
 
@@ -336,7 +352,9 @@ def build_shard(project: Project, root: Path, task: ShardTask, scratch: Path, ep
                     if path.is_file():
                         files[f"assets/{path.relative_to(assets).as_posix()}"] = path.read_bytes()
     write_files(docs, files)
-    config = version_config(root, base_config(root), version, docs, out, shard_folder.nav)
+    config = version_config(
+        root, base_config(root, project.settings), version, docs, out, shard_folder.nav
+    )
     config["exclude_docs"] = "".join(f"/{stub}\n" for stub in shard_folder.stubs)
     config_path = scratch / "mkdocs.yml"
     config_path.write_text(

@@ -18,7 +18,7 @@ from generator.cli import main
 from generator.compute.facts import all_formulas, plan_year_facts
 from generator.pipeline import check_project
 from generator.render import PAGES
-from generator.sanitize import third_party_references
+from generator.sanitize import scan_site, third_party_references
 from generator.site import BuildError, BuildOptions, build_site
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -335,3 +335,38 @@ def test_partnership_can_override_one_template(tmp_path: Path) -> None:
     site = tmp_path / "site" / "2025-26"
     assert "Written by Fenwick." in (site / "fenwick-csp" / "review" / "index.html").read_text()
     assert "Written by Fenwick." not in (site / "ashdown-pcc" / "review" / "index.html").read_text()
+
+
+def test_a_project_without_mkdocs_yml_is_named_by_its_settings(tmp_path: Path) -> None:
+    """The bundled mkdocs.yml names the example (Brackenshire, fictional): a project without its
+    own takes the rest of it but its name from data/settings.yml, shown as written."""
+    root = tmp_path / "project"
+    for name in ("plans", "data"):
+        shutil.copytree(MINIMAL / name, root / name)
+    settings = root / "data" / "settings.yml"
+    title = 'Fenwick & Ashdown <script>alert("x")</script> plans'
+    settings.write_text(
+        settings.read_text()
+        .replace("title: Minimal test project", f"title: '{title}'")
+        .replace("fictional: true", "fictional: false")
+    )
+    build(root, tmp_path / "site")
+    page = (tmp_path / "site" / "2025-26" / "fenwick-csp" / "index.html").read_text()
+    shown = "Fenwick &amp; Ashdown &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; plans — 2025/26"
+    assert f" - {shown}</title>" in page
+    assert f'title="{shown}"' in page  # escaped once where the theme escapes it too
+    assert page.count(shown) >= 4  # header, navigation title, both logos' labels
+    assert "<script>alert" not in page
+    for other in ("Brackenshire", "fictional example", "are fictional"):
+        assert other not in page
+    assert scan_site(tmp_path / "site") == []
+
+
+def test_a_fictional_project_without_mkdocs_yml_says_so_in_its_footer(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    for name in ("plans", "data"):
+        shutil.copytree(MINIMAL / name, root / name)
+    build(root, tmp_path / "site")
+    page = (tmp_path / "site" / "2025-26" / "index.html").read_text()
+    assert "Minimal test project — 2025/26" in page and "Brackenshire" not in page
+    assert "All partnerships, people and organisations on this site are fictional." in page
