@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -199,22 +200,41 @@ def _validated(project: Path, strict: bool, cache: Path | None) -> Any:
     help="Reuse built shards and loaded YAML files whose inputs did not change "
     f"(kept in {CACHE_HOME}).",
 )
+@click.option(
+    "--quiet", "-q", is_flag=True, help="Print only the result, not how the build is going."
+)
 @debug_option
 def build(
-    project: Path, out: Path | None, drafts: bool, strict: bool, jobs: int, cache: bool, debug: bool
+    project: Path,
+    out: Path | None,
+    drafts: bool,
+    strict: bool,
+    jobs: int,
+    cache: bool,
+    quiet: bool,
+    debug: bool,
 ) -> None:
     """Validate the project and build the versioned site (default: the current folder).
 
     Validation errors stop the build before anything is written; a failed build leaves the
-    previously published site as it was.
+    previously published site as it was. How the build is going goes to standard error (not
+    with --quiet); the result, to standard output.
     """
     from generator.site import BuildOptions, build_site
 
     def action() -> int:
+        started = time.perf_counter()
         model = _validated(project, strict, _cache(project, cache, "load"))
         target = out if out is not None else project / "site"
         folder = _cache(project, cache, "build")
-        options = BuildOptions(project, target, drafts=drafts, jobs=jobs, cache=folder)
+        progress = None if quiet else (lambda line: click.echo(line, err=True))
+        if progress is not None:
+            years = len(model.all_years())
+            elapsed = time.perf_counter() - started
+            progress(f"checked {len(model.documents)} file(s), {years} year(s); {elapsed:.0f} s")
+        options = BuildOptions(
+            project, target, drafts=drafts, jobs=jobs, cache=folder, progress=progress
+        )
         report = build_site(model, options)
         shards = len(report.built) + len(report.reused)
         rebuilt = f" ({', '.join(report.built)})" if 0 < len(report.built) <= 4 else ""

@@ -22,8 +22,9 @@ import posixpath
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -77,6 +78,8 @@ class BuildOptions:
     jobs: int = 0
     cache: Path | None = None
     """Where built versions are kept for reuse; None builds everything afresh."""
+    progress: Callable[[str], None] | None = dataclasses.field(default=None, compare=False)
+    """Told, a line at a time, how the build is going (a national build takes minutes)."""
 
 
 @dataclass(frozen=True)
@@ -767,7 +770,13 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
                 del changed[year]  # put together afresh
         ordered = sorted((task for task, _ in tasks), key=lambda t: -t.weight)
         jobs = min(options.jobs or os.cpu_count() or 1, max(len(ordered), 1))
-        pages = run_tasks(slim, root, work, epoch, ordered, jobs)
+        say = options.progress or (lambda _line: None)
+        say(
+            f"{len(ordered)} of {len(ordered) + len(reused)} shard(s) to build"
+            + (f" in {jobs} process(es)" if ordered else "")
+            + f", {len(reused)} reused unchanged"
+        )
+        pages = run_tasks(slim, root, work, epoch, ordered, jobs, options.progress)
         broken = []
         for year, year_parts in parts.items():
             broken += check_cross_anchors(year_parts, year.replace("-", "/"))
@@ -775,6 +784,8 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
             raise BuildError("links to missing anchors:\n  " + "\n  ".join(broken))
         site = work / "site"
         site.mkdir()
+        if parts:
+            say(f"putting together {len(parts)} version(s), then publishing")
         patches = {}
         for year, year_parts in parts.items():
             if year in changed:
@@ -806,12 +817,33 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
 
 
 def run_tasks(
-    project: Project, root: Path, work: Path, epoch: int, tasks: list[ShardTask], jobs: int
+    project: Project,
+    root: Path,
+    work: Path,
+    epoch: int,
+    tasks: list[ShardTask],
+    jobs: int,
+    progress: Callable[[str], None] | None = None,
 ) -> int:
-    """Build the shards, in worker processes when there is more than one job; total pages."""
+    """Build the shards, in worker processes when there is more than one job; total pages.
+
+    `progress` hears of finished shards: each one up to 50, else about every fiftieth."""
+    step = max(1, len(tasks) // 50)
+    started = time.perf_counter()
+
+    def finished(done: int, task: ShardTask, pages: int) -> None:
+        if progress is not None and (done % step == 0 or done == len(tasks)):
+            where = f"{task.version.year}/{task.shard.name}"
+            elapsed = time.perf_counter() - started
+            progress(f"[{done}/{len(tasks)}] built {where} ({pages} page(s)); {elapsed:.0f} s")
+
     if jobs <= 1:
         _init_worker(project, root, work, epoch)
-        return sum(_build_task(task) for task in tasks)
+        total = 0
+        for done, task in enumerate(tasks, 1):
+            total += (pages := _build_task(task))
+            finished(done, task, pages)
+        return total
     context = multiprocessing.get_context("fork" if "fork" in START_METHODS else "spawn")
     with ProcessPoolExecutor(
         max_workers=jobs,
@@ -819,4 +851,9 @@ def run_tasks(
         initializer=_init_process,
         initargs=(project, root, work, epoch),
     ) as pool:
-        return sum(pool.map(_build_task, tasks))
+        futures = {pool.submit(_build_task, task): task for task in tasks}  # longest first
+        total = 0
+        for done, future in enumerate(as_completed(futures), 1):
+            total += (pages := future.result())
+            finished(done, futures[future], pages)
+        return total

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -488,3 +489,34 @@ def test_the_installed_console_script(tree: Tree) -> None:
         [script, "validate", "--bogus"], capture_output=True, text=True, check=False
     )
     assert usage.returncode == 2
+
+
+def test_build_says_how_it_is_going_on_stderr_and_the_result_on_stdout(
+    tree: Tree, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    first = plans("build", str(tree.root), "--out", str(out), "--jobs", "1", "--no-cache")
+    assert first.exit_code == 0, first.output
+    assert first.stdout.startswith("Built 2 version(s)") and first.stdout.count("\n") == 1
+    lines = first.stderr.splitlines()
+    assert re.fullmatch(r"checked \d+ file\(s\), 2 year\(s\); \d+ s", lines[0]), lines
+    assert lines[1] == "4 of 4 shard(s) to build in 1 process(es), 0 reused unchanged"
+    built = lines[2:-1]
+    assert [line.split("]")[0] for line in built] == ["[1/4", "[2/4", "[3/4", "[4/4"]
+    shards = {re.search(r"built (\S+) ", line).group(1) for line in built}  # type: ignore[union-attr]
+    assert shards == {"2024-25/_home", "2024-25/ashdown", "2025-26/_home", "2025-26/ashdown"}
+    assert lines[-1] == "putting together 2 version(s), then publishing"
+
+    quiet = plans("build", str(tree.root), "--out", str(out), "--no-cache", "-q")
+    assert quiet.exit_code == 0 and quiet.stderr == "", quiet.stderr
+    assert quiet.stdout.startswith("Built 2 version(s)")
+
+
+def test_build_progress_in_parallel_names_every_shard_once(tree: Tree, tmp_path: Path) -> None:
+    result = plans("build", str(tree.root), "--out", str(tmp_path / "site"), "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    built = [line for line in result.stderr.splitlines() if line.startswith("[")]
+    assert sorted(line.split("]")[0] for line in built) == ["[1/4", "[2/4", "[3/4", "[4/4"]
+    assert len({line.split(" built ")[1].split()[0] for line in built}) == 4
+    again = plans("build", str(tree.root), "--out", str(tmp_path / "site"), "--jobs", "2")
+    assert again.stderr.splitlines()[1:] == ["0 of 4 shard(s) to build, 4 reused unchanged"]
