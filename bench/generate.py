@@ -73,6 +73,7 @@ def settings() -> Doc:
         "fictional": True,
         "rag_tolerance_percent": 5,
         "small_count_threshold": 5,
+        "search": "area",  # a national site: one year's whole index is too big for a browser
     }
 
 

@@ -77,6 +77,8 @@ class SearchResult:
     """The results list as the reader sees it (its visible text)."""
     dialogs: tuple[str, ...] = ()
     """The message of every alert, confirm or prompt the page opened (none, on a safe page)."""
+    placeholder: str = ""
+    """What the search box said before anything was typed."""
 
 
 def find_chromium(named: str | None = None) -> str | None:
@@ -189,6 +191,7 @@ def search(
             tab.goto(base + page, timeout=timeout_ms)
             loaded = time.perf_counter() - started
             box = tab.locator("input.md-search__input")
+            placeholder = box.get_attribute("placeholder") or ""
             box.click()  # a desktop-wide window: the search box stands in the header
             box.press_sequentially(query)  # key by key, as a reader types: the theme
             # searches on each key, and a value set at once can come before it listens
@@ -226,6 +229,7 @@ def search(
         peak_mib=memory.peak_kib / 1024,
         text=shown,
         dialogs=tuple(dialogs),
+        placeholder=placeholder,
     )
 
 

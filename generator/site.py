@@ -359,6 +359,13 @@ def build_shard(project: Project, root: Path, task: ShardTask, scratch: Path, ep
         root, base_config(root, project.settings), version, docs, out, shard_folder.nav
     )
     config["exclude_docs"] = "".join(f"/{stub}\n" for stub in shard_folder.stubs)
+    if project.settings.search == "area" and not shard.home:
+        area = project.areas.get(shard.name)
+        config["extra"] = {
+            **config["extra"],
+            "plans_search_index": area_index(shard.name),
+            "plans_search_label": f"Search {area.name if area else shard.name}",
+        }
     config_path = scratch / "mkdocs.yml"
     config_path.write_text(
         yaml.safe_dump(config, sort_keys=True, allow_unicode=True), encoding="utf-8"
@@ -436,18 +443,32 @@ def _link(source: Path, target: Path) -> None:
         link_file(str(source), str(target))
 
 
-def joined_files(parts: list[Path], epoch: int) -> dict[str, bytes]:
+def area_index(area: str) -> str:
+    """Where the search index of an area's pages stands in its version (settings `search:
+    area`); the shard's configuration names it to its pages (`extra.plans_search_index`)."""
+    return f"search/areas/{area}.json"
+
+
+def joined_files(parts: list[Path], epoch: int, areas: list[str] | None = None) -> dict[str, bytes]:
     """The files of a version made from every shard's (the home shard first): one search index
     holding every shard's entries, one sitemap listing every shard's pages (each only if the
-    home shard has one)."""
+    home shard has one).
+
+    With `areas` (the shards' names, for settings `search: area`), also one index per area
+    shard: every entry of its own pages and of the home pages, and each other page of the
+    version by its title alone (its first entry, without text)."""
     search: dict[str, Any] = {"config": {}, "docs": []}
     urls: list[str] = []
+    per_part: list[list[Any]] = []
     for part in parts:
         index = part / SEARCH_INDEX
+        docs: list[Any] = []
         if index.is_file():
             data = json.loads(index.read_text(encoding="utf-8"))
             search["config"] = search["config"] or data.get("config", {})
-            search["docs"].extend(data.get("docs", []))
+            docs = data.get("docs", [])
+            search["docs"].extend(docs)
+        per_part.append(docs)
         sitemap = part / "sitemap.xml"
         if sitemap.is_file():
             urls.extend(_SITEMAP_URL.findall(sitemap.read_text(encoding="utf-8")))
@@ -456,6 +477,22 @@ def joined_files(parts: list[Path], epoch: int) -> dict[str, bytes]:
     if (home / "search").is_dir():
         text = json.dumps(search, separators=(",", ":"), default=str)
         files[SEARCH_INDEX] = text.encode("utf-8")
+        if areas is not None:
+            titles = [
+                [{**doc, "text": ""} for doc in docs if "#" not in doc["location"]]
+                for docs in per_part
+            ]
+            for own, area in enumerate(areas[1:], 1):
+                scoped = [*per_part[0], *per_part[own]]
+                for other, pages in enumerate(titles[1:], 1):
+                    if other != own:
+                        scoped.extend(pages)
+                text = json.dumps(
+                    {"config": search["config"], "docs": scoped},
+                    separators=(",", ":"),
+                    default=str,
+                )
+                files[area_index(area)] = text.encode("utf-8")
     if (home / "sitemap.xml").is_file():
         xml = (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -477,9 +514,11 @@ def joined_files(parts: list[Path], epoch: int) -> dict[str, bytes]:
     return files
 
 
-def _write_joined(parts: list[Path], target: Path, epoch: int) -> list[str]:
+def _write_joined(
+    parts: list[Path], target: Path, epoch: int, areas: list[str] | None = None
+) -> list[str]:
     """Write `joined_files` into `target`; their names."""
-    joined = joined_files(parts, epoch)
+    joined = joined_files(parts, epoch, areas)
     for name, data in joined.items():
         path = target / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -488,7 +527,9 @@ def _write_joined(parts: list[Path], target: Path, epoch: int) -> list[str]:
     return list(joined)
 
 
-def merge_version(parts: list[Path], target: Path, epoch: int) -> None:
+def merge_version(
+    parts: list[Path], target: Path, epoch: int, areas: list[str] | None = None
+) -> None:
     """Put a version together from its shards (the home shard first): their folders, one
     search index holding every shard's entries, one sitemap listing every shard's pages.
     Files are hard-linked from the shards, and no linked file is ever written to."""
@@ -498,7 +539,7 @@ def merge_version(parts: list[Path], target: Path, epoch: int) -> None:
             _link(part / name, target / name)
     if (parts[0] / "search").is_dir():
         link_tree(parts[0] / "search", target / "search")  # the theme's search workers
-    _write_joined(parts, target, epoch)
+    _write_joined(parts, target, epoch, areas)
 
 
 @dataclass(frozen=True)
@@ -515,7 +556,12 @@ class Patch:
 
 
 def stage_patch(
-    parts: list[Path], changed: set[int], published: Path, stage: Path, epoch: int
+    parts: list[Path],
+    changed: set[int],
+    published: Path,
+    stage: Path,
+    epoch: int,
+    areas: list[str] | None = None,
 ) -> Patch:
     """The patch that turns the `published` folder of a version, put together from the same
     shards as `parts` except those numbered in `changed`, into the merge of `parts`."""
@@ -531,7 +577,7 @@ def stage_patch(
     if 0 in changed and (parts[0] / "search").is_dir():
         link_tree(parts[0] / "search", stage / "search")
         replace.append("search")
-    for name in _write_joined(parts, stage, epoch):
+    for name in _write_joined(parts, stage, epoch, areas):
         if not name.startswith("search/") or "search" not in replace:
             replace.append(name)
     remove = [
@@ -731,6 +777,7 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
     try:
         parts: dict[str, list[Path]] = {}
+        names: dict[str, list[str]] = {}  # each part's shard
         changed: dict[str, set[int]] = {}
         tasks: list[tuple[ShardTask, str]] = []
         reused: list[str] = []
@@ -751,6 +798,7 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
                     continue  # taken over from the published site at publish time
             same_shards = was is not None and list(was[1]) == [name for name, _ in keys]
             parts[year], changed[year] = [], set()
+            names[year] = [shard.name for shard, _, _ in plan.shards]
             for index, ((shard, _, weight), (_, key)) in enumerate(
                 zip(plan.shards, keys, strict=True)
             ):
@@ -788,11 +836,14 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
             say(f"putting together {len(parts)} version(s), then publishing")
         patches = {}
         for year, year_parts in parts.items():
+            areas = names[year] if project.settings.search == "area" else None
             if year in changed:
                 stage = work / "stage" / year
-                patches[year] = stage_patch(year_parts, changed[year], out / year, stage, epoch)
+                patches[year] = stage_patch(
+                    year_parts, changed[year], out / year, stage, epoch, areas
+                )
             else:
-                merge_version(year_parts, site / year, epoch)
+                merge_version(year_parts, site / year, epoch, areas)
         kept = [year for year in versions if year not in parts]
         write_versions(site, versions, latest)
         write_root(site, latest)

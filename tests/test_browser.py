@@ -147,3 +147,27 @@ def test_benchmark_says_what_is_wrong(tmp_path: Path, capsys: pytest.CaptureFixt
     assert (
         err == f"Error: {tmp_path / 'versions.json'} does not exist: is {tmp_path} a built site?\n"
     )
+
+
+def test_search_scoped_to_an_area_looks_through_that_area(tmp_path: Path) -> None:
+    """With `search: area` an area's pages search their own area (and the home pages) in full
+    and every other page by its title; the home pages search the whole version."""
+    from test_search_scope import BEXMOOR, scoped_project
+
+    project = scoped_project(tmp_path / "project")
+    site = build(project, tmp_path / "site")
+    in_bexmoor = search(site, "2025-26/fenwick-csp/", "refuge", timeout_s=TIMEOUT_S)
+    in_ashdown = search(site, "2025-26/ashdown-pcc/", "refuge", timeout_s=TIMEOUT_S)
+    at_home = search(site, "2025-26/", "refuge", timeout_s=TIMEOUT_S)
+    by_title = search(site, "2025-26/ashdown-pcc/", "fenwick", timeout_s=TIMEOUT_S)
+    assert in_bexmoor.placeholder == f"Search {BEXMOOR}"
+    assert in_ashdown.placeholder == "Search Ashdown"
+    assert at_home.placeholder == "Search"
+    assert any("#" in hit.href for hit in in_bexmoor.hits)  # its own sections, in full
+    assert in_ashdown.summary == "No matching documents"  # another area's text
+    assert {urlsplit(hit.href).path for hit in at_home.hits} == {
+        urlsplit(hit.href).path for hit in in_bexmoor.hits
+    }
+    assert "/2025-26/fenwick-csp/" in {urlsplit(hit.href).path for hit in by_title.hits}
+    for result in (in_bexmoor, in_ashdown, at_home, by_title):
+        assert result.dialogs == ()

@@ -66,6 +66,14 @@ class Settings(Strict):
         ],
         description="Bands of the overall decommissioning risk score (1–25).",
     )
+    search: Literal["version", "area"] = Field(
+        "version",
+        description="What the search box of a page looks through. 'version': every page of "
+        "the year. 'area': on a police force area's pages, every section of that area's pages "
+        "and of the home pages, and every other page of the year by its title; for national "
+        "sites, where the reader's browser takes many seconds and over a gigabyte to load a "
+        "whole year's index on every page.",
+    )
 
 
 class Organisation(Strict):

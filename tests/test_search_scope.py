@@ -1,0 +1,152 @@
+"""`search: area` in data/settings.yml: each police force area's pages search their own area
+(and the home pages) in full and every other page by its title; the home pages search the
+whole version. The index files, the pages that name them, and that cached and patched builds
+give the same files as a fresh one. The search itself, in a browser: tests/test_browser.py."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import two_areas
+
+from generator.cache import BuildCache
+from generator.pipeline import check_project
+from generator.render import BUNDLED
+from generator.sanitize import scan_site
+from generator.site import BuildOptions, BuildReport, build_site
+
+YEARS = ("2024-25", "2025-26")
+OWN = {"ashdown": {"ashdown", "ashdown-pcc"}, "bexmoor": {"bexmoor", "fenwick-csp"}}
+"""Each area's top-level folders: its area page and its partnerships'."""
+BEXMOOR = 'Bexmoor <img src=x onerror=alert(9)> & "Vale"'
+
+
+def scoped_project(root: Path) -> Path:
+    two_areas(root)
+    settings = root / "data" / "settings.yml"
+    settings.write_text(settings.read_text() + "search: area\n")
+    areas = root / "data" / "areas.yml"
+    areas.write_text(areas.read_text().replace("name: Bexmoor", f"name: '{BEXMOOR}'"))
+    return root
+
+
+def build(root: Path, out: Path, cache: Path | None = None) -> BuildReport:
+    project, problems = check_project(root)
+    assert project is not None and not problems, problems
+    return build_site(project, BuildOptions(root, out, jobs=1, cache=cache))
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def docs(path: Path) -> list[dict[str, Any]]:
+    return list(json.loads(path.read_text())["docs"])
+
+
+def top(doc: dict[str, Any]) -> str:
+    """The top-level folder of an entry's page ('' for the version's home page)."""
+    return str(doc["location"]).split("#")[0].split("/")[0]
+
+
+@pytest.fixture(scope="module")
+def scoped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("scoped")
+    return build(scoped_project(base / "project"), base / "site") and base / "site"
+
+
+def test_each_area_index_holds_its_area_and_the_home_pages_whole_and_the_rest_by_title(
+    scoped_site: Path,
+) -> None:
+    for year in YEARS:
+        whole = docs(scoped_site / year / "search" / "search_index.json")
+        others = {name for folders in OWN.values() for name in folders}
+        home = [doc for doc in whole if top(doc) not in others]
+        assert home and all(top(doc) in ("", "accessibility") for doc in home)
+        for area, own in OWN.items():
+            scoped = docs(scoped_site / year / "search" / "areas" / f"{area}.json")
+            mine = [doc for doc in whole if top(doc) in own]
+            titles = [
+                {**doc, "text": ""}
+                for doc in whole
+                if top(doc) in others - own and "#" not in doc["location"]
+            ]
+            assert mine and titles
+            assert scoped == home + mine + titles
+        config = json.loads((scoped_site / year / "search" / "search_index.json").read_text())
+        for area in OWN:
+            scoped_config = json.loads(
+                (scoped_site / year / "search" / "areas" / f"{area}.json").read_text()
+            )["config"]
+            assert scoped_config == config["config"]
+
+
+def test_an_areas_pages_name_its_index_and_the_home_pages_none(scoped_site: Path) -> None:
+    year = scoped_site / "2025-26"
+    page = (year / "fenwick-csp" / "actions" / "index.html").read_text()
+    assert (
+        '<meta name="plans-search-index" content="../../search/areas/bexmoor.json"\n'
+        '      data-label="Search Bexmoor &lt;img src=x onerror=alert(9)&gt; &amp; &#34;Vale&#34;">'
+    ) in page
+    assert '<script src="../../assets/javascripts/plans-search.js"></script>' in page
+    assert page.index("plans-search.js") < page.index("bundle.")  # before the theme's script
+    area = (year / "ashdown" / "index.html").read_text()
+    assert 'content="../search/areas/ashdown.json"' in area
+    for home in (year / "index.html", year / "accessibility" / "index.html"):
+        text = home.read_text()
+        assert "plans-search" not in text, home
+    assert (year / "assets" / "javascripts" / "plans-search.js").is_file()
+    assert scan_site(scoped_site) == []
+
+
+def test_by_default_a_version_has_one_index_and_no_page_names_another(tmp_path: Path) -> None:
+    root = two_areas(tmp_path / "project")
+    build(root, tmp_path / "site")
+    year = tmp_path / "site" / "2025-26"
+    assert not (year / "search" / "areas").exists()
+    assert not [page for page in year.rglob("index.html") if "plans-search" in page.read_text()]
+
+
+def test_a_one_plan_edit_updates_the_area_indexes_as_a_fresh_build_would(
+    tmp_path: Path,
+) -> None:
+    root, cache, out = scoped_project(tmp_path / "project"), tmp_path / "cache", tmp_path / "site"
+    build(root, out, cache)
+    actions = root / "plans" / "fenwick-csp" / "2025-26" / "actions.yml"
+    actions.write_text(actions.read_text().replace("Fund refuge places", "Fund quokka places"))
+    report = build(root, out, cache)
+    assert set(report.built) == {"2025-26/_home", "2025-26/bexmoor"}
+    assert report.patched == ("2025-26",)
+    assert (
+        "Fund quokka places" in (out / "2025-26" / "search" / "areas" / "bexmoor.json").read_text()
+    )
+    assert (
+        "Fund quokka places"
+        not in (out / "2025-26" / "search" / "areas" / "ashdown.json").read_text()
+    )
+    build(root, tmp_path / "fresh")
+    assert digest(out) == digest(tmp_path / "fresh")
+
+
+def test_a_version_patched_where_it_stands_gets_new_area_indexes(tmp_path: Path) -> None:
+    """Only one area's shard is built again: the version is updated in place, its area
+    indexes with it, and ends as a fresh build would."""
+    root, cache, out = scoped_project(tmp_path / "project"), tmp_path / "cache", tmp_path / "site"
+    build(root, out, cache)
+    record = cache / "published.json"
+    key = str(BuildCache(cache, out, BUNDLED).published(out)["2025-26"][0])
+    record.write_text(record.read_text().replace(key, "old"))
+    shutil.rmtree(cache / "2025-26" / "bexmoor")
+    report = build(root, out, cache)
+    assert report.built == ("2025-26/bexmoor",) and report.patched == ("2025-26",)
+    build(root, tmp_path / "fresh")
+    assert digest(out) == digest(tmp_path / "fresh")
