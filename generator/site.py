@@ -359,12 +359,13 @@ def build_shard(project: Project, root: Path, task: ShardTask, scratch: Path, ep
         root, base_config(root, project.settings), version, docs, out, shard_folder.nav
     )
     config["exclude_docs"] = "".join(f"/{stub}\n" for stub in shard_folder.stubs)
-    if project.settings.search == "area" and not shard.home:
+    if project.settings.search == "area":
         area = project.areas.get(shard.name)
+        label = "partnerships and areas" if shard.home else area.name if area else shard.name
         config["extra"] = {
             **config["extra"],
             "plans_search_index": area_index(shard.name),
-            "plans_search_label": f"Search {area.name if area else shard.name}",
+            "plans_search_label": f"Search {label}",
         }
     config_path = scratch / "mkdocs.yml"
     config_path.write_text(
@@ -444,8 +445,9 @@ def _link(source: Path, target: Path) -> None:
 
 
 def area_index(area: str) -> str:
-    """Where the search index of an area's pages stands in its version (settings `search:
-    area`); the shard's configuration names it to its pages (`extra.plans_search_index`)."""
+    """Where the search index of a shard's pages (an area's, or the home pages': `_home`)
+    stands in its version (settings `search: area`); the shard's configuration names it to its
+    pages (`extra.plans_search_index`)."""
     return f"search/areas/{area}.json"
 
 
@@ -454,9 +456,9 @@ def joined_files(parts: list[Path], epoch: int, areas: list[str] | None = None) 
     holding every shard's entries, one sitemap listing every shard's pages (each only if the
     home shard has one).
 
-    With `areas` (the shards' names, for settings `search: area`), also one index per area
-    shard: every entry of its own pages and of the home pages, and each other page of the
-    version by its title alone (its first entry, without text)."""
+    With `areas` (the shards' names, for settings `search: area`), also one index per shard:
+    every entry of its own pages and of the home pages, and each other page of the version by
+    its title alone (its first entry, without text). No page loads the whole index then."""
     search: dict[str, Any] = {"config": {}, "docs": []}
     urls: list[str] = []
     per_part: list[list[Any]] = []
@@ -482,8 +484,8 @@ def joined_files(parts: list[Path], epoch: int, areas: list[str] | None = None) 
                 [{**doc, "text": ""} for doc in docs if "#" not in doc["location"]]
                 for docs in per_part
             ]
-            for own, area in enumerate(areas[1:], 1):
-                scoped = [*per_part[0], *per_part[own]]
+            for own, area in enumerate(areas):  # the home shard's too: its own and titles
+                scoped = [*per_part[0], *(per_part[own] if own else [])]
                 for other, pages in enumerate(titles[1:], 1):
                     if other != own:
                         scoped.extend(pages)

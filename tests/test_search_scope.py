@@ -1,7 +1,8 @@
 """`search: area` in data/settings.yml: each police force area's pages search their own area
-(and the home pages) in full and every other page by its title; the home pages search the
-whole version. The index files, the pages that name them, and that cached and patched builds
-give the same files as a fresh one. The search itself, in a browser: tests/test_browser.py."""
+(and the home pages) in full and every other page by its title; the home pages their own
+sections and every page by its title. The index files, the pages that name them, and that
+cached and patched builds give the same files as a fresh one. The search itself, in a browser:
+tests/test_browser.py."""
 
 from __future__ import annotations
 
@@ -82,15 +83,21 @@ def test_each_area_index_holds_its_area_and_the_home_pages_whole_and_the_rest_by
             ]
             assert mine and titles
             assert scoped == home + mine + titles
+        every_title = [
+            {**doc, "text": ""}
+            for doc in whole
+            if top(doc) in others and "#" not in doc["location"]
+        ]
+        assert docs(scoped_site / year / "search" / "areas" / "_home.json") == home + every_title
         config = json.loads((scoped_site / year / "search" / "search_index.json").read_text())
-        for area in OWN:
+        for area in (*OWN, "_home"):
             scoped_config = json.loads(
                 (scoped_site / year / "search" / "areas" / f"{area}.json").read_text()
             )["config"]
             assert scoped_config == config["config"]
 
 
-def test_an_areas_pages_name_its_index_and_the_home_pages_none(scoped_site: Path) -> None:
+def test_every_page_names_its_shards_index(scoped_site: Path) -> None:
     year = scoped_site / "2025-26"
     page = (year / "fenwick-csp" / "actions" / "index.html").read_text()
     assert (
@@ -101,9 +108,12 @@ def test_an_areas_pages_name_its_index_and_the_home_pages_none(scoped_site: Path
     assert page.index("plans-search.js") < page.index("bundle.")  # before the theme's script
     area = (year / "ashdown" / "index.html").read_text()
     assert 'content="../search/areas/ashdown.json"' in area
-    for home in (year / "index.html", year / "accessibility" / "index.html"):
+    for home, up in ((year / "index.html", ""), (year / "accessibility" / "index.html", "../")):
         text = home.read_text()
-        assert "plans-search" not in text, home
+        assert (
+            f'<meta name="plans-search-index" content="{up}search/areas/_home.json"\n'
+            '      data-label="Search partnerships and areas">'
+        ) in text, home
     assert (year / "assets" / "javascripts" / "plans-search.js").is_file()
     assert scan_site(scoped_site) == []
 

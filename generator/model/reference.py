@@ -70,9 +70,10 @@ class Settings(Strict):
         "version",
         description="What the search box of a page looks through. 'version': every page of "
         "the year. 'area': on a police force area's pages, every section of that area's pages "
-        "and of the home pages, and every other page of the year by its title; for national "
-        "sites, where the reader's browser takes many seconds and over a gigabyte to load a "
-        "whole year's index on every page.",
+        "and of the home pages, and every other page of the year by its title (on the home "
+        "pages: their own sections and every page's title); for national sites, where the "
+        "reader's browser takes many seconds and over a gigabyte to load a whole year's index "
+        "on every page.",
     )
 
 

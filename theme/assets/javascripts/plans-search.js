@@ -1,11 +1,12 @@
 /* Search scoped to a police force area (`search: area` in data/settings.yml).
  *
  * mkdocs-material's script loads the version's whole search index, search/search_index.json
- * at the version's root, with XMLHttpRequest. On a page of an area this script, loaded just
- * before the theme's, has that one request load the area's index instead: the one named by
- * <meta name="plans-search-index">, which holds every section of the area's pages and of the
- * home pages, and every other page of the version by its title. Any other request is left
- * alone, and without the meta element (every page of a version searched whole) nothing runs.
+ * at the version's root, with XMLHttpRequest. This script, loaded just before the theme's, has
+ * that one request load the index named by <meta name="plans-search-index"> instead: on an
+ * area's pages, every section of the area's pages and of the home pages, and every other page
+ * of the version by its title; on the home pages, their own sections and every page's title.
+ * Any other request is left alone, and without the meta element (a version searched whole)
+ * nothing runs.
  * The search box says what it looks through ("Search Bexmoor": the meta's data-label).
  */
 (function () {
