@@ -21,6 +21,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -233,9 +234,16 @@ def search(
     )
 
 
+_SCOPED = re.compile(r'<meta name="plans-search-index" content="([^"]+)"')
+
+
 def index_figures(site: Path, page: str) -> tuple[float, int]:
-    """The size (MB) and number of sections of the search index of `page`'s version."""
+    """The size (MB) and number of sections of the search index `page` loads: its version's,
+    or the one the page names (`search: area` in data/settings.yml)."""
     index = site / page.split("/", 1)[0] / "search" / "search_index.json"
+    html = site / page / "index.html" if (site / page).is_dir() else site / page
+    if html.is_file() and (named := _SCOPED.search(html.read_text(encoding="utf-8"))):
+        index = html.parent / named.group(1)
     if not index.is_file():
         raise SearchError(f"{index} does not exist: is {page.split('/', 1)[0]} a version?")
     return index.stat().st_size / 1e6, len(json.loads(index.read_bytes())["docs"])

@@ -160,3 +160,14 @@ def test_a_version_patched_where_it_stands_gets_new_area_indexes(tmp_path: Path)
     assert report.built == ("2025-26/bexmoor",) and report.patched == ("2025-26",)
     build(root, tmp_path / "fresh")
     assert digest(out) == digest(tmp_path / "fresh")
+
+
+def test_the_search_benchmark_counts_the_index_a_page_loads(scoped_site: Path) -> None:
+    from bench.search import index_figures
+
+    for page, index in (
+        ("2025-26/fenwick-csp/", "areas/bexmoor.json"),
+        ("2025-26/", "areas/_home.json"),
+    ):
+        path = scoped_site / "2025-26" / "search" / index
+        assert index_figures(scoped_site, page) == (path.stat().st_size / 1e6, len(docs(path)))
