@@ -459,7 +459,7 @@ def joined_files(parts: list[Path], epoch: int, areas: list[str] | None = None) 
     With `areas` (the shards' names, for settings `search: area`), also one index per shard:
     every entry of its own pages and of the home pages, and each other page of the version by
     its title alone (its first entry, without text). No page loads the whole index then."""
-    search: dict[str, Any] = {"config": {}, "docs": []}
+    search: dict[str, Any] = {"config": {}}
     urls: list[str] = []
     per_part: list[list[Any]] = []
     for part in parts:
@@ -469,7 +469,6 @@ def joined_files(parts: list[Path], epoch: int, areas: list[str] | None = None) 
             data = json.loads(index.read_text(encoding="utf-8"))
             search["config"] = search["config"] or data.get("config", {})
             docs = data.get("docs", [])
-            search["docs"].extend(docs)
         per_part.append(docs)
         sitemap = part / "sitemap.xml"
         if sitemap.is_file():
@@ -477,24 +476,18 @@ def joined_files(parts: list[Path], epoch: int, areas: list[str] | None = None) 
     files: dict[str, bytes] = {}
     home = parts[0]
     if (home / "search").is_dir():
-        text = json.dumps(search, separators=(",", ":"), default=str)
-        files[SEARCH_INDEX] = text.encode("utf-8")
+        # Each part's entries are written out once and the indexes put together from the
+        # pieces: the same bytes as json.dumps of each index whole, without writing a national
+        # year's 45 area indexes (55 MB) entry by entry again.
+        config = _compact_json(search["config"])
+        own = [_compact_json(docs)[1:-1] for docs in per_part]
+        files[SEARCH_INDEX] = _search_index(config, own)
         if areas is not None:
-            titles = [
-                [{**doc, "text": ""} for doc in docs if "#" not in doc["location"]]
-                for docs in per_part
-            ]
-            for own, area in enumerate(areas):  # the home shard's too: its own and titles
-                scoped = [*per_part[0], *(per_part[own] if own else [])]
-                for other, pages in enumerate(titles[1:], 1):
-                    if other != own:
-                        scoped.extend(pages)
-                text = json.dumps(
-                    {"config": search["config"], "docs": scoped},
-                    separators=(",", ":"),
-                    default=str,
-                )
-                files[area_index(area)] = text.encode("utf-8")
+            titles = [_compact_json(page_titles(docs))[1:-1] for docs in per_part]
+            for mine, area in enumerate(areas):  # the home shard's too: its own and titles
+                pieces = [own[0], own[mine] if mine else ""]
+                pieces += [text for other, text in enumerate(titles) if other not in (0, mine)]
+                files[area_index(area)] = _search_index(config, pieces)
     if (home / "sitemap.xml").is_file():
         xml = (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -514,6 +507,22 @@ def joined_files(parts: list[Path], epoch: int, areas: list[str] | None = None) 
             gz.write(xml)
         files["sitemap.xml.gz"] = packed.getvalue()
     return files
+
+
+def page_titles(docs: list[Any]) -> list[Any]:
+    """A shard's search entries of whole pages (not sections), without their text."""
+    return [{**doc, "text": ""} for doc in docs if "#" not in doc["location"]]
+
+
+def _compact_json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), default=str)
+
+
+def _search_index(config: str, pieces: list[str]) -> bytes:
+    """A search index file from its configuration and its entries' pieces (each entries
+    written out compactly, without their list's brackets; empty ones are left out)."""
+    docs = ",".join(piece for piece in pieces if piece)
+    return f'{{"config":{config},"docs":[{docs}]}}'.encode()
 
 
 def _write_joined(

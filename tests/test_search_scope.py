@@ -171,3 +171,44 @@ def test_the_search_benchmark_counts_the_index_a_page_loads(scoped_site: Path) -
     ):
         path = scoped_site / "2025-26" / "search" / index
         assert index_figures(scoped_site, page) == (path.stat().st_size / 1e6, len(docs(path)))
+
+
+def test_indexes_put_together_from_pieces_are_json_dumps_of_the_whole(tmp_path: Path) -> None:
+    """joined_files writes each shard's entries once and pieces the indexes together: the
+    bytes must be exactly json.dumps of each index whole (escapes, non-ASCII, empty shards)."""
+    from generator.site import SEARCH_INDEX, area_index, joined_files, page_titles
+
+    config = {"lang": ["en"], "separator": "[\\s\\-]+", "pipeline": ["stopWordFilter"]}
+    shards: dict[str, list[dict[str, Any]]] = {
+        "_home": [{"location": "", "title": "Home", "text": '<p>Caf\u00e9 \u2014 "q"</p>'}],
+        "a": [
+            {"location": "p/", "title": "P \\ <b>", "text": "x"},
+            {"location": "p/#s", "title": "S", "text": "\U0001f600 y"},
+        ],
+        "empty": [],
+        "b": [{"location": "q/", "title": "Q", "text": "z"}],
+    }
+    parts = []
+    for name, entries in shards.items():
+        part = tmp_path / name
+        (part / "search").mkdir(parents=True)
+        (part / SEARCH_INDEX).write_text(json.dumps({"config": config, "docs": entries}))
+        parts.append(part)
+    files = joined_files(parts, 0, list(shards))
+
+    def dumped(entries: list[Any]) -> bytes:
+        return json.dumps({"config": config, "docs": entries}, separators=(",", ":")).encode()
+
+    everything = [doc for entries in shards.values() for doc in entries]
+    assert files[SEARCH_INDEX] == dumped(everything)
+    home = shards["_home"]
+    assert files[area_index("_home")] == dumped(
+        home + page_titles(shards["a"]) + page_titles(shards["b"])
+    )
+    assert files[area_index("a")] == dumped(home + shards["a"] + page_titles(shards["b"]))
+    assert files[area_index("empty")] == dumped(
+        home + page_titles(shards["a"]) + page_titles(shards["b"])
+    )
+    assert files[area_index("b")] == dumped(home + shards["b"] + page_titles(shards["a"]))
+    assert joined_files(parts, 0)[SEARCH_INDEX] == dumped(everything)
+    assert area_index("a") not in joined_files(parts, 0)
