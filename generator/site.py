@@ -359,9 +359,8 @@ def build_shard(project: Project, root: Path, task: ShardTask, scratch: Path, ep
         root, base_config(root, project.settings), version, docs, out, shard_folder.nav
     )
     config["exclude_docs"] = "".join(f"/{stub}\n" for stub in shard_folder.stubs)
-    if project.settings.search == "area":
-        area = project.areas.get(shard.name)
-        label = "partnerships and areas" if shard.home else area.name if area else shard.name
+    if project.settings.search == "area":  # an area shard is named by its area's id
+        label = "partnerships and areas" if shard.home else project.areas[shard.name].name
         config["extra"] = {
             **config["extra"],
             "plans_search_index": area_index(shard.name),
@@ -459,7 +458,7 @@ def joined_files(parts: list[Path], epoch: int, areas: list[str] | None = None) 
     With `areas` (the shards' names, for settings `search: area`), also one index per shard:
     every entry of its own pages and of the home pages, and each other page of the version by
     its title alone (its first entry, without text). No page loads the whole index then."""
-    search: dict[str, Any] = {"config": {}}
+    config: dict[str, Any] = {}
     urls: list[str] = []
     per_part: list[list[Any]] = []
     for part in parts:
@@ -467,7 +466,7 @@ def joined_files(parts: list[Path], epoch: int, areas: list[str] | None = None) 
         docs: list[Any] = []
         if index.is_file():
             data = json.loads(index.read_text(encoding="utf-8"))
-            search["config"] = search["config"] or data.get("config", {})
+            config = config or data.get("config", {})
             docs = data.get("docs", [])
         per_part.append(docs)
         sitemap = part / "sitemap.xml"
@@ -479,15 +478,15 @@ def joined_files(parts: list[Path], epoch: int, areas: list[str] | None = None) 
         # Each part's entries are written out once and the indexes put together from the
         # pieces: the same bytes as json.dumps of each index whole, without writing a national
         # year's 45 area indexes (55 MB) entry by entry again.
-        config = _compact_json(search["config"])
+        written = _compact_json(config)
         own = [_compact_json(docs)[1:-1] for docs in per_part]
-        files[SEARCH_INDEX] = _search_index(config, own)
+        files[SEARCH_INDEX] = _search_index(written, own)
         if areas is not None:
             titles = [_compact_json(page_titles(docs))[1:-1] for docs in per_part]
             for mine, area in enumerate(areas):  # the home shard's too: its own and titles
                 pieces = [own[0], own[mine] if mine else ""]
                 pieces += [text for other, text in enumerate(titles) if other not in (0, mine)]
-                files[area_index(area)] = _search_index(config, pieces)
+                files[area_index(area)] = _search_index(written, pieces)
     if (home / "sitemap.xml").is_file():
         xml = (
             '<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -91,6 +91,19 @@ def example_pages() -> Iterator[tuple[str, str]]:
                 yield f"{year}/{name}", data.decode("utf-8")
 
 
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled example project, built by `plans build` once for the module."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    out = tmp_path_factory.mktemp("example") / "site"
+    result = CliRunner().invoke(main, ["build", str(CHECKOUT), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
 def two_areas(root: Path, config_head: str = "") -> Path:
     """A copy of the minimal project with Safer Fenwick moved to a second police force area,
     Bexmoor (the Ashdown PCC's formula still funds it), with this checkout's theme and

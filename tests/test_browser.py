@@ -48,11 +48,6 @@ def build(project: Path, out: Path) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(ROOT, tmp_path_factory.mktemp("browser") / "site")
-
-
 def versions(site: Path) -> list[str]:
     return [entry["version"] for entry in json.loads((site / "versions.json").read_text())]
 

@@ -6,7 +6,6 @@ tests/test_browser.py."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -14,12 +13,11 @@ from typing import Any
 
 import pytest
 from conftest import two_areas
+from test_cache import build, digest
 
 from generator.cache import BuildCache
-from generator.pipeline import check_project
 from generator.render import BUNDLED
 from generator.sanitize import scan_site
-from generator.site import BuildOptions, BuildReport, build_site
 
 YEARS = ("2024-25", "2025-26")
 OWN = {"ashdown": {"ashdown", "ashdown-pcc"}, "bexmoor": {"bexmoor", "fenwick-csp"}}
@@ -36,20 +34,6 @@ def scoped_project(root: Path) -> Path:
     return root
 
 
-def build(root: Path, out: Path, cache: Path | None = None) -> BuildReport:
-    project, problems = check_project(root)
-    assert project is not None and not problems, problems
-    return build_site(project, BuildOptions(root, out, jobs=1, cache=cache))
-
-
-def digest(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
 def docs(path: Path) -> list[dict[str, Any]]:
     return list(json.loads(path.read_text())["docs"])
 
@@ -62,7 +46,8 @@ def top(doc: dict[str, Any]) -> str:
 @pytest.fixture(scope="module")
 def scoped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("scoped")
-    return build(scoped_project(base / "project"), base / "site") and base / "site"
+    build(scoped_project(base / "project"), base / "site", None)
+    return base / "site"
 
 
 def test_each_area_index_holds_its_area_and_the_home_pages_whole_and_the_rest_by_title(
@@ -120,7 +105,7 @@ def test_every_page_names_its_shards_index(scoped_site: Path) -> None:
 
 def test_by_default_a_version_has_one_index_and_no_page_names_another(tmp_path: Path) -> None:
     root = two_areas(tmp_path / "project")
-    build(root, tmp_path / "site")
+    build(root, tmp_path / "site", None)
     year = tmp_path / "site" / "2025-26"
     assert not (year / "search" / "areas").exists()
     assert not [page for page in year.rglob("index.html") if "plans-search" in page.read_text()]
@@ -143,7 +128,7 @@ def test_a_one_plan_edit_updates_the_area_indexes_as_a_fresh_build_would(
         "Fund quokka places"
         not in (out / "2025-26" / "search" / "areas" / "ashdown.json").read_text()
     )
-    build(root, tmp_path / "fresh")
+    build(root, tmp_path / "fresh", None)
     assert digest(out) == digest(tmp_path / "fresh")
 
 
@@ -158,7 +143,7 @@ def test_a_version_patched_where_it_stands_gets_new_area_indexes(tmp_path: Path)
     shutil.rmtree(cache / "2025-26" / "bexmoor")
     report = build(root, out, cache)
     assert report.built == ("2025-26/bexmoor",) and report.patched == ("2025-26",)
-    build(root, tmp_path / "fresh")
+    build(root, tmp_path / "fresh", None)
     assert digest(out) == digest(tmp_path / "fresh")
 
 

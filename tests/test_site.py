@@ -47,15 +47,6 @@ def build(root: Path, out: Path, drafts: bool = False) -> None:
     build_site(project, BuildOptions(root, out, drafts=drafts, jobs=1))
 
 
-@pytest.fixture(scope="module")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled example project, built once for the module."""
-    out = tmp_path_factory.mktemp("example") / "site"
-    result = CliRunner().invoke(main, ["build", str(ROOT), "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return out
-
-
 def published_years(project) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
     years: dict[str, list[str]] = {}
     for py in project.plan_years():
