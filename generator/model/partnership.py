@@ -23,6 +23,25 @@ MemberRole = Literal["responsible-authority", "co-operating-body", "invited", "h
 PlanStatus = Literal["draft", "consultation", "approved", "published", "superseded"]
 CycleStage = Literal["analyse", "plan", "do", "review"]
 Tier = Literal["core", "cross-cutting"]
+PublishedPart = Literal[
+    "assessment",
+    "findings",
+    "priorities",
+    "objectives",
+    "indicators",
+    "targets",
+    "actions",
+    "services",
+    "funding",
+    "approval",
+    "meetings",
+    "scores",
+    "outturns",
+    "decisions",
+    "risks",
+    "review",
+]
+"""What a plan year's published documents may leave out, declared under `not_published`."""
 
 
 class Membership(Strict):
@@ -131,6 +150,14 @@ class NotAdopted(Strict):
     tier: Tier | None = Field(None, description="Tier it was moved to instead, if any.")
 
 
+class NotPublished(Strict):
+    """What the year's published documents do not contain, and why: a declared absence is
+    neither an error nor a warning, and the pages say it in words."""
+
+    parts: list[PublishedPart] = Field(min_length=1)
+    reason: Markdown
+
+
 class PlanFile(Strict):
     """`plans/<partnership>/<year>/plan.yml`: the year's status, approval and priorities."""
 
@@ -145,5 +172,12 @@ class PlanFile(Strict):
     sent_to_pcc: Day | None = None
     meetings: list[Meeting] = Field(default_factory=list)
     selection: SelectionMethod | None = None
-    priorities: list[Priority] = Field(min_length=1)
+    priorities: list[Priority] = Field(
+        default_factory=list,
+        description="May be empty: a year that is only funding decisions, or whose priorities "
+        "were never published (declare it under not_published).",
+    )
     not_adopted: list[NotAdopted] = Field(default_factory=list)
+    not_published: NotPublished | None = Field(
+        None, description="What the published documents of this year do not contain, and why."
+    )

@@ -7,13 +7,15 @@ unambiguous form and otherwise explains what to write instead.
 
 from __future__ import annotations
 
+import calendar
 import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, core_schema
 
 from generator.model.markdown_policy import MAX_TEXT, markdown_problems
 
@@ -212,6 +214,125 @@ def parse_date(value: Any) -> Any:
     raise _fail("date", f"write the date as YYYY-MM-DD (e.g. 2025-03-31), got {_describe(value)}")
 
 
+_PARTIAL_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A date only as precise as its source says: a day (`2012-11-03`), a month (`2012-11`,
+    "until November 2012") or a year (`2013`, "commenced 2013"). Never the 1st of a month
+    standing in for a day nobody published.
+
+    It does not compare with a `date`: a check says which end of the span it means
+    (`earliest`, `latest`), so comparisons stay conservative."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def precision(self) -> str:
+        """`day`, `month` or `year`."""
+        return "day" if self.day is not None else "month" if self.month is not None else "year"
+
+    @property
+    def earliest(self) -> date:
+        """The first day the date can mean."""
+        return date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def latest(self) -> date:
+        """The last day the date can mean."""
+        month = self.month or 12
+        return date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
+
+    def isoformat(self) -> str:
+        """As written: `2012-11-03`, `2012-11` or `2012`."""
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        return text
+
+    def words(self) -> str:
+        """For readers: 3 November 2012, November 2012 or 2012."""
+        if self.month is None:
+            return str(self.year)
+        month = _MONTH_NAMES[self.month - 1]
+        return f"{self.day} {month} {self.year}" if self.day is not None else f"{month} {self.year}"
+
+    def __str__(self) -> str:
+        return self.isoformat()
+
+    def _key(self) -> tuple[date, date]:
+        return (self.earliest, self.latest)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self._key() < other._key()
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self._key() <= other._key()
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self._key() > other._key()
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self._key() >= other._key()
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            parse_partial_date,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda value: value.isoformat(), when_used="json"
+            ),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "string", "pattern": PARTIAL_DATE_PATTERN}
+
+
+def parse_partial_date(value: Any) -> PartialDate:
+    """A day, month or year as the source gives it: `2012-11-03`, `2012-11` or `2012`."""
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, date):
+        return PartialDate(value.year, value.month, value.day)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    match = _PARTIAL_DATE.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        raise _fail(
+            "date",
+            "write the date as YYYY-MM-DD, or YYYY-MM or YYYY where the source gives only the "
+            f"month or the year (e.g. 2012-11), got {_describe(value)}",
+        )
+    year, month, day = (int(part) if part else None for part in match.groups())
+    assert year is not None
+    try:
+        PartialDate(year, month, day).latest  # noqa: B018 (checks the month and day exist)
+        if month is not None and not 1 <= month <= 12:
+            raise ValueError
+    except ValueError:
+        raise _fail("date", f"'{value}' is not a real date") from None
+    return PartialDate(year, month, day)
+
+
 def check_id(value: Any) -> Any:
     """A URL-safe slug that is not a reserved word."""
     if value.__class__ is str:
@@ -335,3 +456,10 @@ Day = Annotated[
     date, BeforeValidator(parse_date), WithJsonSchema({"type": "string", "format": "date"})
 ]
 Integer = Annotated[int, BeforeValidator(parse_integer), WithJsonSchema({"type": "integer"})]
+When = Annotated[
+    PartialDate,
+    Field(
+        description="A date: YYYY-MM-DD, or YYYY-MM or YYYY "
+        "where the source gives only the month or the year."
+    ),
+]

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from generator.compute.rag import format_number
+from generator.model.types import PartialDate
 
 # Python-Markdown's escapable characters (with the tables extension's '|'); '>' is made an entity.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -98,10 +99,12 @@ def money(amount: Decimal | int | None, pence: bool = False) -> Md:
     return Md(f"{sign}£{text}")
 
 
-def long_date(day: date | None) -> Md:
-    """31 March 2025."""
+def long_date(day: date | PartialDate | None) -> Md:
+    """31 March 2025; a date known only to the month or year as written (November 2012, 2013)."""
     if day is None:
         return Md("—")
+    if isinstance(day, PartialDate):
+        return Md(day.words())
     return Md(f"{day.day} {_MONTHS[day.month - 1]} {day.year}")
 
 

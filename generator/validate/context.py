@@ -54,6 +54,13 @@ def at(project: Project, plan_year: PlanYear, kind: str) -> At:
     return At(project, plan_year.files[kind])
 
 
+def declared(plan_year: PlanYear, part: str) -> bool:
+    """Whether the plan year declares that its published documents do not contain `part`
+    (plan.yml `not_published`): such an absence is neither an error nor a warning."""
+    absent = plan_year.plan.not_published
+    return absent is not None and part in absent.parts
+
+
 def has(plan_year: PlanYear, kind: str) -> bool:
     return kind in plan_year.files
 
