@@ -320,8 +320,19 @@ def test_several_missing_fields_of_one_item_share_its_position() -> None:
 
 
 def test_empty_required_list_is_reported() -> None:
+    declared = "not_published:\n  parts: []\n  reason: None.\npriorities:\n"
+    text = edited(VALID_PLAN, "priorities:\n", declared)
+    assert problems_of(PLAN, text) == [
+        f"{FILE}:9:10: error: needs at least 1 item(s) [not_published.parts]"
+    ]
+
+
+def test_a_plan_may_list_no_priorities() -> None:
+    """A PCC year that is only funding decisions, or a year whose priorities were never
+    published: the plan types, and validation advises (see test_validate)."""
     text = edited(VALID_PLAN, VALID_PLAN[VALID_PLAN.index("priorities:") :], "priorities: []\n")
-    assert problems_of(PLAN, text) == [f"{FILE}:8:13: error: needs at least 1 item(s) [priorities]"]
+    model, problems = parse_document(PLAN, document_of(text))
+    assert problems == [] and model is not None and model.priorities == []
 
 
 def test_bad_id_in_a_list_is_located_at_the_item() -> None:

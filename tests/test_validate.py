@@ -621,8 +621,8 @@ def test_continues_needs_a_previous_year(tree: Tree) -> None:
         "    continues: [domestic-abuse]\n    findings: [da-rising]",
     )
     assert tree.problems() == [
-        f"{FEN}plan.yml:15:5: error: continues earlier priorities but fenwick-csp has no year "
-        "before 2024-25 [priorities[0].continues]"
+        f"{FEN}plan.yml:15:5: warning: continues earlier priorities but fenwick-csp has no "
+        "year before 2024-25 here; they are shown as written [priorities[0].continues]"
     ]
 
 
@@ -686,8 +686,9 @@ GROUNDING = {
             f"{FEN}assessment.yml:9:5: warning: finding 'da-rising' is recommended but no "
             "priority cites it; cite it, or record the decision under not_adopted in plan.yml "
             "[findings[0].id]",
-            f"{FEN}plan.yml:12:5: error: priority 'domestic-abuse' cites no finding; list the "
-            "assessment findings that justify it under findings [priorities[0].id]",
+            f"{FEN}plan.yml:12:5: warning: priority 'domestic-abuse' cites no finding; list the "
+            "assessment findings that justify it under findings; or, if the published plan "
+            "has none, add findings to not_published in plan.yml [priorities[0].id]",
         ],
     ),
     "no objectives": (
@@ -707,8 +708,9 @@ GROUNDING = {
         [
             f"{FEN}indicators.yml:2:5: warning: indicator 'da-reports' measures no objective; "
             "list it under an objective's indicators in plan.yml [indicators[0].id]",
-            f"{FEN}plan.yml:12:5: error: priority 'domestic-abuse' has no objective; add at "
-            "least one under objectives [priorities[0].id]",
+            f"{FEN}plan.yml:12:5: warning: priority 'domestic-abuse' has no objective; add at "
+            "least one under objectives; or, if the published plan has none, add objectives "
+            "to not_published in plan.yml [priorities[0].id]",
         ],
     ),
     "no actions": (
@@ -726,8 +728,9 @@ GROUNDING = {
             )
         ],
         [
-            f"{PCC}plan.yml:12:5: error: priority 'safer-streets' has no action; add one to "
-            "actions.yml with priority: safer-streets [priorities[0].id]"
+            f"{PCC}plan.yml:12:5: warning: priority 'safer-streets' has no action; add one to "
+            "actions.yml with priority: safer-streets; or, if the published plan has none, "
+            "add actions to not_published in plan.yml [priorities[0].id]"
         ],
     ),
     "objective without indicators": (
@@ -735,8 +738,9 @@ GROUNDING = {
         [
             f"{FEN}indicators.yml:2:5: warning: indicator 'da-reports' measures no objective; "
             "list it under an objective's indicators in plan.yml [indicators[0].id]",
-            f"{FEN}plan.yml:18:9: error: objective 'more-reporting' has no indicator; list the "
-            "indicators that measure it under indicators [priorities[0].objectives[0].id]",
+            f"{FEN}plan.yml:18:9: warning: objective 'more-reporting' has no indicator; list the "
+            "indicators that measure it under indicators; or, if the published plan has none, "
+            "add indicators to not_published in plan.yml [priorities[0].objectives[0].id]",
         ],
     ),
     "indicator of another priority": (
@@ -806,8 +810,9 @@ SERVICES = {
     "unfunded": (
         [(FEN + "services.yml", SERVICE_FUNDING, "")],
         [
-            f"{FEN}services.yml:2:5: error: service 'refuge' is not funded; add funding lines "
-            "naming their streams [services[0].id]"
+            f"{FEN}services.yml:2:5: warning: service 'refuge' is not funded; add funding lines "
+            "naming their streams; or, if the published plan has none, add funding to "
+            "not_published in plan.yml [services[0].id]"
         ],
     ),
     "unfunded but decommissioned": (
@@ -817,7 +822,7 @@ SERVICES = {
     "serving no priority": (
         [(FEN + "services.yml", "    priorities: [domestic-abuse]\n", "")],
         [
-            f"{FEN}services.yml:2:5: error: service 'refuge' serves no priority; list them "
+            f"{FEN}services.yml:2:5: warning: service 'refuge' serves no priority; list them "
             "under priorities [services[0].id]"
         ],
     ),
@@ -1045,15 +1050,17 @@ STATUS = {
     "published without approval": (
         [(FEN + "plan.yml", APPROVAL_2024, "")],
         [
-            f"{FEN}plan.yml:3:1: error: a published plan records its approval (body and date) "
-            "under approval [status]"
+            f"{FEN}plan.yml:3:1: warning: a published plan records its approval (body and "
+            "date) under approval; or, if the published plan has none, add approval to "
+            "not_published in plan.yml [status]"
         ],
     ),
     "published without a public meeting": (
         [(FEN + "plan.yml", "    public: true\n", "")],
         [
             f"{FEN}plan.yml:7:1: warning: no public meeting is recorded; the regulations "
-            "require at least one a year [meetings]"
+            "require at least one a year; or, if the published plan has none, add meetings to "
+            "not_published in plan.yml [meetings]"
         ],
     ),
     "approved without a public meeting": (
@@ -1110,8 +1117,9 @@ def test_an_approved_plan_without_approval(tree: Tree) -> None:
         "",
     )
     assert tree.problems() == [
-        f"{FEN_NEXT}plan.yml:3:1: error: an approved plan records its approval (body and date) "
-        "under approval [status]"
+        f"{FEN_NEXT}plan.yml:3:1: warning: an approved plan records its approval (body and "
+        "date) under approval; or, if the published plan has none, add approval to "
+        "not_published in plan.yml [status]"
     ]
 
 
@@ -1122,8 +1130,9 @@ REVIEW = {
         "outturns:\n  - indicator: da-reports\n    value: 125\n",
         "",
         [
-            f"{FEN}review.yml:1:1: error: indicator 'da-reports' has no outturn; add it under "
-            "outturns (status not-yet-available if the data is not out) [outturns]"
+            f"{FEN}review.yml:1:1: warning: indicator 'da-reports' has no outturn; add it under "
+            "outturns (status not-yet-available if the data is not out); or, if the published "
+            "plan has none, add outturns to not_published in plan.yml [outturns]"
         ],
     ),
     "service without a decision": (
@@ -1135,8 +1144,9 @@ REVIEW = {
 """,
         "",
         [
-            f"{FEN}review.yml:1:1: error: service 'refuge' has no decision; add it under "
-            "services (continue, extend, recommission, redesign or decommission) [services]"
+            f"{FEN}review.yml:1:1: warning: service 'refuge' has no decision; add it under "
+            "services (continue, extend, recommission, redesign or decommission); or, if the "
+            "published plan has none, add decisions to not_published in plan.yml [services]"
         ],
     ),
     "priority without a narrative": (
@@ -1523,7 +1533,7 @@ def test_problems_from_several_files_are_reported_together_sorted(tree: Tree) ->
         "'fenwick-council'? [actions[0].lead]",
         f"{FEN}actions.yml:11:9: error: due 2024-01-15 is before the plan year starts "
         "(2024-04-01) [actions[0].milestones[0].due]",
-        f"{FEN}services.yml:2:5: error: service 'refuge' serves no priority; list them under "
+        f"{FEN}services.yml:2:5: warning: service 'refuge' serves no priority; list them under "
         "priorities [services[0].id]",
         f"{FEN_NEXT}plan.yml:8:5: warning: meeting on 2026-07-10 is outside 2025-26 "
         "[meetings[0].date]",

@@ -160,7 +160,9 @@ def test_an_edit_types_and_checks_only_its_year_and_the_next(
     cache = tmp_path / "cache"
     check(example, cache)
     project, _ = check(example, cache)
-    assert typed_years(project) == {"2024-25": set(), "2025-26": set(), "2026-27": set()}
+    assert typed_years(project) == {
+        "2023-24": set(), "2024-25": set(), "2025-26": set(), "2026-27": set()
+    }  # fmt: skip
     touch(example, f"{KEL}2025-26/plan.yml")
     checked: list[list[str]] = []
     rules = generator.pipeline.validate_project
@@ -175,7 +177,9 @@ def test_an_edit_types_and_checks_only_its_year_and_the_next(
     assert checked == [["2025-26", "2026-27"]]
     assert project is not None
     for py in project.plan_years():
-        if py.year == "2024-25":
+        if py.year == "2023-24":  # two years before the edit: not read at all
+            assert py.untyped == list(py.files)
+        elif py.year == "2024-25":
             assert py.untyped == [kind for kind in py.files if kind != "plan"]
         else:
             assert py.untyped == []
@@ -216,7 +220,8 @@ def test_year_keys_follow_the_files_each_year_depends_on(example: Tree) -> None:
         assert document is not None
         digests[name] = document.digest
     keys = year_keys(found, names, digests)
-    assert list(keys) == ["2024-25", "2025-26", "2026-27"] and None not in keys.values()
+    assert list(keys) == ["2023-24", "2024-25", "2025-26", "2026-27"]
+    assert None not in keys.values()
 
     def changed(name: str) -> list[str]:
         other = year_keys(found, names, {**digests, name: b"changed"})

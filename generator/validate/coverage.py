@@ -7,7 +7,7 @@ from datetime import date
 
 from generator.model import PlanYear, Project
 from generator.problems import Problem
-from generator.validate.context import WARNING, at, has
+from generator.validate.context import WARNING, at, declared, has
 
 
 def _article(word: str) -> str:
@@ -24,37 +24,56 @@ def year_end(plan_year: PlanYear) -> date:
     return date(plan_year.start_year + 1, 3, 31)
 
 
+def _unless_declared(part: str) -> str:
+    return f"; or, if the published plan has none, add {part} to not_published in plan.yml"
+
+
 def priorities_are_grounded(project: Project) -> Iterator[Problem]:
-    """Every priority cites a finding, has an objective and an action; objectives are measured."""
+    """Advice: every priority cites a finding and has an objective and an action; objectives
+    are measured. What the published plan does not contain is declared, not invented."""
     for py in project.plan_years():
         plan = at(project, py, "plan")
+        if not py.plan.priorities and not declared(py, "priorities"):
+            yield plan.problem(
+                ("priorities",),
+                "the plan lists no priorities; add them under priorities"
+                + _unless_declared("priorities"),
+                WARNING,
+            )
         acted_on = {a.priority for a in py.actions.actions}
         indicators = {i.id: i for i in py.indicators.indicators}
         for i, priority in enumerate(py.plan.priorities):
             base = ("priorities", i)
-            if not priority.findings:
+            if not priority.findings and not (
+                declared(py, "findings") or declared(py, "assessment")
+            ):
                 yield plan.problem(
                     (*base, "id"),
                     f"priority '{priority.id}' cites no finding; list the assessment findings "
-                    "that justify it under findings",
+                    "that justify it under findings" + _unless_declared("findings"),
+                    WARNING,
                 )
-            if not priority.objectives:
+            if not priority.objectives and not declared(py, "objectives"):
                 yield plan.problem(
                     (*base, "id"),
-                    f"priority '{priority.id}' has no objective; add at least one under objectives",
+                    f"priority '{priority.id}' has no objective; add at least one under "
+                    "objectives" + _unless_declared("objectives"),
+                    WARNING,
                 )
-            if priority.id not in acted_on:
+            if priority.id not in acted_on and not declared(py, "actions"):
                 yield plan.problem(
                     (*base, "id"),
                     f"priority '{priority.id}' has no action; add one to actions.yml "
-                    f"with priority: {priority.id}",
+                    f"with priority: {priority.id}" + _unless_declared("actions"),
+                    WARNING,
                 )
             for j, objective in enumerate(priority.objectives):
-                if not objective.indicators:
+                if not objective.indicators and not declared(py, "indicators"):
                     yield plan.problem(
                         (*base, "objectives", j, "id"),
                         f"objective '{objective.id}' has no indicator; list the indicators "
-                        "that measure it under indicators",
+                        "that measure it under indicators" + _unless_declared("indicators"),
+                        WARNING,
                     )
                 for k, indicator_id in enumerate(objective.indicators):
                     indicator = indicators.get(indicator_id)
@@ -121,15 +140,22 @@ def services_are_funded(project: Project) -> Iterator[Problem]:
         f = at(project, py, "services")
         for i, service in enumerate(py.services.services):
             base = ("services", i)
-            if not service.funding and service.status != "decommissioned":
+            if (
+                not service.funding
+                and service.status != "decommissioned"
+                and not declared(py, "funding")
+            ):
                 yield f.problem(
                     (*base, "id"),
-                    f"service '{service.id}' is not funded; add funding lines naming their streams",
+                    f"service '{service.id}' is not funded; add funding lines naming their "
+                    "streams" + _unless_declared("funding"),
+                    WARNING,
                 )
-            if not service.priorities:
+            if not service.priorities and not declared(py, "priorities"):
                 yield f.problem(
                     (*base, "id"),
                     f"service '{service.id}' serves no priority; list them under priorities",
+                    WARNING,
                 )
             if service.delivery_model == "on-behalf-of-pcc":
                 if service.on_behalf_of is None:
@@ -212,16 +238,26 @@ def status_is_coherent(project: Project) -> Iterator[Problem]:
     """Approved years say who approved them; published years held a public meeting."""
     for py in project.plan_years():
         plan = at(project, py, "plan")
-        if py.plan.status in ("approved", "published", "superseded") and py.plan.approval is None:
+        if (
+            py.plan.status in ("approved", "published", "superseded")
+            and py.plan.approval is None
+            and not declared(py, "approval")
+        ):
             yield plan.problem(
                 ("status",),
                 f"{_article(py.plan.status)} {py.plan.status} plan records its approval "
-                "(body and date) under approval",
+                "(body and date) under approval" + _unless_declared("approval"),
+                WARNING,
             )
-        if py.published and not any(m.public for m in py.plan.meetings):
+        if (
+            py.published
+            and not any(m.public for m in py.plan.meetings)
+            and not declared(py, "meetings")
+        ):
             yield plan.problem(
                 ("meetings",),
-                "no public meeting is recorded; the regulations require at least one a year",
+                "no public meeting is recorded; the regulations require at least one a year"
+                + _unless_declared("meetings"),
                 WARNING,
             )
         for i, meeting in enumerate(py.plan.meetings):
@@ -262,21 +298,25 @@ def review_is_complete(project: Project) -> Iterator[Problem]:
         decided = {d.service for d in py.review.services}
         reviewed = {p.priority for p in py.review.priorities}
         for indicator in py.indicators.indicators:
-            if indicator.id not in outturns:
+            if indicator.id not in outturns and not declared(py, "outturns"):
                 yield f.problem(
                     ("outturns",),
                     f"indicator '{indicator.id}' has no outturn; add it under outturns "
-                    "(status not-yet-available if the data is not out)",
+                    "(status not-yet-available if the data is not out)"
+                    + _unless_declared("outturns"),
+                    WARNING,
                 )
         for service in py.services.services:
-            if service.id not in decided:
+            if service.id not in decided and not declared(py, "decisions"):
                 yield f.problem(
                     ("services",),
                     f"service '{service.id}' has no decision; add it under services "
-                    "(continue, extend, recommission, redesign or decommission)",
+                    "(continue, extend, recommission, redesign or decommission)"
+                    + _unless_declared("decisions"),
+                    WARNING,
                 )
         for priority in py.plan.priorities:
-            if priority.id not in reviewed:
+            if priority.id not in reviewed and not declared(py, "review"):
                 yield f.problem(
                     ("priorities",),
                     f"priority '{priority.id}' has no narrative in the review",

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from generator.model import PlanYear, Project
 from generator.model.assessment import CRIME_CATEGORIES
 from generator.problems import Problem
-from generator.validate.context import WARNING, At, at, has
+from generator.validate.context import WARNING, At, at, declared, has
 
 
 def reference_data(project: Project) -> Iterator[Problem]:
@@ -187,8 +187,11 @@ def plan_references(project: Project) -> Iterator[Problem]:
                 yield plan.problem(
                     (*base, "continues"),
                     f"continues earlier priorities but {py.partnership} has no year "
-                    f"before {py.year}",
+                    f"before {py.year} here; they are shown as written",
+                    WARNING,
                 )
+            elif priority.continues and not earlier:
+                pass  # the earlier year's priorities are not known: nothing to check against
             elif priority.continues:
                 yield from plan.references(
                     (*base, "continues"),
@@ -206,7 +209,7 @@ def plan_references(project: Project) -> Iterator[Problem]:
                 yield from plan.reference(
                     (*base, "scores", key), key, criteria, "selection criterion"
                 )
-            if criteria and not priority.scores:
+            if criteria and not priority.scores and not declared(py, "scores"):
                 yield plan.problem(
                     (*base, "scores"),
                     "the plan has a selection method but this priority has no scores",
