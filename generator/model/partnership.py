@@ -15,6 +15,7 @@ from generator.model.types import (
     Strict,
     Title,
     Url,
+    When,
     YearId,
 )
 
@@ -49,8 +50,8 @@ class Membership(Strict):
 
     organisation: Id
     role: MemberRole = "responsible-authority"
-    joined: Day | None = None
-    left: Day | None = None
+    joined: When | None = None
+    left: When | None = Field(None, description="The last day of membership.")
     note: Markdown | None = None
 
 
@@ -80,12 +81,51 @@ class Partnership(Strict):
     contact: Title | None = None
 
 
+class ApprovalStep(Strict):
+    """One step on the way to approval: a committee recommends, an officer decides under
+    delegated authority, a full council adopts."""
+
+    body: Title = Field(description="The committee, council or officer's post.")
+    date: When
+    role: Title | None = Field(
+        None, description="What the step did, e.g. 'recommended', 'approved', 'adopted'."
+    )
+    decision_maker: Title | None = Field(
+        None, description="Who decided, e.g. an officer under delegated authority."
+    )
+    in_consultation_with: Title | None = Field(
+        None, description="e.g. 'the Chairman of the Community Safety Committee'."
+    )
+    reference: Title | None = None
+    url: Url | None = None
+
+
 class Approval(Strict):
-    """Who approved something and when."""
+    """Who approved something and when: the final approval, after any earlier steps."""
 
     body: Title
     date: Day
     reference: Title | None = None
+    steps: list[ApprovalStep] = Field(
+        default_factory=list,
+        description="The steps before the final approval, oldest first (committee, delegated "
+        "officer, ...).",
+    )
+
+
+class Question(Strict):
+    """A public question or challenge put at a meeting, and what came of it."""
+
+    question: Markdown
+    asked_by: Title | None = Field(
+        None,
+        description="Who asked, in general terms (e.g. 'a resident of Northgate'); never "
+        "a private person's name.",
+    )
+    answer: Markdown | None = None
+    outcome: Markdown | None = None
+    source: Title | None = Field(None, description="Where it is recorded, e.g. 'minutes, item 6'.")
+    url: Url | None = None
 
 
 class Meeting(Strict):
@@ -95,6 +135,9 @@ class Meeting(Strict):
     title: Title
     public: Flag = False
     minutes_url: Url | None = None
+    questions: list[Question] = Field(
+        default_factory=list, description="Public questions and challenges put at the meeting."
+    )
 
 
 class SelectionCriterion(Strict):
@@ -150,6 +193,15 @@ class NotAdopted(Strict):
     tier: Tier | None = Field(None, description="Tier it was moved to instead, if any.")
 
 
+class Dropped(Strict):
+    """A priority of the year before that this year's plan drops, where and why."""
+
+    priority: Id = Field(description="The previous year's priority id.")
+    decided: When | None = Field(None, description="When it was decided.")
+    meeting: Title | None = Field(None, description="The meeting that decided it.")
+    reason: Markdown | None = None
+
+
 class NotPublished(Strict):
     """What the year's published documents do not contain, and why: a declared absence is
     neither an error nor a warning, and the pages say it in words."""
@@ -168,7 +220,13 @@ class PlanFile(Strict):
         None, description="Commissioning-cycle stage the year is in; derived when left out."
     )
     summary: Markdown | None = None
+    strategy: Title | None = Field(
+        None,
+        description="Title of the partnership's strategy this year refreshes, when it is not "
+        "the one whose years include this year (e.g. a refresh published after it ended).",
+    )
     approval: Approval | None = None
+    published_online: When | None = Field(None, description="When the plan was put online.")
     sent_to_pcc: Day | None = None
     meetings: list[Meeting] = Field(default_factory=list)
     selection: SelectionMethod | None = None
@@ -178,6 +236,9 @@ class PlanFile(Strict):
         "were never published (declare it under not_published).",
     )
     not_adopted: list[NotAdopted] = Field(default_factory=list)
+    dropped: list[Dropped] = Field(
+        default_factory=list, description="Last year's priorities this plan drops, and why."
+    )
     not_published: NotPublished | None = Field(
         None, description="What the published documents of this year do not contain, and why."
     )

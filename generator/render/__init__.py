@@ -15,6 +15,7 @@ from typing import Any
 
 import jinja2
 
+from generator.compute import record
 from generator.compute.facts import PlanYearFacts, all_formulas, plan_year_facts
 from generator.model import PlanYear, Project
 from generator.model.delivery import PATHWAYS
@@ -149,6 +150,7 @@ def make_environment(theme: Path, partnership: str | None = None) -> jinja2.Envi
         indent_block=text.indent_block,
         money=text.money,
         date=text.long_date,
+        on_date=text.on_date,
         fy=text.financial_year,
         percent=text.percent,
         number=text.number,
@@ -299,6 +301,9 @@ class Renderer:
             "previous": previous,
             "draft": py.plan.status not in ("approved", "published", "superseded"),
             "in_latest": pid in self.latest_partnerships,
+            "members": record.members_during(self.project.partnerships[pid], py.year),
+            "strategy": record.strategy_place(self.project.partnerships[pid], py.plan),
+            "successors": lambda oid: record.successors(oid, self.project.organisations),
             "in_version": {p.partnership for p in self.years},
             "downloads": opendata.download_names(pid, py.year),
             "chart_files": {name: geometry for name, (_t, geometry) in specs.items()},

@@ -108,6 +108,13 @@ def long_date(day: date | PartialDate | None) -> Md:
     return Md(f"{day.day} {_MONTHS[day.month - 1]} {day.year}")
 
 
+def on_date(day: date | PartialDate | None) -> Md:
+    """'on 31 March 2025', or 'in November 2012' / 'in 2013' for a date known less exactly."""
+    if isinstance(day, PartialDate) and day.precision != "day":
+        return Md(f"in {day.words()}")
+    return Md(f"on {long_date(day)}")
+
+
 def financial_year(year_id: str) -> Md:
     """2024-25 → 2024/25."""
     return Md(year_id.replace("-", "/"))

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from generator.model import PlanYear, Project
 from generator.model.assessment import CRIME_CATEGORIES
-from generator.problems import Problem
+from generator.problems import FieldPath, Problem
 from generator.validate.context import WARNING, At, at, declared, has
 
 
@@ -69,7 +69,7 @@ def partnerships(project: Project) -> Iterator[Problem]:
                 project.organisations,
                 "organisation",
             )
-            if member.joined and member.left and member.left < member.joined:
+            if member.joined and member.left and member.left.latest < member.joined.earliest:
                 yield file.problem(("members", i, "left"), "left is before joined")
             if member.organisation in seen and member.joined is None:
                 yield file.problem(
@@ -81,6 +81,53 @@ def partnerships(project: Project) -> Iterator[Problem]:
         for i, strategy in enumerate(partnership.strategies):
             if strategy.last_year < strategy.first_year:
                 yield file.problem(("strategies", i, "last_year"), "last_year is before first_year")
+
+
+def plan_governance(project: Project) -> Iterator[Problem]:
+    """The record of how a plan was made: its strategy, its approval steps, what it dropped."""
+    for py in project.plan_years():
+        plan = at(project, py, "plan")
+        partnership = project.partnerships.get(py.partnership)
+        if py.plan.strategy is not None and partnership is not None:
+            titles = [s.title for s in partnership.strategies]
+            yield from plan.reference(("strategy",), py.plan.strategy, titles, "strategy")
+        approval = py.plan.approval
+        if approval is not None:
+            for i, step in enumerate(approval.steps):
+                path: FieldPath = ("approval", "steps", i, "date")
+                if step.date.earliest > approval.date:
+                    yield plan.problem(
+                        path,
+                        f"this step ({step.date.isoformat()}) is dated after the final approval "
+                        f"({approval.date.isoformat()}); list the steps before it",
+                        WARNING,
+                    )
+                if i and step.date < approval.steps[i - 1].date:
+                    yield plan.problem(
+                        path, "the steps are not in date order; list them oldest first", WARNING
+                    )
+        previous = project.previous(py)
+        earlier = {p.id for p in previous.plan.priorities} if previous else set()
+        kept = {p.id for p in py.plan.priorities} | {
+            old for p in py.plan.priorities for old in p.continues
+        }
+        for i, item in enumerate(py.plan.dropped):
+            path = ("dropped", i, "priority")
+            if previous is None:
+                yield plan.problem(
+                    path,
+                    f"drops an earlier priority but {py.partnership} has no year before "
+                    f"{py.year} here; it is shown as written",
+                    WARNING,
+                )
+            elif earlier:
+                yield from plan.reference(path, item.priority, earlier, f"{previous.year} priority")
+            if item.priority in kept:
+                yield plan.problem(
+                    path,
+                    f"'{item.priority}' is dropped but this year's plan still has or continues "
+                    "it; remove one of them",
+                )
 
 
 def plan_year_identity(project: Project) -> Iterator[Problem]:

@@ -16,6 +16,7 @@ RULES: tuple[Rule, ...] = (
     references.plan_year_ids,
     references.formula_ids_unique,
     references.plan_references,
+    references.plan_governance,
     references.delivery_references,
     references.money_references,
     coverage.priorities_are_grounded,
