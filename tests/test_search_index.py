@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -130,9 +131,24 @@ PIECES = [
 @given(st.lists(st.sampled_from(PIECES), max_size=30))
 def test_any_sequence_of_tags_gives_the_same_sections(pieces: list[str]) -> None:
     """Unbalanced, nested and excluded markup straight into the parser (the sanitiser would
-    have tidied it), including the plugin's quirks with repeated tags."""
+    have tidied it), including the plugin's quirks with repeated tags: where the plugin's
+    parser fails (e.g. `<div data-search-exclude><sub><div></div></sub>`), ours fails alike."""
     content = "".join(pieces)
-    assert fast(content) == material(content)
+    assert outcome(fast, content) == outcome(material, content)
+
+
+def outcome(parse: Callable[[str], Sections], content: str) -> object:
+    """What a parser makes of the content, or the error it stops with."""
+    try:
+        return parse(content)
+    except ValueError as error:
+        return ("ValueError", str(error))
+
+
+def test_where_the_plugin_fails_the_same_error_is_raised() -> None:
+    content = "<div data-search-exclude><sub><div></div></sub>"
+    assert outcome(material, content) == ("ValueError", "'<sub>' is not in list")
+    assert outcome(fast, content) == outcome(material, content)
 
 
 @pytest.mark.parametrize(
