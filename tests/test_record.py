@@ -330,3 +330,12 @@ def test_approval_steps_questions_and_dropped_priorities_are_shown(
         "workshop in March 2025." in new
     )
     assert "It was published online in 2025." in new
+
+
+def test_the_changes_page_says_how_a_priority_was_dropped(marrowby: dict[str, str]) -> None:
+    page = marrowby["2025-26/marrowby/changes.md"]
+    assert "| Dropped | priority | Fly\\-tipping and environmental crime |" in page
+    assert (
+        '- "Fly\\-tipping and environmental crime": dropped at the partnership board\'s planning '
+        "workshop in March 2025. Left to the council's environmental services" in page
+    )
