@@ -339,3 +339,20 @@ def test_the_changes_page_says_how_a_priority_was_dropped(marrowby: dict[str, st
         '- "Fly\\-tipping and environmental crime": dropped at the partnership board\'s planning '
         "workshop in March 2025. Left to the council's environmental services" in page
     )
+
+
+# --- assessments as published -----------------------------------------------------------------
+
+
+def test_an_assessment_may_give_no_period_and_unscored_findings(tree: Tree) -> None:
+    tree.edit(FEN + "assessment.yml", "period:\n  start: 2023-01-01\n  end: 2023-12-31\n", "")
+    tree.edit(FEN + "assessment.yml", "    likelihood: 4\n    impact: 5\n", "")
+    assert tree.problems() == []
+
+
+def test_a_finding_is_scored_in_full_or_not_at_all(tree: Tree) -> None:
+    tree.edit(FEN + "assessment.yml", "    impact: 5\n", "")
+    assert tree.problems() == [
+        f"{FEN}assessment.yml:9:5: error: give both likelihood and impact, or neither if the "
+        "assessment did not score it [findings[0]]"
+    ]

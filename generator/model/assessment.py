@@ -91,9 +91,19 @@ class Finding(Strict):
     summary: Markdown
     evidence: Markdown | None = None
     sources: list[Id] = Field(default_factory=list)
-    likelihood: Score
-    impact: Score
+    likelihood: Score | None = Field(
+        None, description="1–5, when the assessment scored it (give impact too)."
+    )
+    impact: Score | None = Field(None, description="1–5, when the assessment scored it.")
     recommended: Flag = Field(True, description="Recommended to the partnership as a priority.")
+
+    @model_validator(mode="after")
+    def _scored_in_full(self) -> Finding:
+        if (self.likelihood is None) != (self.impact is None):
+            raise ValueError(
+                "give both likelihood and impact, or neither if the assessment did not score it"
+            )
+        return self
 
 
 class Consultation(Strict):
@@ -110,10 +120,15 @@ class AssessmentFile(Strict):
     """`plans/<partnership>/<year>/assessment.yml`."""
 
     title: Title
-    period: Period = Field(description="The period the analysis covers.")
+    period: Period | None = Field(
+        None, description="The period the analysis covers, when the assessment says."
+    )
     published: Day | None = None
     method: Markdown | None = None
     sources: list[Source] = Field(default_factory=list)
     statistics: list[Statistic] = Field(default_factory=list)
-    findings: list[Finding] = Field(min_length=1)
+    findings: list[Finding] = Field(
+        default_factory=list,
+        description="May be empty: an assessment that published its statistics only.",
+    )
     consultation: list[Consultation] = Field(default_factory=list)

@@ -284,7 +284,7 @@ def plan_references(project: Project) -> Iterator[Problem]:
                     ("findings", i, "sources"), finding.sources, ids["source"], "source"
                 )
             period = py.assessment.period
-            if period.end < period.start:
+            if period is not None and period.end < period.start:
                 yield a.problem(("period", "end"), "the period ends before it starts")
 
 
