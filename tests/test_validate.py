@@ -1001,8 +1001,9 @@ SERVICES = {
     "contract value neither given nor withheld": (
         [(FEN + "services.yml", "      value: 40000", "      starts: 2024-04-01")],
         [
-            f"{FEN}services.yml:11:7: error: give the contract value, or value_withheld with the "
-            "reason it is withheld [services[0].contract]"
+            f"{FEN}services.yml:11:7: error: give the contract value, or amount_status saying why "
+            "there is none (not-published, withheld with amount_reason, or combined) "
+            "[services[0].contract]"
         ],
     ),
     "contract value withheld with a reason": (

@@ -32,6 +32,7 @@ PublishedPart = Literal[
     "targets",
     "actions",
     "services",
+    "make-or-buy",
     "funding",
     "approval",
     "meetings",
