@@ -81,6 +81,12 @@ def test_a_total_with_an_unknown_line_is_at_least_the_known_lines(tree: Tree) ->
     row = csv_rows(files["fenwick-csp/data/fenwick-csp-2024-25-services.csv"])[0]
     assert (row["funding_total"], row["funding_total_status"]) == ("40000.00", "at-least")
     assert row["funding_lines_not_known"] == "1"
+    funding = files["fenwick-csp/funding.md"]
+    assert (
+        "These totals are at least what is planned: they leave out 1 funding line with no "
+        "separate published amount" in funding
+    )
+    assert "less than the allocations received" not in funding  # unknowable with a line unknown
     computed = json.loads(files["fenwick-csp/data/fenwick-csp-2024-25.json"])["computed"]
     assert computed["spend_lines_not_known"] == [{"line": "refuge", "stream": "council-base"}]
     assert computed["spend_by_stream"] == {"council-base": "40000.00"}
