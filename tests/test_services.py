@@ -288,3 +288,30 @@ def test_the_example_shows_marrowby_services_as_published(example_project: objec
     page = later.files["marrowby/services.md"].decode()
     assert "1 of 1 extension option used" in page
     assert "Why: not published." in page
+
+
+def test_new_free_text_is_shown_as_written_never_as_markup(tree: Tree) -> None:
+    hostile = "A | B <script>x</script> [y](javascript:z)"
+    tree.edit(
+        SERVICES,
+        END_OF_SERVICE,
+        END_OF_SERVICE
+        + NOTICE.replace("Community Safety Manager", hostile)
+        + "    procurement:\n      route: open-tender\n      lots:\n"
+        f"        - id: outreach\n          title: '{hostile}'\n          value: 1\n"
+        f"          rerun_as: '{hostile}'\n",
+    )
+    page = rendered(tree)["fenwick-csp/services.md"]
+    escaped = "A \\| B &lt;script&gt;x&lt;/script&gt; \\[y\\]\\(javascript:z\\)"
+    assert f"17 May 2024, by {escaped} |" in page
+    assert f'    - Lot "{escaped}": £1; re-run as {escaped}\n' in page
+    assert "<script>" not in page and "](javascript" not in page
+
+
+def test_a_service_with_no_funding_lines_shows_no_figure(tree: Tree) -> None:
+    tree.edit(SERVICES, "      - stream: council-base\n        amount: 40000\n", "")
+    tree.edit(SERVICES, "    funding:\n", "")
+    files = rendered(tree)
+    assert "| Fenwick Refuge Trust | — | Active |" in files["fenwick-csp/services.md"]
+    row = csv_rows(files["fenwick-csp/data/fenwick-csp-2024-25-services.csv"])[0]
+    assert (row["funding_total"], row["funding_total_status"]) == ("", "none-recorded")

@@ -124,7 +124,9 @@ def _contract_value(facts: ServiceFacts) -> tuple[Any, Any]:
 
 def _funding_total(facts: ServiceFacts) -> tuple[Any, Any]:
     """The year's funding and its status: complete, at-least (some lines have no known
-    amount, so the figure is a lower bound) or not-known (no line has one)."""
+    amount, so the figure is a lower bound), not-known (no line has one) or none-recorded."""
+    if not facts.service.funding:
+        return None, "none-recorded"
     if not facts.funding_unknown:
         return facts.funding_total, "complete"
     if facts.funding_total:
