@@ -256,8 +256,8 @@ def test_money_with_fractions_of_a_penny() -> None:
 def test_model_rule_is_located_at_its_mapping() -> None:
     text = edited(VALID_SERVICES, "      value: 40000.50\n", "      starts: 2024-04-01\n")
     assert problems_of(SERVICES, text) == [
-        f"{FILE}:9:7: error: give the contract value, or value_withheld with the "
-        "reason it is withheld [services[0].contract]"
+        f"{FILE}:9:7: error: give the contract value, or amount_status saying why there is "
+        "none (not-published, withheld with amount_reason, or combined) [services[0].contract]"
     ]
 
 
@@ -313,9 +313,7 @@ def test_several_errors_in_one_file_are_all_reported() -> None:
 def test_several_missing_fields_of_one_item_share_its_position() -> None:
     assert problems_of(SERVICES, "services:\n  - id: refuge\n") == [
         f"{FILE}:2:5: error: missing required field '{name}' [services[0].{name}]"
-        for name in sorted(
-            ["name", "commissioners", "make_or_buy", "make_or_buy_rationale", "delivery_model"]
-        )
+        for name in sorted(["name", "commissioners", "make_or_buy", "delivery_model"])
     ]
 
 

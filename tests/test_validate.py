@@ -1001,8 +1001,9 @@ SERVICES = {
     "contract value neither given nor withheld": (
         [(FEN + "services.yml", "      value: 40000", "      starts: 2024-04-01")],
         [
-            f"{FEN}services.yml:11:7: error: give the contract value, or value_withheld with the "
-            "reason it is withheld [services[0].contract]"
+            f"{FEN}services.yml:11:7: error: give the contract value, or amount_status saying why "
+            "there is none (not-published, withheld with amount_reason, or combined) "
+            "[services[0].contract]"
         ],
     ),
     "contract value withheld with a reason": (
@@ -1020,6 +1021,376 @@ SERVICES = {
 
 @pytest.mark.parametrize(("edits", "expected"), list(SERVICES.values()), ids=list(SERVICES))
 def test_services(tree: Tree, edits: list[Edit], expected: list[str]) -> None:
+    assert apply(tree, edits) == expected
+
+
+# --- services as published: unknown money, partial dates, the commissioning lifecycle -------
+
+FEN_SERVICES = FEN + "services.yml"
+LINE = "        amount: 40000\n"
+VALUE = "      value: 40000\n"
+BY_REFERENCE = "    decisions:\n      - reference: FDN-2024-01\n"
+NOTICE = (
+    "    decisions:\n      - reference: FDN-2024-01\n        date: 2024-05-10\n"
+    "        decision_maker: Head of Community Safety\n        delegated: true\n"
+)
+SECOND_SERVICE = """  - id: refuge-bridging
+    name: Refuge bridging grant
+    priorities: [domestic-abuse]
+    commissioners: [fenwick-council]
+    make_or_buy: buy
+    make_or_buy_rationale: The same provider.
+    delivery_model: grant
+    funding:
+      - stream: council-base
+        amount: 1000
+"""
+
+
+REVIEWED = (
+    FEN + "review.yml",
+    "spend:",
+    "  - service: refuge-bridging\n    decision: decommission\n    rationale: Bridging.\n"
+    "    effective: 2025-04-01\nspend:",
+)
+
+
+def _service(extra: str) -> Edit:
+    """Add fields at the end of the fixture's one service."""
+    return (
+        FEN_SERVICES,
+        "    pathways: [accommodation]\n",
+        "    pathways: [accommodation]\n" + extra,
+    )
+
+
+def _lots(lots: str) -> list[Edit]:
+    return [_service("    procurement:\n      route: open-tender\n      lots:\n" + lots)]
+
+
+DELIVERY = {
+    "a funding line without an amount or a reason": (
+        [(FEN_SERVICES, LINE, "")],
+        [
+            f"{FEN_SERVICES}:13:9: error: give the amount, or amount_status saying why there is "
+            "none (not-published, withheld with amount_reason, or combined) "
+            "[services[0].funding[0]]"
+        ],
+    ),
+    "a funding line whose amount was not published": (
+        [(FEN_SERVICES, LINE, "        amount_status: not-published\n")],
+        [],
+    ),
+    "a funding line withheld without a reason": (
+        [(FEN_SERVICES, LINE, "        amount_status: withheld\n")],
+        [
+            f"{FEN_SERVICES}:13:9: error: a withheld amount gives amount_reason (e.g. 'FOI s43 "
+            "commercial interests') [services[0].funding[0]]"
+        ],
+    ),
+    "a funding line with an amount and a status": (
+        [(FEN_SERVICES, LINE, LINE + "        amount_status: not-published\n")],
+        [
+            f"{FEN_SERVICES}:13:9: error: give either the amount or amount_status "
+            "(not-published), not both: an unknown amount is never written as a figure "
+            "[services[0].funding[0]]"
+        ],
+    ),
+    "a funding line combined with an unknown line": (
+        [
+            (
+                FEN_SERVICES,
+                LINE,
+                "        amount_status: combined\n        combined_with: [refuge-places]\n"
+                "        combined_total: 50000\n",
+            )
+        ],
+        [],
+    ),
+    "a funding line combined with nothing known": (
+        [
+            (
+                FEN_SERVICES,
+                LINE,
+                "        amount_status: combined\n        combined_with: [refuge-place]\n"
+                "        combined_total: 50000\n",
+            )
+        ],
+        [
+            f"{FEN_SERVICES}:15:25: error: unknown service or action 'refuge-place' — did you "
+            "mean 'refuge-places'? [services[0].funding[0].combined_with[0]]"
+        ],
+    ),
+    "an action's funding line without an amount or a reason": (
+        [
+            (
+                FEN + "actions.yml",
+                "    services: [refuge]\n",
+                "    services: [refuge]\n    funding:\n      - stream: council-base\n",
+            )
+        ],
+        [
+            f"{FEN}actions.yml:10:9: error: give the amount, or amount_status saying why there "
+            "is none (not-published, withheld with amount_reason, or combined) "
+            "[actions[0].funding[0]]"
+        ],
+    ),
+    "a contract value not published": (
+        [(FEN_SERVICES, VALUE, "      amount_status: not-published\n")],
+        [],
+    ),
+    "a contract value withheld both ways": (
+        [
+            (
+                FEN_SERVICES,
+                VALUE,
+                "      value_withheld: Commercial.\n      amount_status: withheld\n"
+                "      amount_reason: Commercial.\n",
+            )
+        ],
+        [
+            f"{FEN_SERVICES}:11:7: error: value_withheld is the older way to write "
+            "amount_status: withheld with amount_reason; give one of them [services[0].contract]"
+        ],
+    ),
+    "a contract ending in the month it started, both partial": (
+        [(FEN_SERVICES, VALUE, VALUE + "      starts: 2019\n      ends: 2019-11\n")],
+        [],
+    ),
+    "a contract ending the year before it started": (
+        [(FEN_SERVICES, VALUE, VALUE + "      starts: 2019\n      ends: 2018-12\n")],
+        [
+            f"{FEN_SERVICES}:13:7: error: the contract ends before it starts "
+            "[services[0].contract.ends]"
+        ],
+    ),
+    "a contract extended to before it ends": (
+        [(FEN_SERVICES, VALUE, VALUE + "      ends: 2025-03-31\n      extended_to: 2024-12\n")],
+        [
+            f"{FEN_SERVICES}:13:7: error: extended to 2024-12, before the contract ends "
+            "(2025-03-31) [services[0].contract.extended_to]"
+        ],
+    ),
+    "a contract a month is not enough to call extended early": (
+        [(FEN_SERVICES, VALUE, VALUE + "      ends: 2025-03-31\n      extended_to: 2025-03\n")],
+        [],
+    ),
+    "extension options as tenders write them": (
+        [
+            (
+                FEN_SERVICES,
+                VALUE,
+                VALUE + "      extension_options: 2+1+1\n      extensions_used: 2\n",
+            )
+        ],
+        [],
+    ),
+    "extension options written in words": (
+        [(FEN_SERVICES, VALUE, VALUE + "      extension_options: 2 plus 1\n")],
+        [
+            f"{FEN_SERVICES}:12:26: error: write the term and each extension option in years "
+            "joined by '+', e.g. 1+4 or 2+1+1, got '2 plus 1' "
+            "[services[0].contract.extension_options]"
+        ],
+    ),
+    "more extensions used than offered": (
+        [(FEN_SERVICES, VALUE, VALUE + "      extension_options: 1+4\n      extensions_used: 2\n")],
+        [
+            f"{FEN_SERVICES}:11:7: error: extensions_used is 2, but 1+4 offers 1 extension "
+            "option [services[0].contract]"
+        ],
+    ),
+    "extensions used with no options": (
+        [(FEN_SERVICES, VALUE, VALUE + "      extensions_used: 1\n")],
+        [
+            f"{FEN_SERVICES}:11:7: error: extensions_used counts the extension options taken "
+            "up: give extension_options (e.g. 2+1+1) too [services[0].contract]"
+        ],
+    ),
+    "a lot that failed and was re-run": (
+        _lots(
+            "        - id: outreach\n          title: Outreach\n          value: 30000\n"
+            "          outcome: no-compliant-bids\n          rerun_as: outreach-rerun\n"
+            "        - id: outreach-rerun\n          title: Outreach (re-run)\n"
+            "          amount_status: not-published\n          outcome: awarded\n"
+            "          provider: fenwick-refuge\n"
+        ),
+        [],
+    ),
+    "a lot without a value or a reason": (
+        _lots("        - id: outreach\n          title: Outreach\n"),
+        [
+            f"{FEN_SERVICES}:19:11: error: give the value, or amount_status saying why there is "
+            "none (not-published, withheld with amount_reason, or combined) "
+            "[services[0].procurement.lots[0]]"
+        ],
+    ),
+    "a lot re-run as itself": (
+        _lots(
+            "        - id: outreach\n          title: Outreach\n          value: 1\n"
+            "          rerun_as: outreach\n"
+        ),
+        [
+            f"{FEN_SERVICES}:19:11: error: a lot is not re-run as itself; name the new lot or "
+            "procurement [services[0].procurement.lots[0]]"
+        ],
+    ),
+    "a lot with an unknown outcome": (
+        _lots(
+            "        - id: outreach\n          title: Outreach\n          value: 1\n"
+            "          outcome: failed\n"
+        ),
+        [
+            f"{FEN_SERVICES}:22:20: error: 'failed' is not allowed here; use one of: awarded, "
+            "no-compliant-bids, no-bids, withdrawn, pending "
+            "[services[0].procurement.lots[0].outcome]"
+        ],
+    ),
+    "two lots with one id, one awarded to nobody known": (
+        _lots(
+            "        - id: outreach\n          title: Outreach\n          value: 1\n"
+            "          provider: fenwick-refug\n"
+            "        - id: outreach\n          title: Outreach again\n          value: 1\n"
+        ),
+        [
+            f"{FEN_SERVICES}:22:11: error: unknown organisation 'fenwick-refug' — did you mean "
+            "'fenwick-refuge'? [services[0].procurement.lots[0].provider]",
+            f"{FEN_SERVICES}:23:11: error: duplicate lot id 'outreach' (first at line 19) "
+            "[services[0].procurement.lots[1].id]",
+        ],
+    ),
+    "an intended service superseded by what happened": (
+        [
+            (FEN_SERVICES, SERVICE_FUNDING, ""),
+            _service("    status: planned\n    superseded_by: refuge-bridging\n" + SECOND_SERVICE),
+            REVIEWED,
+        ],
+        [],
+    ),
+    "superseded by a service that does not exist": (
+        [_service("    superseded_by: refuge-bridgin\n" + SECOND_SERVICE), REVIEWED],
+        [
+            f"{FEN_SERVICES}:16:5: error: unknown service 'refuge-bridgin' — did you mean "
+            "'refuge-bridging'? [services[0].superseded_by]"
+        ],
+    ),
+    "superseded by itself": (
+        [_service("    superseded_by: refuge\n")],
+        [
+            f"{FEN_SERVICES}:2:5: error: a service is not superseded by itself; name the service "
+            "that was [services[0]]"
+        ],
+    ),
+    "one year only, with its reason": (
+        [_service("    one_year_only: true\n    one_year_only_reason: Bridging.\n")],
+        [],
+    ),
+    "one year only, without a reason": (
+        [_service("    one_year_only: true\n")],
+        [
+            f"{FEN_SERVICES}:2:5: error: one-year-only funding gives one_year_only_reason (e.g. "
+            "bridging until the service is recommissioned) [services[0]]"
+        ],
+    ),
+    "a one-year-only reason without the flag": (
+        [_service("    one_year_only_reason: Bridging.\n")],
+        [
+            f"{FEN_SERVICES}:2:5: error: one_year_only_reason needs one_year_only: true, or "
+            "leave it out [services[0]]"
+        ],
+    ),
+    "no make-or-buy rationale": (
+        [(FEN_SERVICES, "    make_or_buy_rationale: Specialist provider.\n", "")],
+        [
+            f"{FEN_SERVICES}:2:5: warning: service 'refuge' gives no make-or-buy rationale; say "
+            "why it is bought under make_or_buy_rationale; or, if the published plan has none, "
+            "add make-or-buy to not_published in plan.yml [services[0].id]"
+        ],
+    ),
+    "no make-or-buy rationale, declared": (
+        [
+            (FEN_SERVICES, "    make_or_buy_rationale: Specialist provider.\n", ""),
+            (
+                FEN + "plan.yml",
+                "priorities:",
+                "not_published:\n  parts: [make-or-buy]\n  reason: Not in the plan.\npriorities:",
+            ),
+        ],
+        [],
+    ),
+    "a decision notice given by reference, recorded nowhere": (
+        [_service(BY_REFERENCE)],
+        [
+            f"{FEN_SERVICES}:17:9: warning: decision notice FDN-2024-01 is given by reference "
+            "only, and is recorded in full nowhere in the project; give its date, decision_maker "
+            "and summary, or the url where it is published [services[0].decisions[0].reference]"
+        ],
+    ),
+    "a decision notice given by reference, published online": (
+        [_service(BY_REFERENCE + "        url: https://example.org/fdn-2024-01\n")],
+        [],
+    ),
+    "a decision notice given by reference, recorded with another service": (
+        [_service(BY_REFERENCE + SECOND_SERVICE + NOTICE), REVIEWED],
+        [],
+    ),
+    "a decision notice signed before the decision": (
+        [_service(NOTICE + "        signed: 2024-05-09\n")],
+        [
+            f"{FEN_SERVICES}:21:9: warning: decision notice FDN-2024-01 is signed 2024-05-09, "
+            "before the decision date (2024-05-10); check both dates "
+            "[services[0].decisions[0].signed]"
+        ],
+    ),
+    "a decision notice signed in the month of the decision": (
+        [_service(NOTICE + "        signed: 2024-05\n")],
+        [],
+    ),
+    "a delegated decision in consultation, with a confidential annex": (
+        [
+            _service(
+                NOTICE + "        signed: 2024-05-17\n        signatory: Head of Community Safety\n"
+                "        in_consultation_with: the Chairman\n        confidential: true\n"
+                "        confidential_reason: Commercially sensitive prices.\n"
+            )
+        ],
+        [],
+    ),
+    "a confidential notice without its reason": (
+        [_service(NOTICE + "        confidential: true\n")],
+        [
+            f"{FEN_SERVICES}:17:9: error: a confidential notice gives confidential_reason (why "
+            "its annex is not public) [services[0].decisions[0]]"
+        ],
+    ),
+    "a confidentiality reason on a notice that is not confidential": (
+        [_service(NOTICE + "        confidential_reason: Prices.\n")],
+        [
+            f"{FEN_SERVICES}:17:9: error: confidential_reason needs confidential: true, or leave "
+            "it out [services[0].decisions[0]]"
+        ],
+    ),
+    "a review's decision record signed before the decision": (
+        [
+            (
+                FEN + "review.yml",
+                "    effective: 2025-04-01\n",
+                "    effective: 2025-04-01\n    record:\n      reference: FDN-2025-02\n"
+                "      date: 2025-03\n      decision_maker: Board\n      summary: Continue.\n"
+                "      signed: 2025-02-28\n",
+            )
+        ],
+        [
+            f"{FEN}review.yml:18:7: warning: decision notice FDN-2025-02 is signed 2025-02-28, "
+            "before the decision date (2025-03); check both dates "
+            "[services[0].record.signed]"
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize(("edits", "expected"), list(DELIVERY.values()), ids=list(DELIVERY))
+def test_services_as_published(tree: Tree, edits: list[Edit], expected: list[str]) -> None:
     assert apply(tree, edits) == expected
 
 
@@ -1045,6 +1416,34 @@ STATUS = {
         [
             f"{FEN}actions.yml:11:9: error: due 2024-01-15 is before the plan year starts "
             "(2024-04-01) [actions[0].milestones[0].due]"
+        ],
+    ),
+    "action due in the month before the year": (
+        [(FEN + "actions.yml", "due: 2025-03-31", "due: 2024-03")],
+        [
+            f"{FEN}actions.yml:7:5: error: due 2024-03 is before the plan year starts "
+            "(2024-04-01) [actions[0].due]"
+        ],
+    ),
+    "action due in the year the plan year starts": (
+        [(FEN + "actions.yml", "due: 2025-03-31", "due: 2024")],
+        [],
+    ),
+    "milestone due in the action's month": (
+        [
+            (FEN + "actions.yml", "due: 2025-03-31", "due: 2024-06"),
+            (FEN + "actions.yml", "due: 2024-06-30", "due: 2024-06-15"),
+        ],
+        [],
+    ),
+    "milestone due after its action's month": (
+        [
+            (FEN + "actions.yml", "due: 2025-03-31", "due: 2024-06"),
+            (FEN + "actions.yml", "due: 2024-06-30", "due: 2024-07"),
+        ],
+        [
+            f"{FEN}actions.yml:11:9: warning: milestone due 2024-07, after its action "
+            "(2024-06) [actions[0].milestones[0].due]"
         ],
     ),
     "published without approval": (

@@ -16,7 +16,7 @@ from generator.compute.allocation import Criterion, allocate_by_formula
 from generator.compute.rag import Rag, RagResult, rag_status, worst
 from generator.compute.risk import RiskAssessment, RiskBand, assess_risk, heat_map, rank_risks
 from generator.model import PlanYear, Project
-from generator.model.delivery import PATHWAYS, Action, Service
+from generator.model.delivery import PATHWAYS, Action, Funding, Service
 from generator.model.funding import Allocation, Formula
 from generator.model.partnership import Priority
 from generator.model.performance import Actual, Indicator
@@ -149,12 +149,16 @@ class RiskFacts:
 
 @dataclass(frozen=True)
 class ServiceFacts:
-    """A service with its funding total and review decision."""
+    """A service with its funding total and review decision.
+
+    `funding_total` adds the lines of the year whose amount is known; `funding_unknown`
+    counts those whose amount is not (the total is then "at least")."""
 
     service: Service
     funding_total: Decimal
     decision: ServiceReview | None
     pathway_gaps: tuple[str, ...]
+    funding_unknown: int = 0
 
 
 @dataclass(frozen=True)
@@ -188,6 +192,9 @@ class PlanYearFacts:
     spent_total: Decimal | None
     pathway_coverage: tuple[tuple[str, tuple[str, ...]], ...]
     changes: tuple[Change, ...] = field(default_factory=tuple)
+    unknown_spend: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    """(service or action id, stream) of the year's funding lines whose amount is unknown:
+    left out of the spend totals, which are then "at least"."""
 
     @property
     def underspend(self) -> Decimal | None:
@@ -393,11 +400,12 @@ def _sum_by(pairs: Iterable[tuple[str, Decimal]]) -> tuple[tuple[str, Decimal], 
 
 
 def _funding_lines(plan_year: PlanYear) -> list[tuple[str, str, Decimal, list[str], str]]:
-    """(source, stream, amount, priorities, model) for every funding line of the year."""
+    """(source, stream, amount, priorities, model) for every funding line of the year whose
+    amount is known."""
     lines: list[tuple[str, str, Decimal, list[str], str]] = []
     for service in plan_year.services.services:
         for line in service.funding:
-            if line.year in (None, plan_year.year):
+            if line.year in (None, plan_year.year) and line.amount is not None:
                 lines.append(
                     (
                         service.id,
@@ -409,9 +417,27 @@ def _funding_lines(plan_year: PlanYear) -> list[tuple[str, str, Decimal, list[st
                 )
     for action in plan_year.actions.actions:
         for line in action.funding:
-            if line.year in (None, plan_year.year):
+            if line.year in (None, plan_year.year) and line.amount is not None:
                 lines.append((action.id, line.stream, line.amount, [action.priority], "action"))
     return lines
+
+
+def _unknown_lines(plan_year: PlanYear) -> tuple[tuple[str, str], ...]:
+    """(source, stream) for every funding line of the year whose amount is unknown."""
+    sources: list[tuple[str, list[Funding]]] = [
+        *((s.id, s.funding) for s in plan_year.services.services),
+        *((a.id, a.funding) for a in plan_year.actions.actions),
+    ]
+    return tuple(
+        (source, line.stream)
+        for source, funding in sources
+        for line in funding
+        if line.year in (None, plan_year.year) and line.amount is None
+    )
+
+
+def _this_year(service: Service, year: str) -> list[Funding]:
+    return [line for line in service.funding if line.year in (None, year)]
 
 
 def _risks(
@@ -526,9 +552,10 @@ def plan_year_facts(
     services = tuple(
         ServiceFacts(
             s,
-            sum((f.amount for f in s.funding if f.year in (None, plan_year.year)), ZERO),
+            sum((f.amount for f in _this_year(s, plan_year.year) if f.amount is not None), ZERO),
             decisions.get(s.id),
             tuple(p for p in PATHWAYS if p not in s.pathways),
+            sum(1 for f in _this_year(s, plan_year.year) if f.amount is None),
         )
         for s in plan_year.services.services
     )
@@ -555,4 +582,5 @@ def plan_year_facts(
         spent_total=spent,
         pathway_coverage=tuple((k, tuple(v)) for k, v in all_covered.items()),
         changes=_changes(project, plan_year),
+        unknown_spend=_unknown_lines(plan_year),
     )

@@ -33,6 +33,7 @@ PublishedPart = Literal[
     "targets",
     "actions",
     "services",
+    "make-or-buy",
     "funding",
     "approval",
     "meetings",

@@ -297,8 +297,10 @@ class PartialDate:
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(
             parse_partial_date,
+            # dumped as the text as written in either mode (Python mode would otherwise make
+            # the dataclass a dict), so `model_validate(model.model_dump())` round-trips
             serialization=core_schema.plain_serializer_function_ser_schema(
-                lambda value: value.isoformat(), when_used="json"
+                lambda value: value.isoformat()
             ),
         )
 

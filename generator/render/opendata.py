@@ -87,6 +87,9 @@ def plan_year_document(project: Project, facts: PlanYearFacts) -> dict[str, Any]
         "spend_by_stream": dict(facts.spend_by_stream),
         "spend_by_priority": dict(facts.spend_by_priority),
         "spend_by_model": dict(facts.spend_by_model),
+        "spend_lines_not_known": [
+            {"line": source, "stream": stream} for source, stream in facts.unknown_spend
+        ],
         "allocated_total": facts.allocated_total,
         "spent_total": facts.spent_total,
     }  # fmt: skip
@@ -111,11 +114,24 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _contract_value(facts: ServiceFacts) -> Any:
+def _contract_value(facts: ServiceFacts) -> tuple[Any, Any]:
+    """The contract value and, where there is none, why: never a 0 standing in for unknown."""
     contract = facts.service.contract
     if contract is None:
-        return None
-    return contract.value if contract.value is not None else "withheld"
+        return None, None
+    return contract.value, contract.value_status
+
+
+def _funding_total(facts: ServiceFacts) -> tuple[Any, Any]:
+    """The year's funding and its status: complete, at-least (some lines have no known
+    amount, so the figure is a lower bound), not-known (no line has one) or none-recorded."""
+    if not facts.service.funding:
+        return None, "none-recorded"
+    if not facts.funding_unknown:
+        return facts.funding_total, "complete"
+    if facts.funding_total:
+        return facts.funding_total, "at-least"
+    return None, "not-known"
 
 
 def _tables(facts: PlanYearFacts) -> dict[str, tuple[list[str], list[list[Any]]]]:
@@ -134,8 +150,9 @@ def _tables(facts: PlanYearFacts) -> dict[str, tuple[list[str], list[list[Any]]]
             s.service.make_or_buy,
             s.service.budget,
             s.service.status,
-            _contract_value(s),
-            s.funding_total,
+            *_contract_value(s),
+            *_funding_total(s),
+            s.funding_unknown,
             ";".join(s.service.pathways),
             s.decision.decision if s.decision else None,
         ]
@@ -198,7 +215,10 @@ def _tables(facts: PlanYearFacts) -> dict[str, tuple[list[str], list[list[Any]]]
                 "budget",
                 "status",
                 "contract_value",
+                "contract_value_status",
                 "funding_total",
+                "funding_total_status",
+                "funding_lines_not_known",
                 "pathways",
                 "decision",
             ],

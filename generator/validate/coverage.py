@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from datetime import date
 
 from generator.model import PlanYear, Project
-from generator.problems import Problem
+from generator.model.delivery import Decision
+from generator.problems import Problem, Severity
 from generator.validate.context import WARNING, at, declared, has
 
 
@@ -143,6 +144,7 @@ def services_are_funded(project: Project) -> Iterator[Problem]:
             if (
                 not service.funding
                 and service.status != "decommissioned"
+                and service.superseded_by is None
                 and not declared(py, "funding")
             ):
                 yield f.problem(
@@ -199,34 +201,87 @@ def services_are_funded(project: Project) -> Iterator[Problem]:
                     f"{service.delivery_model}",
                     WARNING,
                 )
+            if service.make_or_buy_rationale is None and not declared(py, "make-or-buy"):
+                yield f.problem(
+                    (*base, "id"),
+                    f"service '{service.id}' gives no make-or-buy rationale; say why it is "
+                    f"{'made in-house' if service.make_or_buy == 'make' else 'bought'} under "
+                    "make_or_buy_rationale" + _unless_declared("make-or-buy"),
+                    WARNING,
+                )
             contract = service.contract
-            if contract and contract.starts and contract.ends and contract.ends < contract.starts:
+            if (
+                contract
+                and contract.starts
+                and contract.ends
+                and contract.ends.latest < contract.starts.earliest
+            ):
                 yield f.problem((*base, "contract", "ends"), "the contract ends before it starts")
+            if (
+                contract
+                and contract.extended_to
+                and contract.ends
+                and contract.extended_to.latest < contract.ends.earliest
+            ):
+                yield f.problem(
+                    (*base, "contract", "extended_to"),
+                    f"extended to {contract.extended_to.isoformat()}, before the contract "
+                    f"ends ({contract.ends.isoformat()})",
+                )
+
+
+def _decision_dates(decision: Decision) -> Iterator[tuple[str, str, Severity]]:
+    """(field, message, severity) for a decision notice whose dates cannot both be right."""
+    if decision.signed and decision.date and decision.signed.latest < decision.date.earliest:
+        yield (
+            "signed",
+            f"decision notice {decision.reference} is signed {decision.signed.isoformat()}, "
+            f"before the decision date ({decision.date.isoformat()}); check both dates",
+            WARNING,
+        )
 
 
 def dates_fall_in_year(project: Project) -> Iterator[Problem]:
-    """Action and milestone dates fall in or after their plan year."""
+    """Action and milestone dates fall in or after their plan year; decision notices are
+    signed on or after the decision. Dates as precise as their source are compared at the
+    end that gives them the benefit of the doubt."""
     for py in project.plan_years():
+        if has(py, "services"):
+            f = at(project, py, "services")
+            for i, service in enumerate(py.services.services):
+                for j, decision in enumerate(service.decisions):
+                    for name, message, severity in _decision_dates(decision):
+                        yield f.problem(("services", i, "decisions", j, name), message, severity)
+        if py.review is not None:
+            f = at(project, py, "review")
+            for i, review in enumerate(py.review.services):
+                if review.record is not None:
+                    for name, message, severity in _decision_dates(review.record):
+                        yield f.problem(("services", i, "record", name), message, severity)
         if not has(py, "actions"):
             continue
         f = at(project, py, "actions")
         start = year_start(py)
         for i, action in enumerate(py.actions.actions):
-            if action.due < start:
+            if action.due.latest < start:
                 yield f.problem(
                     ("actions", i, "due"),
                     f"due {action.due.isoformat()} is before the plan year starts "
                     f"({start.isoformat()})",
                 )
             for j, milestone in enumerate(action.milestones):
-                if start <= action.due < milestone.due and action.status != "cancelled":
+                if (
+                    start <= action.due.latest
+                    and action.due.latest < milestone.due.earliest
+                    and action.status != "cancelled"
+                ):
                     yield f.problem(
                         ("actions", i, "milestones", j, "due"),
                         f"milestone due {milestone.due.isoformat()}, after its action "
                         f"({action.due.isoformat()})",
                         WARNING,
                     )
-                if milestone.due < start:
+                if milestone.due.latest < start:
                     yield f.problem(
                         ("actions", i, "milestones", j, "due"),
                         f"due {milestone.due.isoformat()} is before the plan year starts "

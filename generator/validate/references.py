@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from generator.model import PlanYear, Project
 from generator.model.assessment import CRIME_CATEGORIES
+from generator.model.delivery import Decision
 from generator.problems import FieldPath, Problem
 from generator.validate.context import WARNING, At, at, declared, has
 
@@ -291,8 +292,15 @@ def plan_references(project: Project) -> Iterator[Problem]:
 def delivery_references(project: Project) -> Iterator[Problem]:
     """Actions, indicators and services refer to things that exist."""
     orgs, streams = project.organisations, project.streams
+    # A notice given by reference is looked for in its financial year, in every partnership's
+    # files: a year's problems depend on no other year's services or review (validate_cache).
+    by_year: dict[str, set[str]] = {}
+    for py in project.plan_years():
+        by_year.setdefault(py.year, set()).update(_recorded_decisions(py))
     for py in project.plan_years():
         ids = _ids(py)
+        recorded = by_year[py.year]
+        lines = ids["service"] | {a.id for a in py.actions.actions}
         objectives: dict[str, set[str]] = {}
         for priority in py.plan.priorities:
             objectives.setdefault(priority.id, set()).update(o.id for o in priority.objectives)
@@ -319,6 +327,12 @@ def delivery_references(project: Project) -> Iterator[Problem]:
                     yield from f.reference(
                         (*base, "funding", j, "stream"), line.stream, streams, "funding stream"
                     )
+                    yield from f.references(
+                        (*base, "funding", j, "combined_with"),
+                        line.combined_with,
+                        lines,
+                        "service or action",
+                    )
         if has(py, "indicators"):
             f = at(project, py, "indicators")
             for i, indicator in enumerate(py.indicators.indicators):
@@ -333,16 +347,73 @@ def delivery_references(project: Project) -> Iterator[Problem]:
                             f"{quarter} is reported twice; keep one value per quarter",
                         )
         if has(py, "services"):
-            yield from _service_references(project, py, ids)
+            yield from _service_references(project, py, ids, lines, recorded)
+        if py.review is not None:
+            f = at(project, py, "review")
+            for i, review in enumerate(py.review.services):
+                if review.record is not None:
+                    yield from _decision_reference(
+                        f, ("services", i, "record"), review.record, recorded
+                    )
+
+
+def _recorded_decisions(py: PlanYear) -> set[str]:
+    """References of the decision notices a plan year records in full."""
+    full = {
+        decision.reference
+        for service in py.services.services
+        for decision in service.decisions
+        if not decision.by_reference
+    }
+    if py.review is not None:
+        full.update(
+            review.record.reference
+            for review in py.review.services
+            if review.record is not None and not review.record.by_reference
+        )
+    return full
+
+
+def _decision_reference(
+    f: At, path: FieldPath, decision: Decision, recorded: set[str]
+) -> Iterator[Problem]:
+    """A decision given by its reference alone is recorded in full somewhere, or online."""
+    if decision.by_reference and decision.url is None and decision.reference not in recorded:
+        yield f.problem(
+            (*path, "reference"),
+            f"decision notice {decision.reference} is given by reference only, and is recorded "
+            "in full nowhere in the project; give its date, decision_maker and summary, "
+            "or the url where it is published",
+            WARNING,
+        )
 
 
 def _service_references(
-    project: Project, py: PlanYear, ids: dict[str, set[str]]
+    project: Project,
+    py: PlanYear,
+    ids: dict[str, set[str]],
+    lines: set[str],
+    recorded: set[str],
 ) -> Iterator[Problem]:
     orgs, streams = project.organisations, project.streams
     f = at(project, py, "services")
     for i, service in enumerate(py.services.services):
         base = ("services", i)
+        yield from f.reference(
+            (*base, "superseded_by"), service.superseded_by, ids["service"], "service"
+        )
+        for j, decision in enumerate(service.decisions):
+            yield from _decision_reference(f, (*base, "decisions", j), decision, recorded)
+        if service.procurement is not None:
+            lots = service.procurement.lots
+            yield from f.unique((*base, "procurement", "lots"), (lot.id for lot in lots), "lot")
+            for j, lot in enumerate(lots):
+                yield from f.reference(
+                    (*base, "procurement", "lots", j, "provider"),
+                    lot.provider,
+                    orgs,
+                    "organisation",
+                )
         yield from f.references(
             (*base, "priorities"), service.priorities, ids["priority"], "priority"
         )
@@ -356,6 +427,12 @@ def _service_references(
         for j, line in enumerate(service.funding):
             yield from f.reference(
                 (*base, "funding", j, "stream"), line.stream, streams, "funding stream"
+            )
+            yield from f.references(
+                (*base, "funding", j, "combined_with"),
+                line.combined_with,
+                lines,
+                "service or action",
             )
         if service.joint:
             yield from f.reference(
