@@ -54,3 +54,24 @@ def test_a_published_change_shows_when_the_source_gives_no_count(tree: Tree) -> 
     page = pages(tree)["2025-26/fenwick-csp/assessment.md"]
     assert "| Shoplifting | year to March 2025 | — | — | -6.5% | Down | — |" in page
     assert "| Burglary | year to March 2025 | — | — | +13.2% | Up | 2.1 |" in page
+
+
+# --- recommendations not adopted ----------------------------------------------------------------
+
+
+def test_a_recommendation_partly_adopted_is_not_shown_as_not_adopted(tree: Tree) -> None:
+    """A recommendation a priority cites was listed as "Not adopted": partly adopted says so,
+    and names the priority that takes up its part."""
+    with open(tree.path(f"{FEN}2025-26/plan.yml"), "a", encoding="utf-8") as plan:
+        plan.write(
+            "not_adopted:\n  - finding: da-rising\n"
+            "    decision: Only the support of repeat victims was taken up.\n"
+            "    extent: partly-adopted\n"
+        )
+    page = pages(tree)["2025-26/fenwick-csp/priorities.md"]
+    assert "## Recommendations not adopted or adopted in part\n" in page
+    assert (
+        "| [Domestic abuse is rising](assessment.md#finding.da\\-rising) | Only the support of "
+        "repeat victims was taken up. | Partly adopted: [Domestic abuse](#priority.domestic\\-abuse) |"
+    ) in page
+    assert "Not adopted |" not in page
