@@ -6,9 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from conftest import two_areas
+
+from generator.model import Project
 from generator.pipeline import check_project
+from generator.problems import Severity
 from generator.render import Version, render_version
-from generator.site import versions_of
+from generator.site import BuildOptions, build_site, versions_of
 
 if TYPE_CHECKING:
     from tests.conftest import Tree
@@ -17,10 +21,16 @@ THEME = Path(__file__).resolve().parents[1] / "theme"
 FEN = "plans/fenwick-csp/"
 
 
+def checked(root: Path) -> Project:
+    """The project at `root`, read and validated: warnings allowed, no error."""
+    project, problems = check_project(root)
+    assert project is not None and not [p for p in problems if p.severity is Severity.ERROR]
+    return project
+
+
 def pages(tree: Tree, drafts: bool = False) -> dict[str, str]:
     """Every Markdown page of every version of the project: `<year>/<path>` to its text."""
-    project, problems = check_project(tree.root)
-    assert project is not None and not [p for p in problems if p.severity.name == "ERROR"]
+    project = checked(tree.root)
     versions, latest = versions_of(project, drafts)
     found: dict[str, str] = {}
     for year in versions:
@@ -72,6 +82,82 @@ def test_a_recommendation_partly_adopted_is_not_shown_as_not_adopted(tree: Tree)
     assert "## Recommendations not adopted or adopted in part\n" in page
     assert (
         "| [Domestic abuse is rising](assessment.md#finding.da\\-rising) | Only the support of "
-        "repeat victims was taken up. | Partly adopted: [Domestic abuse](#priority.domestic\\-abuse) |"
+        "repeat victims was taken up. | "
+        "Partly adopted: [Domestic abuse](#priority.domestic\\-abuse) |"
     ) in page
     assert "Not adopted |" not in page
+
+
+# --- the notices at the top of a page: the partnership's own newest plan and review ---------
+
+
+def plan_only_year(tree: Tree, partnership: str, year: str) -> None:
+    """A later plan year of a partnership that published only its plan (as Marrowby's do)."""
+    tree.write(
+        f"plans/{partnership}/{year}/plan.yml",
+        f"year: {year}\ntitle: A later plan\nstatus: published\n"
+        f"not_published:\n  parts: [approval, meetings]\n  reason: Only the plan is online.\n",
+    )
+
+
+def test_a_partnership_without_a_plan_in_the_newest_year_is_pointed_at_its_own_latest(
+    tree: Tree,
+) -> None:
+    """The site's newest year is 2026/27 (Ashdown only): Fenwick's 2025/26 is Fenwick's latest
+    plan, and its 2024/25 points at 2025/26, not at a 2026/27 Fenwick has no plan for."""
+    plan_only_year(tree, "ashdown-pcc", "2026-27")
+    found = pages(tree)
+    for name in ("index", "priorities", "actions"):
+        newest = banner(found[f"2025-26/fenwick-csp/{name}.md"])
+        assert "<strong>This is the latest plan this partnership has published.</strong>" in newest
+        assert "The site's newest year is 2026/27, for which it has no plan." in newest
+        assert "not the latest" not in newest and "no plan in the current version" not in newest
+    older = banner(found["2024-25/fenwick-csp/priorities.md"])
+    assert "You are reading the plan for 2024/25; the latest is for 2025/26." in older
+    assert (
+        '<a href="../../../2025-26/fenwick-csp/">Read this partnership\'s plan for 2025/26' in older
+    )
+    assert 'href="../../2025-26/fenwick-csp/"' in banner(found["2024-25/fenwick-csp/index.md"])
+    assert banner(found["2026-27/ashdown-pcc/index.md"]) == ""
+
+
+def test_the_review_page_points_at_the_latest_annual_review(tree: Tree) -> None:
+    """Fenwick's review of 2024/25 is its latest (2025/26 has none yet): its page says so, and
+    the 2025/26 review page points back at it rather than the 2024/25 one pointing forward."""
+    found = pages(tree)
+    latest = banner(found["2024-25/fenwick-csp/review.md"])
+    assert "This is the latest annual review this partnership has published." in latest
+    assert (
+        '<a href="../../../2025-26/fenwick-csp/">Read this partnership\'s plan for 2025/26'
+        in latest
+    )
+    assert "not the latest" not in latest
+    assert "This is not the latest plan." in found["2024-25/fenwick-csp/actions.md"]
+    pending = banner(found["2025-26/fenwick-csp/review.md"])
+    assert "<strong>The latest annual review is of 2024/25.</strong>" in pending
+    assert '<a href="../../../2024-25/fenwick-csp/review/">' in pending
+    assert banner(found["2025-26/fenwick-csp/actions.md"]) == ""
+
+    tree.write(f"{FEN}2025-26/review.yml", tree.read(f"{FEN}2024-25/review.yml"))
+    found = pages(tree)
+    older = banner(found["2024-25/fenwick-csp/review.md"])
+    assert "<strong>This is not the latest annual review.</strong>" in older
+    assert "You are reading the review of 2024/25; the latest is of 2025/26." in older
+    assert '<a href="../../../2025-26/fenwick-csp/review/">' in older
+    assert banner(found["2025-26/fenwick-csp/review.md"]) == ""
+
+
+def test_a_later_review_rebuilds_the_earlier_years_review_page(tmp_path: Path) -> None:
+    """An older year's notices depend on the partnership's later years: a cached build of
+    2024/25 is not reused once 2025/26 gains a review (its cache key holds no later files)."""
+    root, cache, out = two_areas(tmp_path / "project"), tmp_path / "cache", tmp_path / "site"
+    review = out / "2024-25" / "fenwick-csp" / "review" / "index.html"
+    build_site(checked(root), BuildOptions(root, out, jobs=1, cache=cache))
+    assert "This is the latest annual review this partnership has published." in review.read_text()
+    fenwick = root / "plans" / "fenwick-csp"
+    (fenwick / "2025-26" / "review.yml").write_text(
+        (fenwick / "2024-25" / "review.yml").read_text()
+    )
+    report = build_site(checked(root), BuildOptions(root, out, jobs=1, cache=cache))
+    assert "2024-25/bexmoor" in report.built
+    assert "This is not the latest annual review." in review.read_text()
