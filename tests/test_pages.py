@@ -161,3 +161,139 @@ def test_a_later_review_rebuilds_the_earlier_years_review_page(tmp_path: Path) -
     report = build_site(checked(root), BuildOptions(root, out, jobs=1, cache=cache))
     assert "2024-25/bexmoor" in report.built
     assert "This is not the latest annual review." in review.read_text()
+
+
+# --- what a plan year declares it never published, in words ---------------------------------
+
+REASON = "Only the *plan* was put online."
+SAID = REASON  # free text, through the `inline` filter: Markdown, not escaped as plain text
+
+
+def test_a_year_without_priorities_says_so_on_every_page(tree: Tree) -> None:
+    """A year whose priorities were never published (Marrowby's 2023/24) renders every page,
+    and says what was not published instead of "None recorded" or an empty table."""
+    tree.write(
+        f"{FEN}2023-24/plan.yml",
+        "year: 2023-24\ntitle: Safer Fenwick Plan 2021-24\nstatus: published\n"
+        "not_published:\n"
+        "  parts: [priorities, approval, meetings, assessment, review]\n"
+        f"  reason: {REASON}\n",
+    )
+    found = {
+        name.removeprefix("2023-24/fenwick-csp/"): text
+        for name, text in pages(tree).items()
+        if name.startswith("2023-24/fenwick-csp/")
+    }
+    assert len(found) == 11  # every page of the year
+    overview = found["index.md"]
+    assert (
+        "The partnership did not publish its priorities, the approval of its plan, a record of its"
+        f" meetings, a needs assessment or an annual review for 2023/24. {SAID}\n"
+    ) in overview
+    assert (
+        "## Priorities at a glance\n\nThe partnership did not publish its priorities for 2023/24.\n"
+        in overview
+    )
+    assert "| Priority |" not in overview
+    assert (
+        "## Approval\n\nThe partnership did not publish who approved this plan, or when.\n"
+        in overview
+    )
+    assert "has not been approved yet" not in overview
+    assert (
+        "## Meetings\n\nThe partnership did not publish a record of its meetings for 2023/24.\n"
+        in overview
+    )
+    priorities = found["priorities.md"]
+    assert f"The partnership did not publish its priorities for 2023/24. {SAID}\n" in priorities
+    assert "There are 0" not in priorities
+    assert (
+        f"The partnership did not publish its priorities for 2023/24, so no actions are listed "
+        f"under them. {SAID}\n"
+    ) in found["actions.md"]
+    assert (
+        f"The partnership did not publish a needs assessment for 2023/24. {SAID}\n"
+        in found["assessment.md"]
+    )
+    assert (
+        f"The partnership did not publish an annual review for 2023/24. {SAID}\n"
+        in found["review.md"]
+    )
+    assert "follows the end of the financial year" not in found["review.md"]
+    # the year after: its priorities are new, or not: that year's are unknown
+    later = pages(tree)["2024-25/fenwick-csp/priorities.md"]
+    assert "**Last year:** the partnership did not publish its priorities for 2023/24.\n" in later
+
+
+def test_an_undeclared_gap_is_still_said_plainly(tree: Tree) -> None:
+    """Without a declaration, a year with no priorities says none are recorded."""
+    tree.write(
+        f"{FEN}2023-24/plan.yml",
+        "year: 2023-24\ntitle: Safer Fenwick Plan 2021-24\nstatus: published\n",
+    )
+    found = pages(tree)
+    assert "No priorities are recorded for 2023/24.\n" in found["2023-24/fenwick-csp/index.md"]
+    assert "No priorities are recorded for 2023/24.\n" in found["2023-24/fenwick-csp/priorities.md"]
+    assert "did not publish" not in found["2023-24/fenwick-csp/priorities.md"]
+
+
+def test_an_action_plan_and_objectives_not_published_are_said_per_priority(tree: Tree) -> None:
+    tree.remove(f"{FEN}2025-26/actions.yml")
+    tree.edit(
+        f"{FEN}2025-26/plan.yml",
+        "priorities:\n",
+        "not_published:\n  parts: [actions, indicators, findings, outturns]\n"
+        f"  reason: {REASON}\npriorities:\n",
+    )
+    tree.edit(f"{FEN}2025-26/plan.yml", "        indicators: [da-reports]\n", "")
+    actions = pages(tree)["2025-26/fenwick-csp/actions.md"]
+    assert f"The partnership did not publish an action plan for 2025/26. {SAID}\n" in actions
+    assert (
+        "## Domestic abuse\n\nThe partnership did not publish an action plan for this priority.\n"
+    ) in actions
+    assert "None recorded." not in actions
+    priorities = pages(tree)["2025-26/fenwick-csp/priorities.md"]
+    assert (
+        "The partnership did not publish the findings of its needs assessment, performance "
+        f"indicators or an action plan for 2025/26. {SAID}\n"
+    ) in priorities
+    assert (
+        "**Action plan.** The partnership did not publish an action plan for this priority.\n"
+    ) in priorities
+    assert "| **More victims report** | Ashdown Constabulary | Not published |" in priorities
+    assert priorities.count(SAID) == 1  # the reason once, not under every priority
+
+    tree.edit(
+        f"{FEN}2025-26/plan.yml",
+        "    objectives:\n      - id: more-reporting\n        title: More victims report\n"
+        "        pursued_by: [ashdown-police]\n",
+        "",
+    )
+    tree.edit(
+        f"{FEN}2025-26/plan.yml", "[actions, indicators,", "[actions, objectives, indicators,"
+    )
+    priorities = pages(tree)["2025-26/fenwick-csp/priorities.md"]
+    assert (
+        "### Objectives\n\nThe partnership did not publish objectives for this priority.\n"
+    ) in priorities
+
+
+def test_a_review_without_outturns_or_decisions_says_they_were_not_published(tree: Tree) -> None:
+    tree.edit(
+        f"{FEN}2024-25/review.yml",
+        "outturns:\n  - indicator: da-reports\n    value: 125\nservices:\n"
+        "  - service: refuge\n    decision: continue\n    rationale: It works.\n"
+        "    effective: 2025-04-01\n",
+        "",
+    )
+    with open(tree.path(f"{FEN}2024-25/plan.yml"), "a", encoding="utf-8") as plan:
+        plan.write(f"not_published:\n  parts: [outturns, decisions]\n  reason: {REASON}\n")
+    review = pages(tree)["2024-25/fenwick-csp/review.md"]
+    assert (
+        "## Indicators: the year's outturn\n\nThe partnership did not publish year-end figures "
+        f"for its indicators for 2024/25. {SAID}\n"
+    ) in review
+    assert (
+        "## Services: decisions\n\nThe partnership did not publish its decisions on each service "
+        f"for 2024/25. {SAID}\n"
+    ) in review

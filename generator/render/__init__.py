@@ -19,6 +19,7 @@ from generator.compute.facts import PlanYearFacts, all_formulas, plan_year_facts
 from generator.model import PlanYear, Project
 from generator.model.delivery import PATHWAYS
 from generator.render import charts, opendata, text
+from generator.validate.context import declared
 
 PAGES = (
     ("index", "Overview", "overview.md.j2"),
@@ -326,6 +327,7 @@ class Renderer:
             "draft": py.plan.status not in ("approved", "published", "superseded"),
             "in_latest": pid in self.latest_partnerships,
             "newest": self.newest[pid],
+            "declared": lambda part: declared(py, part),
             "in_version": {p.partnership for p in self.years},
             "downloads": opendata.download_names(pid, py.year),
             "chart_files": {name: geometry for name, (_t, geometry) in specs.items()},
