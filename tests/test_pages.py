@@ -297,3 +297,19 @@ def test_a_review_without_outturns_or_decisions_says_they_were_not_published(tre
         "## Services: decisions\n\nThe partnership did not publish its decisions on each service "
         f"for 2024/25. {SAID}\n"
     ) in review
+
+
+def test_scores_not_published_are_said_under_the_selection_method(tree: Tree) -> None:
+    tree.edit(
+        f"{FEN}2025-26/plan.yml",
+        "priorities:\n",
+        "selection:\n  name: threat, harm and risk\n  criteria:\n    - id: threat\n"
+        "      title: Threat\n"
+        f"not_published:\n  parts: [scores]\n  reason: {REASON}\npriorities:\n",
+    )
+    priorities = pages(tree)["2025-26/fenwick-csp/priorities.md"]
+    assert (
+        "- **Threat**\n\nThe partnership did not publish the scores it gave each priority. "
+        f"{SAID}\n"
+    ) in priorities
+    assert "Scores (1 to 5" not in priorities
