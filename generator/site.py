@@ -45,6 +45,7 @@ from generator.render import (
     Shard,
     Version,
     nav_pages,
+    newest_years,
     opendata,
     publishable,
     render_version,
@@ -783,6 +784,9 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
         for py in project.plan_years()
         if py.year == latest and publishable(py, options.drafts)
     )
+    # the notices of older pages point at each partnership's newest plan and review (later years)
+    newest = newest_years(project, options.drafts)
+    newest_key = json.dumps([[pid, n.plan, n.review] for pid, n in sorted(newest.items())])
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
     try:
@@ -795,7 +799,14 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
         for year in versions:
             version = Version(year, latest, options.drafts)
             plan = plan_shards(slim, root, version)
-            options_key = [latest, str(options.drafts), str(epoch), *in_latest, plan.structure]
+            options_key = [
+                latest,
+                str(options.drafts),
+                str(epoch),
+                *in_latest,
+                plan.structure,
+                newest_key,
+            ]
             keys = [
                 (shard.name, cache.key(year, [shard.name, *options_key], reads) if cache else "")
                 for shard, reads, _ in plan.shards

@@ -2112,6 +2112,9 @@ def test_urls_must_be_web_addresses(tree: Tree) -> None:
     ]
 
 
+# --- recommendations: adopted, moved to another tier, partly adopted or not ---------------
+
+
 def test_a_finding_moved_to_another_tier_may_be_cited_there(tree: Tree) -> None:
     tree.edit(
         FEN + "plan.yml",
@@ -2129,6 +2132,32 @@ def test_a_finding_moved_to_another_tier_may_be_cited_there(tree: Tree) -> None:
     assert tree.problems() == [
         f"{FEN}plan.yml:23:5: warning: finding 'da-rising' is listed as not adopted but a "
         "priority cites it [not_adopted[0].finding]"
+    ]
+
+
+def test_a_finding_partly_adopted_is_cited_by_the_priority_that_takes_it_up(tree: Tree) -> None:
+    """A partly adopted recommendation is cited by a priority: no "listed as not adopted but a
+    priority cites it" for it; one that no priority cites is itself the oddity."""
+    with open(tree.path(FEN + "plan.yml"), "a", encoding="utf-8") as plan:
+        plan.write(
+            "not_adopted:\n  - finding: da-rising\n"
+            "    decision: Only the support of repeat victims was taken up.\n"
+            "    extent: partly-adopted\n"
+        )
+    assert tree.problems() == []
+    tree.edit(FEN + "plan.yml", "    findings: [da-rising]\n", "")
+    assert tree.problems() == [
+        f"{FEN}plan.yml:12:5: warning: priority 'domestic-abuse' cites no finding; list the "
+        "assessment findings that justify it under findings; or, if the published plan has "
+        "none, add findings to not_published in plan.yml [priorities[0].id]",
+        f"{FEN}plan.yml:24:5: warning: finding 'da-rising' is listed as partly adopted but no "
+        "priority cites it; cite it from the priority that takes up its part "
+        "[not_adopted[0].extent]",
+    ]
+    tree.edit(FEN + "plan.yml", "extent: partly-adopted", "extent: partly")
+    assert tree.problems() == [
+        f"{FEN}plan.yml:24:13: error: 'partly' is not allowed here; use one of: not-adopted, "
+        "partly-adopted — did you mean 'partly-adopted'? [not_adopted[0].extent]"
     ]
 
 

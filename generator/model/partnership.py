@@ -186,11 +186,20 @@ class Priority(Strict):
     )
 
 
+AdoptionExtent = Literal["not-adopted", "partly-adopted"]
+
+
 class NotAdopted(Strict):
-    """A recommendation of the assessment the partnership chose not to adopt, and why."""
+    """A recommendation of the assessment the partnership chose not to adopt, or adopted only
+    in part (a priority then cites it for the part it took up), and why."""
 
     finding: Id
     decision: Markdown
+    extent: AdoptionExtent = Field(
+        "not-adopted",
+        description="not-adopted, or partly-adopted: a priority takes up part of it, and "
+        "`decision` says which part and why not the rest.",
+    )
     tier: Tier | None = Field(None, description="Tier it was moved to instead, if any.")
 
 

@@ -20,6 +20,7 @@ from generator.compute.facts import PlanYearFacts, all_formulas, plan_year_facts
 from generator.model import PlanYear, Project
 from generator.model.delivery import PATHWAYS
 from generator.render import charts, opendata, text
+from generator.validate.context import declared
 
 PAGES = (
     ("index", "Overview", "overview.md.j2"),
@@ -109,6 +110,31 @@ def publishable(plan_year: PlanYear, drafts: bool) -> bool:
     return drafts or plan_year.plan.status in ("approved", "published", "superseded")
 
 
+@dataclass(frozen=True)
+class Newest:
+    """A partnership's newest plan year on the site, and its newest year with an annual review:
+    the notices on older pages point at these, not at the site's newest year, which a
+    partnership may not have."""
+
+    plan: str
+    review: str | None
+
+
+def newest_years(project: Project, drafts: bool) -> dict[str, Newest]:
+    """Each partnership's newest published plan year and newest published annual review."""
+    years: dict[str, list[PlanYear]] = {}
+    for py in project.plan_years():
+        if publishable(py, drafts):
+            years.setdefault(py.partnership, []).append(py)
+    return {
+        pid: Newest(
+            max(py.year for py in pys),
+            max((py.year for py in pys if py.review is not None), default=None),
+        )
+        for pid, pys in years.items()
+    }
+
+
 BUNDLED = Path(__file__).resolve().parents[2]
 """The checkout this package runs from: its theme/ and mkdocs.yml are the defaults."""
 
@@ -181,6 +207,7 @@ class Renderer:
             for py in project.plan_years()
             if py.year == version.latest and publishable(py, version.drafts)
         }
+        self.newest = newest_years(project, version.drafts)
 
     def facts(self, py: PlanYear) -> PlanYearFacts:
         """A plan year's computed facts, once (a shard computes only the ones it shows)."""
@@ -304,6 +331,8 @@ class Renderer:
             "members": record.members_during(self.project.partnerships[pid], py.year),
             "strategy": record.strategy_place(self.project.partnerships[pid], py.plan),
             "successors": lambda oid: record.successors(oid, self.project.organisations),
+            "newest": self.newest[pid],
+            "declared": lambda part: declared(py, part),
             "in_version": {p.partnership for p in self.years},
             "downloads": opendata.download_names(pid, py.year),
             "chart_files": {name: geometry for name, (_t, geometry) in specs.items()},
@@ -335,10 +364,12 @@ def render_version(
 __all__ = [
     "HOME",
     "PAGES",
+    "Newest",
     "PlanYearFacts",
     "RenderedVersion",
     "Shard",
     "Version",
+    "newest_years",
     "publishable",
     "render_version",
 ]

@@ -88,7 +88,9 @@ def priorities_are_grounded(project: Project) -> Iterator[Problem]:
 
 
 def findings_are_decided(project: Project) -> Iterator[Problem]:
-    """A recommended finding is adopted by a priority or its rejection is recorded."""
+    """A recommended finding is adopted by a priority or its rejection is recorded; a finding
+    recorded as not adopted is cited by no priority (unless moved to the tier that cites it),
+    one recorded as partly adopted is cited by the priority that takes up its part."""
     for py in project.plan_years():
         if py.assessment is None:
             continue
@@ -107,6 +109,15 @@ def findings_are_decided(project: Project) -> Iterator[Problem]:
                 )
         tiers = {(f, p.tier) for p in py.plan.priorities for f in p.findings}
         for i, item in enumerate(py.plan.not_adopted):
+            if item.extent == "partly-adopted":
+                if item.finding not in cited:
+                    yield at(project, py, "plan").problem(
+                        ("not_adopted", i, "extent"),
+                        f"finding '{item.finding}' is listed as partly adopted but no priority "
+                        "cites it; cite it from the priority that takes up its part",
+                        WARNING,
+                    )
+                continue
             if item.tier is not None and (item.finding, item.tier) in tiers:
                 continue  # adopted at another tier, as recorded
             if item.finding in cited:
