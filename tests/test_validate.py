@@ -1162,7 +1162,7 @@ REVIEW = {
         "",
         [
             f"{FEN}review.yml:6:5: error: a reported outturn needs a value; otherwise set "
-            "status to not-yet-available or no-new-data [outturns[0].value]"
+            "status to not-yet-available, no-new-data or not-published [outturns[0].value]"
         ],
     ),
     "outturn with no new data and a value": (
