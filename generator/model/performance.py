@@ -81,8 +81,8 @@ def figure_problem(figure: Figure, what: str) -> str | None:
         return f"{_article(what)} {what} with status {figure.status} cannot have a value"
     if figure.printed is not None and figure.value is not None:
         return (
-            f"printed is the text the source gave instead of a number; a {what} with a value "
-            "needs no printed text"
+            "printed is the text the source gave instead of a number; "
+            f"{_article(what)} {what} with a value needs no printed text"
         )
     return None
 
