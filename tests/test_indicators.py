@@ -315,6 +315,13 @@ def test_a_funder_records_indicators_about_a_partnership_it_funds(tree: Tree) ->
     assert "- **About:** Safer Fenwick Partnership\n" in page
     own = page.split("## Indicators about the partnerships it funds")[0]
     assert "## Victims\n" in own and "Victims in Fenwick" not in own
+    project, _ = check_project(tree.root)
+    assert project is not None
+    (py,) = (
+        p for p in project.plan_years() if p.partnership == "ashdown-pcc" and p.year == "2024-25"
+    )
+    (priority,) = plan_year_facts(project, py).priorities
+    assert [i.indicator.id for i in priority.indicators] == ["victims"]
 
 
 def test_a_recipient_is_a_known_partnership(tree: Tree) -> None:

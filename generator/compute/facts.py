@@ -634,7 +634,11 @@ def plan_year_facts(
     all_covered: dict[str, list[str]] = {}
     for priority in plan_year.plan.priorities:
         actions = tuple(a for a in plan_year.actions.actions if a.priority == priority.id)
-        measured = [i for i in indicators if i.indicator.priority == priority.id]
+        measured = [  # a funder's figures about a recipient are not its own measures
+            i
+            for i in indicators
+            if i.indicator.priority == priority.id and i.indicator.recipient is None
+        ]
         objective_ids = [i for o in priority.objectives for i in o.indicators]
         measured += [
             by_indicator[i]

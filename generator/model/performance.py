@@ -55,7 +55,7 @@ class Figure(Strict):
     printed: Title | None = Field(
         None,
         description="The cell exactly as the source printed it when it holds no number "
-        "(e.g. '-', 'n/a', 'TBC'); shown as written.",
+        "(e.g. '-', 'n/a', 'TBC'); shown as written. Quote a dash: printed: \"-\".",
     )
     unit: Unit | None = Field(
         None, description="The figure's unit when it is not the indicator's (e.g. percent-change)."
