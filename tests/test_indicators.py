@@ -19,6 +19,7 @@ from generator.render.charts import trend_chart
 from generator.render.opendata import plan_year_files
 
 if TYPE_CHECKING:
+    from generator.model import Project
     from tests.conftest import Tree
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -394,3 +395,19 @@ def test_open_data_carries_the_figure_as_published(tree: Tree) -> None:
         "as_at": "2025-06", "month_value": "11", "month_period": "June 2025",
         "achievement": "Achieved", "target_kind": "stated", "recipient": "",
     }  # fmt: skip
+
+
+# --- the example uses every feature ---------------------------------------------------------
+
+
+def test_the_example_records_indicators_as_published(example_project: Project) -> None:
+    files = render_version(example_project, ROOT / "theme", Version("2025-26", "2026-27")).files
+    page = files["marrowby/performance.md"].decode()
+    assert "| Q3 | 1,254 (year to date) | “\\-” (not published) | April–December 2025 |" in page
+    assert "| Q2 | +6.5% (percentage change) |" in page
+    assert "data to June 2023, before this plan year" in page
+    assert "1,712 (inferred)" in page and "| “Not achieved” |" in page
+    latest = render_version(example_project, ROOT / "theme", Version("2026-27", "2026-27")).files
+    funder = latest["brackenshire-pcc/performance.md"].decode()
+    assert "### Safer Kelderton Partnership\n" in funder
+    assert "| Q1 | 6.4 a day | April–June 2026 |" in funder

@@ -53,13 +53,14 @@ class QuarterFacts:
 
 @dataclass(frozen=True)
 class TrendPoint:
-    """An indicator's value in one year, for the trend chart."""
+    """An indicator's value in one year, for the trend chart, and why the chart leaves it out
+    (another unit than the indicator's; a year known only to date), if it does."""
 
     year: str
     label: str
     value: Decimal | None
     target: Decimal | None
-    unit: str = ""
+    unit: str
     left_out: str | None = None
 
 
