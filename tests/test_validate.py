@@ -804,6 +804,92 @@ def test_a_quarter_is_reported_once(tree: Tree) -> None:
     ]
 
 
+# --- indicator figures as published: value or status, unit, basis, month, as_at ------------
+
+FIGURES = {
+    "reported quarter without a value": (
+        "        value: 30\n",
+        "        period: April–June 2024\n",
+        [
+            f"{FEN}indicators.yml:10:9: error: a reported quarter needs a value; otherwise set "
+            "status to not-yet-available, no-new-data or not-published [indicators[0].actuals[0]]"
+        ],
+    ),
+    "a status with a value": (
+        "        value: 30\n",
+        "        value: 30\n        status: not-published\n",
+        [
+            f"{FEN}indicators.yml:10:9: error: a quarter with status not-published cannot have "
+            "a value [indicators[0].actuals[0]]"
+        ],
+    ),
+    "printed text beside a value": (
+        "        value: 30\n",
+        '        value: 30\n        printed: "30*"\n',
+        [
+            f"{FEN}indicators.yml:10:9: error: printed is the text the source gave instead of "
+            "a number; a quarter with a value needs no printed text [indicators[0].actuals[0]]"
+        ],
+    ),
+    "a dash recorded as not published": (
+        "        value: 30\n",
+        '        status: not-published\n        printed: "-"\n',
+        [],
+    ),
+    "an unknown status": (
+        "        value: 30\n",
+        "        status: dash\n",
+        [
+            f"{FEN}indicators.yml:11:17: error: 'dash' is not allowed here; use one of: "
+            "reported, not-yet-available, no-new-data, not-published "
+            "[indicators[0].actuals[0].status]"
+        ],
+    ),
+    "an unknown unit": (
+        "        value: 30\n",
+        "        value: 30\n        unit: per-1000\n",
+        [
+            f"{FEN}indicators.yml:12:15: error: 'per-1000' is not allowed here; use one of: "
+            "count, rate, rate-per-1000, rate-per-100000, per-day, percent, percent-change, money "
+            "— did you mean 'rate-per-1000'? [indicators[0].actuals[0].unit]"
+        ],
+    ),
+    "an unknown basis": (
+        "        value: 30\n",
+        "        value: 30\n        basis: ytd\n",
+        [
+            f"{FEN}indicators.yml:12:16: error: 'ytd' is not allowed here; use one of: quarter, "
+            "month, year-to-date, year, rolling-12-months [indicators[0].actuals[0].basis]"
+        ],
+    ),
+    "a month without a value": (
+        "        value: 30\n",
+        "        value: 30\n        basis: year-to-date\n"
+        "        month:\n          period: June 2024\n",
+        [
+            f"{FEN}indicators.yml:14:11: error: a reported month needs a value; otherwise set "
+            "status to not-yet-available, no-new-data or not-published "
+            "[indicators[0].actuals[0].month]"
+        ],
+    ),
+    "as_at written in words": (
+        "        value: 30\n",
+        "        value: 30\n        as_at: June 2024\n",
+        [
+            f"{FEN}indicators.yml:12:16: error: write the date as YYYY-MM-DD, or YYYY-MM or YYYY "
+            "where the source gives only the month or the year (e.g. 2012-11), got 'June 2024' "
+            "[indicators[0].actuals[0].as_at]"
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), list(FIGURES.values()), ids=list(FIGURES))
+def test_indicator_figures(tree: Tree, old: str, new: str, expected: list[str]) -> None:
+    tree.edit(FEN + "indicators.yml", old, new)
+    assert tree.problems() == expected
+
+
 # --- services are funded, serve a priority, and say how they are bought ------------------
 
 SERVICES = {
@@ -1561,7 +1647,7 @@ REVIEW = {
         "",
         [
             f"{FEN}review.yml:6:5: error: a reported outturn needs a value; otherwise set "
-            "status to not-yet-available or no-new-data [outturns[0].value]"
+            "status to not-yet-available, no-new-data or not-published [outturns[0].value]"
         ],
     ),
     "outturn with no new data and a value": (

@@ -1,6 +1,10 @@
-"""Performance indicators (`indicators.yml`): baseline, target and quarterly actuals.
+"""Performance indicators (`indicators.yml`): baseline, target and quarterly actuals, as published.
 
 RAG is never typed: it is computed from the target, the actual, the polarity and the tolerance.
+A published figure may be a number in its own unit, or the source's word for why there is none
+(`status`, with the cell as `printed`); it covers its own period (`basis`, `period`, `as_at`),
+often lagging the plan year. A target the source never stated is recorded as `inferred` and,
+unless the project asks, never judged.
 """
 
 from __future__ import annotations
@@ -9,12 +13,82 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from generator.model.types import Flag, Id, Markdown, NonNegative, Number, Strict, Title
+from generator.model.types import Flag, Id, Markdown, NonNegative, Number, Strict, Title, When
 
-Unit = Literal["count", "rate", "percent", "percent-change", "money"]
+Unit = Literal[
+    "count",
+    "rate",
+    "rate-per-1000",
+    "rate-per-100000",
+    "per-day",
+    "percent",
+    "percent-change",
+    "money",
+]
 Polarity = Literal["lower-is-better", "higher-is-better"]
 Quarter = Literal["Q1", "Q2", "Q3", "Q4"]
-ValueStatus = Literal["reported", "not-yet-available", "no-new-data"]
+ValueStatus = Literal["reported", "not-yet-available", "no-new-data", "not-published"]
+UNIT_NOUNS = {
+    "count": "a count",
+    "rate": "a rate",
+    "rate-per-1000": "a rate per 1,000",
+    "rate-per-100000": "a rate per 100,000",
+    "per-day": "a number per day",
+    "percent": "a percentage",
+    "percent-change": "a percentage change",
+    "money": "a sum of money",
+}
+"""Each unit as a noun, for reasons and chart descriptions ("a percentage change, not a count")."""
+Basis = Literal["quarter", "month", "year-to-date", "year", "rolling-12-months"]
+TargetKind = Literal["stated", "inferred"]
+
+
+class Figure(Strict):
+    """One published figure: a number in its unit, or why the source gave none."""
+
+    value: Number | None = None
+    status: ValueStatus = Field(
+        "reported",
+        description="reported (a value is given), not-yet-available, no-new-data, or "
+        "not-published (the source printed no figure, e.g. '-').",
+    )
+    printed: Title | None = Field(
+        None,
+        description="The cell exactly as the source printed it when it holds no number "
+        "(e.g. '-', 'n/a', 'TBC'); shown as written. Quote a dash: printed: \"-\".",
+    )
+    unit: Unit | None = Field(
+        None, description="The figure's unit when it is not the indicator's (e.g. percent-change)."
+    )
+    period: Title | None = Field(
+        None, description="The data period the figure covers, when it lags or differs."
+    )
+    as_at: When | None = Field(
+        None,
+        description="The last date the figure's data covers, as precise as the source "
+        "(2024-09, 2024-09-30, 2024).",
+    )
+
+
+def figure_problem(figure: Figure, what: str) -> str | None:
+    """What is wrong with a figure's value, status and printed text, in the editor's words."""
+    if figure.status == "reported" and figure.value is None:
+        return (
+            f"a reported {what} needs a value; otherwise set status to "
+            "not-yet-available, no-new-data or not-published"
+        )
+    if figure.status != "reported" and figure.value is not None:
+        return f"{_article(what)} {what} with status {figure.status} cannot have a value"
+    if figure.printed is not None and figure.value is not None:
+        return (
+            "printed is the text the source gave instead of a number; "
+            f"{_article(what)} {what} with a value needs no printed text"
+        )
+    return None
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 class Baseline(Strict):
@@ -22,14 +96,27 @@ class Baseline(Strict):
 
     value: Number
     period: Title
+    unit: Unit | None = Field(None, description="When the baseline is not in the indicator's unit.")
 
 
 class Target(Strict):
     """This year's target: a number, or relative to a comparator (e.g. most-similar-group)."""
 
     value: Number | None = None
+    unit: Unit | None = Field(
+        None,
+        description="When the target is not in the indicator's unit (e.g. a count indicator "
+        "with a target of -5 percent-change); a figure is judged only against a target in "
+        "its own unit.",
+    )
     comparator: Title | None = Field(
         None, description="Target relative to a comparator, e.g. 'below the MSG average'."
+    )
+    target_kind: TargetKind = Field(
+        "stated",
+        description="stated: the source states the target. inferred: the source states none "
+        "(e.g. only an 'Achievement' column) and it was worked out by whoever transcribed it; "
+        "no RAG status is computed against it unless settings.rag_for_inferred_targets.",
     )
     tolerance_percent: NonNegative | None = Field(
         None, description="Amber tolerance for this indicator; the project default otherwise."
@@ -48,29 +135,52 @@ class Target(Strict):
         return self
 
 
-class Actual(Strict):
-    """One quarter's reported value (Q1 = April–June … Q4 = January–March)."""
+class MonthFigure(Figure):
+    """The month's own figure, published beside a year-to-date one."""
+
+    @model_validator(mode="after")
+    def _value_matches_status(self) -> MonthFigure:
+        problem = figure_problem(self, "month")
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+class Actual(Figure):
+    """One quarter's reported figure (Q1 = April–June … Q4 = January–March).
+
+    `value` is the figure judged against the target; `basis` says what it covers, and a
+    year-to-date figure may carry the month's own figure beside it (`month`)."""
 
     quarter: Quarter
-    value: Number | None = None
-    status: ValueStatus = "reported"
-    period: Title | None = Field(
-        None, description="The data period the value covers, when it lags the quarter."
+    basis: Basis | None = Field(
+        None,
+        description="What the value covers: quarter, month, year-to-date, year or "
+        "rolling-12-months. Year-to-date when the target is cumulative and nothing is said.",
+    )
+    month: MonthFigure | None = Field(
+        None, description="The month's own figure, published beside a year-to-date value."
     )
     comparator_value: Number | None = Field(
         None, description="The comparator's value this quarter, for a relative target."
+    )
+    achievement: Title | None = Field(
+        None,
+        description="The source's own words on achievement (e.g. 'Achieved'), shown as "
+        "published; never turned into a RAG status.",
     )
     note: Markdown | None = None
 
     @model_validator(mode="after")
     def _value_matches_status(self) -> Actual:
-        if self.status == "reported" and self.value is None:
+        problem = figure_problem(self, "quarter")
+        if problem:
+            raise ValueError(problem)
+        if self.month is not None and self.basis not in ("year-to-date", None):
             raise ValueError(
-                "a reported quarter needs a value; otherwise set status to "
-                "not-yet-available or no-new-data"
+                f"month is the month's own figure beside a year-to-date value; this value's "
+                f"basis is {self.basis}"
             )
-        if self.status != "reported" and self.value is not None:
-            raise ValueError(f"a quarter with status {self.status} cannot have a value")
         return self
 
 
@@ -80,6 +190,11 @@ class Indicator(Strict):
     id: Id
     title: Title
     priority: Id
+    recipient: Id | None = Field(
+        None,
+        description="The partnership the indicator is about, when a funder (e.g. a PCC) "
+        "publishes a KPI table about the partnerships it funds.",
+    )
     description: Markdown | None = None
     unit: Unit
     polarity: Polarity

@@ -55,6 +55,11 @@ class Settings(Strict):
         default=Decimal(5),
         description="How far an indicator may miss its target and still be amber.",
     )
+    rag_for_inferred_targets: Flag = Field(
+        False,
+        description="Compute a RAG status against targets recorded as inferred (not stated by "
+        "the source); by default they are shown but never judged.",
+    )
     small_count_threshold: Integer = Field(
         5, ge=0, description="Counts below this are published as 'fewer than N'."
     )

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from generator.model.delivery import Decision
-from generator.model.performance import ValueStatus
+from generator.model.performance import Figure
 from generator.model.types import Day, Id, Markdown, Money, Number, Score, Strict, Title
 
 RiskReason = Literal["funding-ends", "priority-dropped", "poor-performance", "other"]
@@ -57,14 +57,14 @@ class PriorityReview(Strict):
     narrative: Markdown
 
 
-class Outturn(Strict):
-    """An indicator's year-end value."""
+class Outturn(Figure):
+    """An indicator's year-end figure: a value in its unit, or why the source gave none."""
 
     indicator: Id
-    value: Number | None = None
-    status: ValueStatus = "reported"
-    period: Title | None = None
     comparator_value: Number | None = None
+    achievement: Title | None = Field(
+        None, description="The source's own words on achievement, shown as published."
+    )
     note: Markdown | None = None
 
 

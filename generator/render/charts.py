@@ -15,8 +15,9 @@ from typing import Any
 
 import jinja2
 
-from generator.compute.facts import IndicatorFacts, PlanYearFacts
+from generator.compute.facts import IndicatorFacts, PlanYearFacts, SeriesPoint
 from generator.compute.rag import format_number
+from generator.model.performance import UNIT_NOUNS
 from generator.render.text import money
 
 WIDTH, HEIGHT = 640, 280
@@ -30,6 +31,7 @@ class Point:
     value: Decimal | None
     x: float
     y: float | None
+    missing: str = "no data"
 
 
 def _svg_environment(theme: Path, partnership: str) -> jinja2.Environment:
@@ -66,45 +68,51 @@ def _scale(values: list[Decimal], height: float) -> tuple[Decimal, Decimal, Any]
     return low, high, y
 
 
-def trend_series(facts: IndicatorFacts) -> list[tuple[str, Decimal | None]]:
-    """The indicator over time: baseline, earlier years' values, then this year's quarters."""
-    series: list[tuple[str, Decimal | None]] = []
-    indicator = facts.indicator
-    if indicator.baseline is not None:
-        series.append((f"Baseline ({indicator.baseline.period})", indicator.baseline.value))
-    for point in facts.trend[:-1]:
-        series.append((point.label, point.value))
-    this_year = facts.trend[-1].label if facts.trend else ""
-    for quarter in facts.quarters:
-        series.append((f"{this_year} {quarter.actual.quarter}", quarter.actual.value))
-    if facts.outturn is not None:
-        series.append((f"{this_year} outturn", facts.outturn.value))
-    return series
+def _described(point: SeriesPoint) -> str:
+    if point.value is None:
+        return f"{point.label}: no data"
+    if point.left_out is not None:
+        return f"{point.label}: {format_number(point.value)} (not on this chart: {point.left_out})"
+    return f"{point.label}: {format_number(point.value)}"
 
 
 def trend_chart(facts: IndicatorFacts) -> dict[str, Any]:
-    """Geometry of an indicator's trend line with its target."""
-    series = trend_series(facts)
-    target = facts.indicator.target.value if facts.indicator.target else None
-    values = [v for _, v in series if v is not None] + ([target] if target is not None else [])
+    """Geometry of an indicator's trend line with its target, on the indicator's own axis."""
+    indicator = facts.indicator
+    series = facts.series
+    goal = indicator.target.value if indicator.target else None
+    on_axis = goal is not None and facts.target_unit == indicator.unit
+    target = goal if on_axis else None
+    values = [p.value for p in series if p.plotted and p.value is not None]
+    values += [target] if target is not None else []
     plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
     low, high, y = _scale(values, plot_h)
     step = plot_w / max(len(series) - 1, 1)
     points = [
         Point(
-            label, value, round(MARGIN_LEFT + i * step, 1), y(value) if value is not None else None
+            p.label,
+            p.value if p.plotted else None,
+            round(MARGIN_LEFT + i * step, 1),
+            y(p.value) if p.plotted and p.value is not None else None,
+            "not plotted" if p.value is not None and not p.plotted else "no data",
         )
-        for i, (label, value) in enumerate(series)
+        for i, p in enumerate(series)
     ]
-    described = "; ".join(
-        f"{label}: {format_number(value) if value is not None else 'no data'}"
-        for label, value in series
-    )
-    target_text = f" Target: {format_number(target)}." if target is not None else " No target."
-    polarity = facts.indicator.polarity.replace("-", " ")
+    described = "; ".join(_described(p) for p in series)
+    inferred = indicator.target is not None and indicator.target.target_kind == "inferred"
+    word = "Inferred target" if inferred else "Target"
+    if target is not None:
+        target_text = f" {word}: {format_number(target)}."
+    elif goal is not None:
+        target_text = (
+            f" {word}: {format_number(goal)}, {UNIT_NOUNS[facts.target_unit]}, not on this chart."
+        )
+    else:
+        target_text = " No target."
+    polarity = indicator.polarity.replace("-", " ")
     return {
-        "title": f"{facts.indicator.title}: trend",
+        "title": f"{indicator.title}: trend",
         "desc": f"{described}.{target_text} ({polarity}.)",
         "width": WIDTH,
         "height": HEIGHT,
@@ -117,6 +125,7 @@ def trend_chart(facts: IndicatorFacts) -> dict[str, Any]:
             (a, b) for a, b in itertools.pairwise(points) if a.y is not None and b.y is not None
         ],
         "target_y": y(target) if target is not None else None,
+        "target_word": "Inferred" if inferred else "Target",
         "target_label": format_number(target) if target is not None else "",
         "low_label": format_number(low),
         "high_label": format_number(high),

@@ -60,8 +60,12 @@ def plan_year_document(project: Project, facts: PlanYearFacts) -> dict[str, Any]
         ],
         "indicators": [
             {"id": i.indicator.id, "rag": i.status.status.value, "reason": i.status.reason,
+             "recipient": i.indicator.recipient, "judged": i.judged,
              "quarters": [{"quarter": q.actual.quarter, "rag": q.rag.status.value,
-                           "reason": q.rag.reason} for q in i.quarters]}
+                           "reason": q.rag.reason, "unit": q.unit, "basis": q.basis,
+                           "before_year": q.before_year} for q in i.quarters],
+             "trend": [{"label": p.label, "value": p.value, "unit": p.unit,
+                        "plotted": p.plotted, "left_out": p.left_out} for p in i.series]}
             for i in facts.indicators
         ],
         "allocations": [
@@ -171,6 +175,18 @@ def _tables(facts: PlanYearFacts) -> dict[str, tuple[list[str], list[list[Any]]]
             q.actual.status,
             q.rag.status.value,
             q.rag.reason,
+            i.indicator.recipient,
+            q.unit,
+            q.basis,
+            q.actual.period,
+            q.actual.as_at.isoformat() if q.actual.as_at else None,
+            q.actual.printed,
+            q.actual.month.value if q.actual.month else None,
+            q.actual.month.status if q.actual.month else None,
+            q.actual.month.period if q.actual.month else None,
+            q.actual.achievement,
+            i.indicator.target.target_kind if i.indicator.target else None,
+            i.target_unit if i.indicator.target else None,
         ]
         for i in facts.indicators
         for q in i.quarters
@@ -237,6 +253,18 @@ def _tables(facts: PlanYearFacts) -> dict[str, tuple[list[str], list[list[Any]]]
                 "status",
                 "rag",
                 "reason",
+                "recipient",
+                "value_unit",
+                "basis",
+                "period",
+                "as_at",
+                "printed",
+                "month_value",
+                "month_status",
+                "month_period",
+                "achievement",
+                "target_kind",
+                "target_unit",
             ],
             indicators,
         ),

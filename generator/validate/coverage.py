@@ -7,6 +7,7 @@ from datetime import date
 
 from generator.model import PlanYear, Project
 from generator.model.delivery import Decision
+from generator.model.performance import figure_problem
 from generator.problems import Problem, Severity
 from generator.validate.context import WARNING, at, declared, has
 
@@ -129,13 +130,13 @@ def findings_are_decided(project: Project) -> Iterator[Problem]:
 
 
 def indicators_are_used(project: Project) -> Iterator[Problem]:
-    """Every indicator measures an objective."""
+    """Every indicator measures an objective (one about a funded recipient reports on it)."""
     for py in project.plan_years():
         used = {i for p in py.plan.priorities for o in p.objectives for i in o.indicators}
         if not used <= {i.id for i in py.indicators.indicators}:
             continue  # a mistyped reference is already an error; don't pile on
         for i, indicator in enumerate(py.indicators.indicators):
-            if indicator.id not in used:
+            if indicator.id not in used and indicator.recipient is None:
                 yield at(project, py, "indicators").problem(
                     ("indicators", i, "id"),
                     f"indicator '{indicator.id}' measures no objective; list it under an "
@@ -389,14 +390,6 @@ def review_is_complete(project: Project) -> Iterator[Problem]:
                     WARNING,
                 )
         for i, outturn in enumerate(py.review.outturns):
-            if outturn.status == "reported" and outturn.value is None:
-                yield f.problem(
-                    ("outturns", i, "value"),
-                    "a reported outturn needs a value; otherwise set status to "
-                    "not-yet-available or no-new-data",
-                )
-            if outturn.status != "reported" and outturn.value is not None:
-                yield f.problem(
-                    ("outturns", i, "value"),
-                    f"an outturn with status {outturn.status} cannot have a value",
-                )
+            problem = figure_problem(outturn, "outturn")
+            if problem is not None:
+                yield f.problem(("outturns", i, "value"), problem)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 from generator.model import Project
 from generator.problems import Problem
-from generator.validate import coverage, money, references
+from generator.validate import coverage, indicators, money, references
 
 Rule = Callable[[Project], Iterator[Problem]]
 RULES: tuple[Rule, ...] = (
@@ -18,6 +18,7 @@ RULES: tuple[Rule, ...] = (
     references.plan_references,
     references.plan_governance,
     references.delivery_references,
+    indicators.indicator_figures,
     references.money_references,
     coverage.priorities_are_grounded,
     coverage.findings_are_decided,
