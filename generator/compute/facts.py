@@ -129,6 +129,7 @@ class FormulaRow:
     published_amount: Decimal | None
     paid: Decimal | None = None
     paid_reason: str | None = None
+    published_note: str | None = None
 
     @property
     def key(self) -> str:
@@ -375,6 +376,7 @@ def formula_facts(formula: Formula) -> FormulaFacts:
                 published_amount=recipient.published_amount,
                 paid=recipient.paid,
                 paid_reason=recipient.paid_reason,
+                published_note=recipient.published_note,
             )
         )
     total = sum((row.amount for row in rows if row.amount is not None), ZERO)
