@@ -460,3 +460,50 @@ def test_an_existing_cut_with_a_date_and_services_stays_valid(tree: Tree) -> Non
     )
     assert tree.problems() == []
     assert "On 1 October 2024 the funder reduced" in pages(tree)["fenwick-csp/funding.md"]
+
+
+def test_a_cut_dated_outside_its_year_says_how_to_name_another_year(tree: Tree) -> None:
+    tree.write(
+        FEN + "funding.yml",
+        tree.read(FEN + "funding.yml")
+        + "cuts:\n  - stream: council-base\n    date: 2025-10-01\n    reduction: 10\n"
+        "    reason: Mid-year.\n",
+    )
+    assert tree.problems() == [
+        f"{FEN}funding.yml:13:5: error: the cut on 2025-10-01 is outside 2024-25; if it "
+        "reduces another year, name it under applies_to [cuts[0].date]"
+    ]
+
+
+MODEL = {
+    "a formula recipient naming nobody": (
+        PCC + "funding.yml",
+        "      - partnership: fenwick-csp\n",
+        "      - paid_to: fenwick-council\n",
+        f"{PCC}funding.yml:14:9: error: a formula recipient names its partnership, or an "
+        "organisation [formulas[0].recipients[0]]",
+    ),
+    "an intervention that is neither a service nor a line": (
+        FEN + "funding.yml",
+        "      - id: patrols\n        title: Evening patrols\n",
+        "      - outcome: Stopped.\n",
+        f"{FEN}funding.yml:18:9: error: an intervention names its service, or gives its own "
+        "id and title [cuts[0].interventions[0]]",
+    ),
+    "an allocation with amount_status and a formula": (
+        FEN + "funding.yml",
+        "    formula: fund-formula\n",
+        "    formula: fund-formula\n    amount_status: not-published\n",
+        f"{FEN}funding.yml:2:5: error: a formula allocation is computed from its formula; "
+        "leave amount_status out [allocations[0]]",
+    ),
+}
+
+
+@pytest.mark.parametrize(("name", "old", "new", "expected"), list(MODEL.values()), ids=list(MODEL))
+def test_funding_fields_say_what_is_wrong(
+    tree: Tree, name: str, old: str, new: str, expected: str
+) -> None:
+    tree.write(FEN + "funding.yml", tree.read(FEN + "funding.yml") + CUT)
+    tree.edit(name, old, new)
+    assert expected in tree.problems()
