@@ -507,3 +507,65 @@ def test_funding_fields_say_what_is_wrong(
     tree.write(FEN + "funding.yml", tree.read(FEN + "funding.yml") + CUT)
     tree.edit(name, old, new)
     assert expected in tree.problems()
+
+
+COMBINED = """  - id: base
+    stream: council-base
+    title: Base budget
+    method: retained
+    amount_status: combined
+    combined_with: [extra]
+    combined_total: 40000
+  - id: extra
+    stream: council-base
+    title: Extra
+    method: retained
+    amount_status: combined
+    combined_with: [base]
+    combined_total: 40000
+"""
+
+
+def test_combined_lines_are_counted_once(tree: Tree) -> None:
+    tree.edit(FEN + "funding.yml", BASE, COMBINED)
+    assert tree.problems() == []
+    page = pages(tree)["fenwick-csp/funding.md"]
+    assert "| Council base budget: Extra | Retained |" in page
+    assert "| **Total** | | | | | **£40,100** | |" in page
+    assert "Lines published only together are counted once in the total" in page
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "    combined_with: [base]\n    combined_total: 40000\n",
+            "    combined_with: [base]\n    combined_total: 40001\n",
+            [
+                f"{FEN}funding.yml:13:5: error: combined with 'extra', whose combined_total is "
+                "£40,001.00, not £40,000.00; lines published together give the same total "
+                "[allocations[1].combined_total]",
+                f"{FEN}funding.yml:20:5: error: combined with 'base', whose combined_total is "
+                "£40,000.00, not £40,001.00; lines published together give the same total "
+                "[allocations[2].combined_total]",
+            ],
+        ),
+        (
+            "    combined_with: [extra]\n",
+            "    combined_with: [extr]\n",
+            [
+                f"{FEN}funding.yml:12:21: error: unknown allocation 'extr' — did you mean "
+                "'extra'? [allocations[1].combined_with[0]]",
+                # the two lines no longer name one group, so each total counts
+                f"{FEN}funding.yml:20:5: warning: allocations from 'council-base' in 2024-25 "
+                "total £80,000.00, more than its pot of £50,000.00 by £30,000.00; both are "
+                "shown (if it is deliberate, declare over_programming_percent) "
+                "[allocations[2].combined_total]",
+            ],
+        ),
+    ],
+    ids=["different totals", "an unknown line"],
+)
+def test_combined_lines_agree(tree: Tree, old: str, new: str, expected: list[str]) -> None:
+    tree.edit(FEN + "funding.yml", BASE, COMBINED.replace(old, new))
+    assert tree.problems() == expected

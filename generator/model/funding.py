@@ -37,6 +37,9 @@ class Allocation(UnknownAmount):
 
     id: Id
     stream: Id
+    title: Title | None = Field(
+        None, description="The line's own name, when the source gives one (e.g. 'ASB team')."
+    )
     method: AllocationMethod
     amount: Money | None = Field(
         None,

@@ -349,6 +349,35 @@ def formula_allocations_match(project: Project) -> Iterator[Problem]:
                     )
 
 
+def combined_lines_agree(project: Project) -> Iterator[Problem]:
+    """A combined amount names lines of the same file, which give the same combined total."""
+    for py in project.plan_years():
+        if not has(py, "funding"):
+            continue
+        f = at(project, py, "funding")
+        lines = {a.id: a for a in py.funding.allocations}
+        for i, alloc in enumerate(py.funding.allocations):
+            for j, other_id in enumerate(alloc.combined_with):
+                path = ("allocations", i, "combined_with", j)
+                if other_id == alloc.id:
+                    yield f.problem(path, "a line is not combined with itself; name the others")
+                    continue
+                yield from f.reference(path, other_id, lines, "allocation")
+                other = lines.get(other_id)
+                if (
+                    other is not None
+                    and other.amount_status == "combined"
+                    and other.combined_total != alloc.combined_total
+                ):
+                    assert alloc.combined_total is not None and other.combined_total is not None
+                    yield f.problem(
+                        ("allocations", i, "combined_total"),
+                        f"combined with '{other_id}', whose combined_total is "
+                        f"{money(other.combined_total)}, not {money(alloc.combined_total)}; "
+                        "lines published together give the same total",
+                    )
+
+
 def allocations_add_up(project: Project) -> Iterator[Problem]:
     """A funding file's published total is compared with its rows, never trusted."""
     for py in project.plan_years():
@@ -465,8 +494,9 @@ def _stream_uses(project: Project) -> dict[tuple[str, str], list[tuple[At, Field
                 group = frozenset([alloc.id, *alloc.combined_with])
                 amount = None if group in groups else alloc.combined_total
                 groups.add(group)
+            field = "amount" if alloc.amount is not None else "combined_total"
             if alloc.method != "formula" and amount is not None:
-                uses[(alloc.stream, py.year)].append((f, ("allocations", i, "amount"), amount))
+                uses[(alloc.stream, py.year)].append((f, ("allocations", i, field), amount))
         for i, formula in enumerate(py.funding.formulas):
             uses[(formula.stream, py.year)].append((f, ("formulas", i, "pot"), formula.pot))
     return uses

@@ -33,6 +33,7 @@ RULES: tuple[Rule, ...] = (
     money.formula_allocations_match,
     money.cuts_fall_in_year,
     money.pots_not_exceeded,
+    money.combined_lines_agree,
     money.allocations_add_up,
     money.streams_are_live,
 )
