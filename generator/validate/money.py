@@ -79,7 +79,11 @@ def formulas_reconcile(project: Project) -> Iterator[Problem]:
                 yield from _unpublished_inputs(f, base, formula)
             elif not (yield from _inputs_given(f, base, formula)):
                 continue
-            facts = formula_facts(formula)
+            try:
+                facts = formula_facts(formula)
+            except FormulaError as exc:
+                yield f.problem(base, str(exc))
+                continue
             for j, row in enumerate(facts.rows):
                 rbase = (*base, "recipients", j)
                 recipient = formula.recipients[j]
@@ -114,8 +118,7 @@ def formulas_reconcile(project: Project) -> Iterator[Problem]:
 
 
 def _inputs_given(f: At, base: FieldPath, formula: Formula) -> Generator[Problem, None, bool]:
-    """Every recipient gives a figure for each criterion; False if the shares cannot be
-    worked out."""
+    """Every recipient gives a figure for each criterion; False if one is missing or stray."""
     criteria = {c.id for c in formula.criteria}
     complete = True
     for j, recipient in enumerate(formula.recipients):
@@ -126,14 +129,7 @@ def _inputs_given(f: At, base: FieldPath, formula: Formula) -> Generator[Problem
         for key in sorted(set(recipient.inputs) - criteria):
             complete = False
             yield f.problem((*rbase, key), f"'{key}' is not a criterion of this formula")
-    if not complete:
-        return False
-    try:
-        formula_result(formula)
-    except FormulaError as exc:
-        yield f.problem(base, str(exc))
-        return False
-    return True
+    return complete
 
 
 def _unpublished_inputs(f: At, base: FieldPath, formula: Formula) -> Iterator[Problem]:
