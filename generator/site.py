@@ -756,6 +756,7 @@ def plan_shards(project: Project, root: Path, version: Version) -> ShardPlan:
         reads = {py.partnership for py in pys}
         for py in pys:
             reads.update(owners[a.formula] for a in py.funding.allocations if a.formula in owners)
+        reads.update(owner for owner, _ in renderer.area_formula_owners(area))
         shards.append((Shard(area, (area,)), sorted(reads), len(pys)))
     return ShardPlan(structure, shards)
 

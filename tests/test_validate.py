@@ -1684,8 +1684,9 @@ MONEY = {
     "allocation exceeding the pot": (
         [(FEN + "funding.yml", "amount: 40000", "amount: 50000.01")],
         [
-            f"{FEN}funding.yml:10:5: error: allocations from 'council-base' in 2024-25 total "
-            "£50,000.01, more than its pot of £50,000.00 [allocations[1].amount]"
+            f"{FEN}funding.yml:10:5: warning: allocations from 'council-base' in 2024-25 total "
+            "£50,000.01, more than its pot of £50,000.00 by £0.01; both are shown (if it is "
+            "deliberate, declare over_programming_percent) [allocations[1].amount]"
         ],
     ),
     "allocation filling the pot exactly": (
@@ -1703,16 +1704,17 @@ MONEY = {
     "over-programming beyond the declared margin": (
         [(FEN + "funding.yml", "amount: 40000", "amount: 55000.01"), OVER_PROGRAMMING],
         [
-            f"{FEN}funding.yml:10:5: error: allocations from 'council-base' in 2024-25 total "
+            f"{FEN}funding.yml:10:5: warning: allocations from 'council-base' in 2024-25 total "
             "£55,000.01, more than its pot of £50,000.00 plus the declared 10% "
-            "over-programming [allocations[1].amount]"
+            "over-programming by £0.01; both are shown [allocations[1].amount]"
         ],
     ),
     "a formula pot exceeding the stream's pot": (
         [(PCC + "funding.yml", "pot: 100.00", "pot: 100.01")],
         [
-            f"{PCC}funding.yml:5:5: error: allocations from 'pcc-fund' in 2024-25 total "
-            "£100.01, more than its pot of £100.00 [formulas[0].pot]"
+            f"{PCC}funding.yml:5:5: warning: allocations from 'pcc-fund' in 2024-25 total "
+            "£100.01, more than its pot of £100.00 by £0.01; both are shown (if it is "
+            "deliberate, declare over_programming_percent) [formulas[0].pot]"
         ],
     ),
     "a stream with no pot for the year": (

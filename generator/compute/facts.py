@@ -18,7 +18,7 @@ from generator.compute.rag import Rag, RagResult, rag_status, worst
 from generator.compute.risk import RiskAssessment, RiskBand, assess_risk, heat_map, rank_risks
 from generator.model import PlanYear, Project
 from generator.model.delivery import PATHWAYS, Action, Funding, Service
-from generator.model.funding import Allocation, Formula
+from generator.model.funding import Allocation, Cut, Formula
 from generator.model.partnership import Priority
 from generator.model.performance import UNIT_NOUNS, Actual, Figure, Indicator
 from generator.model.review import RISK_DIMENSIONS, Outturn, Risk, ServiceReview
@@ -123,44 +123,75 @@ class PriorityFacts:
 
 @dataclass(frozen=True)
 class AllocationFacts:
-    """An allocation received, with a formula allocation's computed amount."""
+    """An allocation received, with a formula allocation's computed amount.
+
+    `amount` is None when it is not known (amount_status, or a share paid to an organisation
+    for several partnerships: then `covered_by` is that row of the formula)."""
 
     allocation: Allocation
-    amount: Decimal
+    amount: Decimal | None
     formula_amount: Decimal | None = None
     adjustment: Decimal | None = None
     adjustment_reason: str | None = None
     published_amount: Decimal | None = None
+    paid_reason: str | None = None
+    covered_by: FormulaRow | None = None
 
 
 @dataclass(frozen=True)
 class FormulaRow:
-    """One recipient of a formula: inputs, shares, the computed amount and any adjustment."""
+    """One recipient of a formula: inputs, shares, the computed amount and any adjustment.
 
-    partnership: str
+    With inputs not published there are no shares: `formula_amount` is None and `amount` is
+    the published figure. `received` is what was paid: `paid` when given, else `amount`."""
+
+    partnership: str | None
+    organisation: str | None
+    covers: tuple[str, ...]
     paid_to: str | None
     inputs: tuple[tuple[str, Decimal], ...]
     criterion_shares: tuple[tuple[str, Fraction], ...]
-    share: Fraction
-    formula_amount: Decimal
+    share: Fraction | None
+    formula_amount: Decimal | None
     adjustment: Decimal
     adjustment_reason: str | None
-    amount: Decimal
+    amount: Decimal | None
     published_amount: Decimal | None
+    paid: Decimal | None = None
+    paid_reason: str | None = None
+    published_note: str | None = None
 
     @property
-    def share_percent(self) -> Decimal:
+    def key(self) -> str:
+        """The partnership, or the organisation paid for several."""
+        return self.partnership or self.organisation or ""
+
+    @property
+    def received(self) -> Decimal | None:
+        return self.paid if self.paid is not None else self.amount
+
+    @property
+    def share_percent(self) -> Decimal | None:
+        if self.share is None:
+            return None
         return Decimal(self.share.numerator * 100) / Decimal(self.share.denominator)
 
 
 @dataclass(frozen=True)
 class FormulaFacts:
-    """A formula shared out to the penny and reconciled."""
+    """A formula shared out to the penny and reconciled (or, inputs unpublished, as printed)."""
 
     formula: Formula
     rows: tuple[FormulaRow, ...]
-    formula_total: Decimal
+    formula_total: Decimal | None
     total: Decimal
+    unknown: tuple[str, ...] = ()
+    paid_total: Decimal | None = None
+
+    @property
+    def computed(self) -> bool:
+        """Whether the shares were worked out (the inputs were published)."""
+        return self.formula.inputs == "given"
 
     @property
     def published_difference(self) -> Decimal | None:
@@ -203,6 +234,15 @@ class Change:
 
 
 @dataclass(frozen=True)
+class CutFacts:
+    """A cut with the year whose funding.yml records it and the years it reduces."""
+
+    cut: Cut
+    recorded_in: str
+    applies_to: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PlanYearFacts:
     """Everything computed for one partnership's year."""
 
@@ -226,6 +266,10 @@ class PlanYearFacts:
     unknown_spend: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     """(service or action id, stream) of the year's funding lines whose amount is unknown:
     left out of the spend totals, which are then "at least"."""
+    allocations_unknown: tuple[str, ...] = ()
+    cuts: tuple[CutFacts, ...] = ()
+    cuts_announced: tuple[CutFacts, ...] = ()
+    pot_totals: tuple[tuple[str, Decimal], ...] = ()
 
     @property
     def underspend(self) -> Decimal | None:
@@ -448,29 +492,52 @@ def _split_evenly(amount: Decimal, keys: list[str]) -> dict[str, Decimal]:
 
 def formula_facts(formula: Formula) -> FormulaFacts:
     """A formula's rows: inputs, exact shares, the penny amounts, adjustments and the total."""
-    criteria = [Criterion(c.id, c.weight) for c in formula.criteria]
-    result = allocate_by_formula(
-        formula.pot, criteria, {r.partnership: dict(r.inputs) for r in formula.recipients}
-    )
+    shares = {}
+    if formula.inputs == "given":
+        criteria = [Criterion(c.id, c.weight) for c in formula.criteria]
+        result = allocate_by_formula(
+            formula.pot, criteria, {r.key: dict(r.inputs) for r in formula.recipients}
+        )
+        shares = {share.recipient: share for share in result.shares}
     rows = []
-    for recipient, share in zip(formula.recipients, result.shares, strict=True):
+    for recipient in formula.recipients:
         adjustment = recipient.adjustment.amount if recipient.adjustment else ZERO
+        share = shares.get(recipient.key)
+        amount = share.amount + adjustment if share else recipient.published_amount
         rows.append(
             FormulaRow(
                 partnership=recipient.partnership,
+                organisation=recipient.organisation,
+                covers=tuple(recipient.covers),
                 paid_to=recipient.paid_to,
-                inputs=tuple((c.id, recipient.inputs[c.id]) for c in formula.criteria),
-                criterion_shares=share.criterion_shares,
-                share=share.share,
-                formula_amount=share.amount,
+                inputs=tuple(
+                    (c.id, recipient.inputs[c.id]) for c in formula.criteria if share is not None
+                ),
+                criterion_shares=share.criterion_shares if share else (),
+                share=share.share if share else None,
+                formula_amount=share.amount if share else None,
                 adjustment=adjustment,
                 adjustment_reason=recipient.adjustment.reason if recipient.adjustment else None,
-                amount=share.amount + adjustment,
+                amount=amount,
                 published_amount=recipient.published_amount,
+                paid=recipient.paid,
+                paid_reason=recipient.paid_reason,
+                published_note=recipient.published_note,
             )
         )
-    total = sum((row.amount for row in rows), ZERO)
-    return FormulaFacts(formula, tuple(rows), result.total, total)
+    total = sum((row.amount for row in rows if row.amount is not None), ZERO)
+    unknown = tuple(row.key for row in rows if row.amount is None)
+    formula_total = (
+        sum((row.formula_amount for row in rows if row.formula_amount is not None), ZERO)
+        if shares
+        else None
+    )
+    paid_total = (
+        sum((row.received for row in rows if row.received is not None), ZERO)
+        if any(row.paid is not None for row in rows)
+        else None
+    )
+    return FormulaFacts(formula, tuple(rows), formula_total, total, unknown, paid_total)
 
 
 class Formulas(Mapping[str, FormulaFacts]):
@@ -505,30 +572,111 @@ def all_formulas(project: Project, year: str) -> Formulas:
     )
 
 
-def _allocations(
+def allocation_facts(
     plan_year: PlanYear, formulas: Mapping[str, FormulaFacts]
 ) -> tuple[AllocationFacts, ...]:
     out = []
+    pid = plan_year.partnership
     for alloc in plan_year.funding.allocations:
         facts = formulas.get(alloc.formula or "")
-        row = (
-            next((r for r in facts.rows if r.partnership == plan_year.partnership), None)
-            if facts
-            else None
-        )
+        rows = facts.rows if facts else ()
+        row = next((r for r in rows if r.partnership == pid), None)
+        covering = next((r for r in rows if pid in r.covers), None)
         if row is not None:
             out.append(
                 AllocationFacts(
-                    alloc, row.amount, row.formula_amount, row.adjustment, row.adjustment_reason,
-                    alloc.published_amount or row.published_amount,
+                    alloc, row.received, row.formula_amount, row.adjustment, row.adjustment_reason,
+                    alloc.published_amount or row.published_amount, row.paid_reason,
                 )
             )  # fmt: skip
-        else:
+        elif covering is not None:
             out.append(
                 AllocationFacts(
-                    alloc, alloc.amount or ZERO, None, None, None, alloc.published_amount
+                    alloc, None, None, None, None, alloc.published_amount, covered_by=covering
                 )
             )
+        else:
+            out.append(
+                AllocationFacts(alloc, alloc.amount, None, None, None, alloc.published_amount)
+            )
+    return tuple(out)
+
+
+def known_total(allocations: Iterable[AllocationFacts]) -> tuple[Decimal, tuple[str, ...]]:
+    """The total of the amounts known, and the ids of the lines it leaves out.
+
+    A combined line counts through its group's one published total, once per group; a
+    withheld or unpublished amount, or a share paid to an organisation for several
+    partnerships, is left out and named: unknown money is never counted as £0."""
+    total = ZERO
+    groups: set[frozenset[str]] = set()
+    left_out: list[str] = []
+    for facts in allocations:
+        line = facts.allocation
+        if facts.amount is not None:
+            total += facts.amount
+        elif line.amount_status == "combined" and line.combined_total is not None:
+            group = frozenset([line.id, *line.combined_with])
+            if group not in groups:
+                groups.add(group)
+                total += line.combined_total
+        else:
+            left_out.append(line.id)
+    return total, tuple(left_out)
+
+
+def partnership_cuts(project: Project, partnership: str) -> tuple[CutFacts, ...]:
+    """Every cut recorded in any of a partnership's funding files, with the years it reduces."""
+    return tuple(
+        CutFacts(cut, py.year, tuple(cut.applies_to) or (py.year,))
+        for py in project.years_of(partnership)
+        for cut in py.funding.cuts
+    )
+
+
+def _announced_in(facts: CutFacts, plan_year: PlanYear) -> bool:
+    """Whether a cut was announced during the plan year (or, undated, recorded in it)."""
+    when = facts.cut.announced
+    if when is None:
+        return facts.recorded_in == plan_year.year
+    start = date(plan_year.start_year, 4, 1)
+    end = date(plan_year.start_year + 1, 3, 31)
+    return start <= when.earliest and when.latest <= end
+
+
+def _streams_of(plan_year: PlanYear, allocations: Iterable[AllocationFacts]) -> list[str]:
+    streams = [a.allocation.stream for a in allocations]
+    streams += [f.stream for f in plan_year.funding.formulas]
+    return list(dict.fromkeys(streams))
+
+
+def stream_uses(project: Project, stream: str, year: str) -> Decimal:
+    """What the recorded allocations draw from a stream in a year: plain amounts (combined
+    lines by their published total) and whole formula pots."""
+    lines: list[AllocationFacts] = []
+    total = ZERO
+    for py in project.plan_years():
+        if py.year != year:
+            continue
+        lines += [
+            AllocationFacts(a, a.amount)
+            for a in py.funding.allocations
+            if a.stream == stream and a.method != "formula"
+        ]
+        total += sum((f.pot for f in py.funding.formulas if f.stream == stream), ZERO)
+    return total + known_total(lines)[0]
+
+
+def pot_totals(
+    project: Project, year: str, streams: Iterable[str]
+) -> tuple[tuple[str, Decimal], ...]:
+    """For each stream whose pot this year has a published total: the recorded allocations'."""
+    out = []
+    for sid in streams:
+        stream = project.streams.get(sid)
+        pot = next((p for p in stream.pots if p.year == year), None) if stream else None
+        if pot is not None and pot.published_total is not None:
+            out.append((sid, stream_uses(project, sid, year)))
     return tuple(out)
 
 
@@ -703,8 +851,10 @@ def plan_year_facts(
         )
         for s in plan_year.services.services
     )
-    allocations = _allocations(plan_year, formulas)
+    allocations = allocation_facts(plan_year, formulas)
     own_formulas = tuple(formulas[f.id] for f in plan_year.funding.formulas if f.id in formulas)
+    allocated_total, unknown = known_total(allocations)
+    cuts = partnership_cuts(project, plan_year.partnership)
     risks, grid = _risks(project, plan_year)
     spent = sum((s.spent for s in review.spend), ZERO) if review else None
     stage = cycle_stage(plan_year)
@@ -722,9 +872,15 @@ def plan_year_facts(
         spend_by_stream=_sum_by((stream, amount) for _, stream, amount, _, _ in lines),
         spend_by_priority=spend_by_priority,
         spend_by_model=_sum_by((model, amount) for _, _, amount, _, model in lines),
-        allocated_total=sum((a.amount for a in allocations), ZERO),
+        allocated_total=allocated_total,
         spent_total=spent,
         pathway_coverage=tuple((k, tuple(v)) for k, v in all_covered.items()),
         changes=_changes(project, plan_year),
         unknown_spend=_unknown_lines(plan_year),
+        allocations_unknown=unknown,
+        cuts=tuple(c for c in cuts if plan_year.year in c.applies_to),
+        cuts_announced=tuple(
+            c for c in cuts if plan_year.year not in c.applies_to and _announced_in(c, plan_year)
+        ),
+        pot_totals=pot_totals(project, plan_year.year, _streams_of(plan_year, allocations)),
     )

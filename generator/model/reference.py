@@ -127,6 +127,17 @@ class Pot(Strict):
 
     year: YearId
     amount: Money
+    published_total: Money | None = Field(
+        None,
+        description="The total allocated from the pot as the source printed it; compared with "
+        "the allocations recorded from the stream for the year.",
+    )
+    published_note: Markdown | None = Field(
+        None, description="Why the published total differs; declared, it is not warned about."
+    )
+    sic: Title | None = Field(
+        None, description="A typo in the source kept as printed, shown as [sic]."
+    )
     note: Markdown | None = None
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from generator.compute import record
-from generator.compute.facts import PlanYearFacts, all_formulas, plan_year_facts
+from generator.compute.facts import FormulaFacts, PlanYearFacts, all_formulas, plan_year_facts
 from generator.model import PlanYear, Project
 from generator.model.delivery import PATHWAYS
 from generator.render import charts, opendata, text
@@ -306,6 +306,7 @@ class Renderer:
             files[f"{area_id}/index.md"] = self._page(
                 None, "area.md.j2", common, area=area,
                 plan_years=pys, area_facts=[self.facts(py) for py in pys],
+                area_formulas=self.area_formulas(area_id),
             )  # fmt: skip
             for py in pys:
                 files.update(self._partnership(py, common))
@@ -314,6 +315,27 @@ class Renderer:
             pages = [{title: f"{py.partnership}/{name}.md"} for name, title, _ in PAGES]
             area_nav.append({nav_title(partnership.name): pages})
         return {nav_title(area.name): area_nav}
+
+    def area_formula_owners(self, area_id: str) -> list[tuple[str, str]]:
+        """(owner, formula id) of every formula of the year run by a partnership of the area or
+        paying one, whether or not the owner's own plan is published this year: the
+        partnerships' funding pages point to the area page for the whole formula."""
+        partnerships = self.project.partnerships
+        found = []
+        for py in self.project.plan_years():
+            if py.year != self.version.year:
+                continue
+            for formula in py.funding.formulas:
+                paid = {py.partnership}
+                paid.update(r.partnership for r in formula.recipients if r.partnership)
+                paid.update(pid for r in formula.recipients for pid in r.covers)
+                if any(partnerships[p].area == area_id for p in paid if p in partnerships):
+                    found.append((py.partnership, formula.id))
+        return found
+
+    def area_formulas(self, area_id: str) -> list[tuple[str, FormulaFacts]]:
+        """(owner, formula worked out) of every formula `area_formula_owners` finds."""
+        return [(owner, self.formulas[fid]) for owner, fid in self.area_formula_owners(area_id)]
 
     def _partnership(self, py: PlanYear, common: dict[str, Any]) -> dict[str, bytes]:
         facts = self.facts(py)

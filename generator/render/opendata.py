@@ -70,17 +70,29 @@ def plan_year_document(project: Project, facts: PlanYearFacts) -> dict[str, Any]
         ],
         "allocations": [
             {"id": a.allocation.id, "stream": a.allocation.stream, "amount": a.amount,
+             "amount_status": a.allocation.amount_status,
              "formula_amount": a.formula_amount, "adjustment": a.adjustment,
-             "published_amount": a.published_amount}
+             "published_amount": a.published_amount,
+             "covered_by": a.covered_by.organisation if a.covered_by else None}
             for a in facts.allocations
         ],
+        "allocations_unknown": list(facts.allocations_unknown),
         "formulas": [
             {"id": f.formula.id, "pot": f.formula.pot, "total": f.total,
-             "rows": [{"partnership": r.partnership, "share": r.share,
+             "inputs": f.formula.inputs, "applied": f.formula.applied,
+             "paid_total": f.paid_total,
+             "rows": [{"partnership": r.partnership, "organisation": r.organisation,
+                       "covers": list(r.covers), "share": r.share,
                        "formula_amount": r.formula_amount, "adjustment": r.adjustment,
-                       "amount": r.amount, "published_amount": r.published_amount}
+                       "amount": r.amount, "paid": r.paid,
+                       "published_amount": r.published_amount}
                       for r in f.rows]}
             for f in facts.formulas
+        ],
+        "cuts": [
+            {"stream": c.cut.stream, "recorded_in": c.recorded_in,
+             "applies_to": list(c.applies_to), "reduction": c.cut.reduction}
+            for c in facts.cuts
         ],
         "risks": [
             {"id": r.risk.id, "rank": r.rank, "service": r.risk.service,
@@ -103,10 +115,35 @@ def plan_year_document(project: Project, facts: PlanYearFacts) -> dict[str, Any]
             "year": py.year,
             "fictional": project.settings.fictional,
             "source": source,
+            "reference": _reference(project, facts),
             "computed": computed,
         }
     )
     return document
+
+
+def _reference(project: Project, facts: PlanYearFacts) -> dict[str, Any]:
+    """The funding streams the year draws on (with every pot and its note) and the
+    organisations its funding names, with their descriptions, as in data/."""
+    py = facts.plan_year
+    streams = [a.allocation.stream for a in facts.allocations]
+    streams += [f.formula.stream for f in facts.formulas]
+    streams += [sid for sid, _ in facts.spend_by_stream]
+    stream_models = [project.streams[s] for s in dict.fromkeys(streams) if s in project.streams]
+    orgs = [s.funder for s in stream_models]
+    orgs += [a.allocation.recipient for a in facts.allocations if a.allocation.recipient]
+    for f in facts.formulas:
+        orgs += [o for r in f.rows for o in (r.organisation, r.paid_to) if o is not None]
+    host = project.partnerships[py.partnership].host
+    orgs += [host] if host else []
+    return {
+        "streams": [s.model_dump(mode="json", exclude_none=True) for s in stream_models],
+        "organisations": [
+            project.organisations[o].model_dump(mode="json", exclude_none=True)
+            for o in dict.fromkeys(orgs)
+            if o in project.organisations
+        ],
+    }
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
@@ -201,6 +238,7 @@ def _tables(facts: PlanYearFacts) -> dict[str, tuple[list[str], list[list[Any]]]
             a.adjustment,
             a.amount,
             a.published_amount,
+            a.allocation.amount_status,
         ]
         for a in facts.allocations
     ]
@@ -278,6 +316,7 @@ def _tables(facts: PlanYearFacts) -> dict[str, tuple[list[str], list[list[Any]]]
                 "adjustment",
                 "amount",
                 "published_amount",
+                "amount_status",
             ],
             allocations,
         ),

@@ -480,11 +480,14 @@ def money_references(project: Project) -> Iterator[Problem]:
                 yield from f.unique(
                     (*base, "criteria"), (c.id for c in formula.criteria), "criterion"
                 )
-                partners = [r.partnership for r in formula.recipients]
+                partners = [r.key for r in formula.recipients]
                 for j, pid in enumerate(partners):
                     rbase = (*base, "recipients", j)
                     yield from f.reference(
-                        (*rbase, "partnership"), pid, project.partnerships, "partnership"
+                        (*rbase, "partnership"),
+                        formula.recipients[j].partnership,
+                        project.partnerships,
+                        "partnership",
                     )
                     if pid in partners[:j]:
                         yield f.problem(
@@ -495,13 +498,6 @@ def money_references(project: Project) -> Iterator[Problem]:
                     )
             for i, cut in enumerate(py.funding.cuts):
                 yield from f.reference(("cuts", i, "stream"), cut.stream, streams, "funding stream")
-                for j, item in enumerate(cut.interventions):
-                    yield from f.reference(
-                        ("cuts", i, "interventions", j, "service"),
-                        item.service,
-                        ids["service"],
-                        "service",
-                    )
         if has(py, "risks"):
             f = at(project, py, "risks")
             for i, risk in enumerate(py.risks.risks):

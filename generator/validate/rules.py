@@ -29,9 +29,13 @@ RULES: tuple[Rule, ...] = (
     coverage.changes_follow_publication,
     coverage.review_is_complete,
     money.settings_are_sound,
+    money.formula_recipients_resolve,
+    money.cut_references,
     money.formulas_reconcile,
     money.formula_allocations_match,
     money.cuts_fall_in_year,
     money.pots_not_exceeded,
+    money.combined_lines_agree,
+    money.allocations_add_up,
     money.streams_are_live,
 )
