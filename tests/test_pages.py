@@ -325,3 +325,48 @@ def test_every_part_a_year_may_declare_has_words() -> None:
     text = (Path(__file__).parents[1] / "theme" / "pages" / "_absent.md.j2").read_text()
     words = text[text.index("part_words") : text.index("} %}")]
     assert [part for part in get_args(PublishedPart) if f'"{part}":' not in words] == []
+
+
+def test_services_funding_risks_and_indicators_not_published_are_said(tree: Tree) -> None:
+    """Declared, they read as what the partnership did not publish, with the reason, never as
+    'None recorded'."""
+    year = f"{FEN}2024-25/"
+    names = ("services.yml", "funding.yml", "risks.yml", "indicators.yml", "actions.yml")
+    for name in (*names, "review.yml"):
+        if tree.path(year + name).exists():
+            tree.remove(year + name)
+    tree.edit(
+        f"{year}plan.yml",
+        "priorities:",
+        "not_published:\n  parts: [services, funding, risks, indicators, actions]\n"
+        "  reason: Only the priorities were put online.\npriorities:",
+    )
+    tree.edit(f"{year}plan.yml", "        indicators: [da-reports]\n", "")
+    found = pages(tree)
+    reason = "Only the priorities were put online."
+    expected = {
+        "services": "The partnership did not publish the services it commissions for 2024/25.",
+        "funding": "The partnership did not publish its funding for 2024/25.",
+        "risks": "The partnership did not publish an assessment of the risks of "
+        "decommissioning services for 2024/25.",
+        "performance": "The partnership did not publish performance indicators for 2024/25.",
+    }
+    for page, sentence in expected.items():
+        text = found[f"2024-25/fenwick-csp/{page}.md"]
+        assert f"{sentence} {reason}" in text, page
+
+
+def test_an_assessment_without_a_period_or_scores_says_so(tree: Tree) -> None:
+    assessment = f"{FEN}2024-25/assessment.yml"
+    tree.edit(
+        assessment, "period:\n  start: 2023-01-01\n  end: 2023-12-31\n", "published: 2023-03\n"
+    )
+    tree.edit(assessment, "    likelihood: 4\n    impact: 5\n", "")
+    page = pages(tree)["2024-25/fenwick-csp/assessment.md"]
+    assert (
+        "**Fenwick strategic assessment 2024** does not say what period it covers and was "
+        "published in March 2023." in page
+    )
+    assert "This assessment did not score its findings." in page
+    assert "| not scored | not scored | not scored | Yes |" in page
+    assert "The assessment did not score this finding." in page

@@ -16,6 +16,7 @@ from generator.model.types import (
     Strict,
     Title,
     Url,
+    When,
 )
 
 # police.uk street-level crime categories, plus the project's own for non-crime demand.
@@ -123,7 +124,7 @@ class AssessmentFile(Strict):
     period: Period | None = Field(
         None, description="The period the analysis covers, when the assessment says."
     )
-    published: Day | None = None
+    published: When | None = None
     method: Markdown | None = None
     sources: list[Source] = Field(default_factory=list)
     statistics: list[Statistic] = Field(default_factory=list)

@@ -93,8 +93,8 @@ def findings_are_decided(project: Project) -> Iterator[Problem]:
     recorded as not adopted is cited by no priority (unless moved to the tier that cites it),
     one recorded as partly adopted is cited by the priority that takes up its part."""
     for py in project.plan_years():
-        if py.assessment is None:
-            continue
+        if py.assessment is None or declared(py, "priorities"):
+            continue  # the priorities it led to are not known: nothing to check against
         cited = {f for p in py.plan.priorities for f in p.findings}
         declined = {n.finding for n in py.plan.not_adopted}
         known = {f.id for f in py.assessment.findings}
