@@ -1865,6 +1865,32 @@ MONEY = {
             "[services[0].funding[0].stream]",
         ],
     ),
+    "a stream that ended in a month, as published": (
+        [
+            (
+                STREAMS,
+                "    funder: fenwick-council\n",
+                "    funder: fenwick-council\n    ends: 2025-03\n",
+            )
+        ],
+        [
+            f"{FEN_NEXT}funding.yml:8:5: error: stream 'council-base' ended in 2025-03, "
+            "before 2025-26 began; fund this from another stream [allocations[1].stream]",
+            f"{FEN_NEXT}services.yml:13:9: error: stream 'council-base' ended in 2025-03, "
+            "before 2025-26 began; fund this from another stream "
+            "[services[0].funding[0].stream]",
+        ],
+    ),
+    "a stream that ended in a year, compared conservatively": (
+        [
+            (
+                STREAMS,
+                "    funder: fenwick-council\n",
+                "    funder: fenwick-council\n    ends: 2025\n",
+            )
+        ],
+        [],  # it may have run to the end of 2025: neither year is refused
+    ),
     "a stream that ends on the last day of the first year": (
         [
             (

@@ -8,7 +8,6 @@ from typing import Literal
 from pydantic import Field
 
 from generator.model.types import (
-    Day,
     Flag,
     Id,
     Integer,
@@ -18,6 +17,7 @@ from generator.model.types import (
     Strict,
     Title,
     Url,
+    When,
     YearId,
 )
 
@@ -91,7 +91,7 @@ class Organisation(Strict):
     url: Url | None = None
     description: Markdown | None = None
     replaced_by: Id | None = Field(None, description="Organisation that took over its duties.")
-    ceased: Day | None = Field(None, description="Date the organisation stopped existing.")
+    ceased: When | None = Field(None, description="Date the organisation stopped existing.")
 
 
 class OrganisationsFile(Strict):
@@ -148,8 +148,12 @@ class FundingStream(Strict):
     name: Title
     funder: Id = Field(description="Organisation id of the funder.")
     ring_fenced: Flag = False
-    starts: Day | None = None
-    ends: Day | None = Field(None, description="Last day money can be spent (streams end).")
+    starts: When | None = None
+    ends: When | None = Field(
+        None,
+        description="Last day money can be spent (streams end); YYYY-MM or YYYY where the "
+        "source says no more ('until November 2012').",
+    )
     pots: list[Pot] = Field(default_factory=list)
     over_programming_percent: NonNegative = Field(
         default=Decimal(0),

@@ -8,7 +8,7 @@ putting a file of the same name in `theme/partnerships/<id>/` (a Jinja ChoiceLoa
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,6 +103,19 @@ def nav_title(name: str) -> str:
     """A navigation title from data: MkDocs and the theme print nav titles as raw HTML, so
     every title that comes from a YAML file is escaped here."""
     return html.escape(name, quote=True)
+
+
+def line_names(plan_year: PlanYear) -> Callable[[str], str]:
+    """The name of a line a `combined_with` names, by its id: an allocation's title, a
+    service's name or an action's title (the id itself if none is known)."""
+    names: dict[str, str] = {}
+    for alloc in plan_year.funding.allocations:
+        names.setdefault(alloc.id, alloc.title or alloc.id)
+    for service in plan_year.services.services:
+        names.setdefault(service.id, service.name)
+    for action in plan_year.actions.actions:
+        names.setdefault(action.id, action.title)
+    return lambda line_id: names.get(line_id, line_id)
 
 
 def publishable(plan_year: PlanYear, drafts: bool) -> bool:
@@ -354,6 +367,7 @@ class Renderer:
             "strategy": record.strategy_place(self.project.partnerships[pid], py.plan),
             "successors": lambda oid: record.successors(oid, self.project.organisations),
             "newest": self.newest[pid],
+            "line_name": line_names(py),
             "declared": lambda part: declared(py, part),
             "in_version": {p.partnership for p in self.years},
             "downloads": opendata.download_names(pid, py.year),

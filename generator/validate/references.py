@@ -45,7 +45,7 @@ def reference_data(project: Project) -> Iterator[Problem]:
                 yield streams.problem(
                     ("streams", i, "pots", j, "year"), f"a second pot for {year}; give one per year"
                 )
-        if stream.starts and stream.ends and stream.ends < stream.starts:
+        if stream.starts and stream.ends and stream.ends.latest < stream.starts.earliest:
             yield streams.problem(("streams", i, "ends"), "the stream ends before it starts")
 
 
