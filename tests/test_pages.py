@@ -370,3 +370,25 @@ def test_an_assessment_without_a_period_or_scores_says_so(tree: Tree) -> None:
     assert "This assessment did not score its findings." in page
     assert "| not scored | not scored | not scored | Yes |" in page
     assert "The assessment did not score this finding." in page
+
+
+def test_an_underspend_is_not_worked_out_from_an_unknown_allocation(tree: Tree) -> None:
+    tree.edit(
+        f"{FEN}2024-25/funding.yml",
+        "    amount: 40000",
+        "    amount_status: withheld\n    amount_reason: Commercial confidentiality.",
+    )
+    page = pages(tree)["2024-25/fenwick-csp/review.md"]
+    assert "| Council base budget | Not known | £39,000 | not known | — |" in page  # never £0
+    assert "| **Total** | **£100** and 1 not known | **£39,000** | not known | |" in page
+    assert (
+        "Of at least £100 allocated (1 allocation of an amount not published), £39,000 was "
+        "spent; the underspend cannot be worked out." in page
+    )
+
+
+def test_an_older_year_without_a_review_is_not_promised_one(tree: Tree) -> None:
+    tree.remove(f"{FEN}2024-25/review.yml")
+    page = pages(tree)["2024-25/fenwick-csp/review.md"]
+    assert "No annual review of 2024/25 is recorded for Safer Fenwick Partnership." in page
+    assert "It will say how each priority went" not in page

@@ -784,6 +784,20 @@ def _changes(project: Project, plan_year: PlanYear) -> tuple[Change, ...]:
     return tuple(out)
 
 
+def _nothing_to_judge(plan_year: PlanYear) -> str:
+    """Why a priority has no status: nothing yet, or nothing published to judge it by."""
+    absent = plan_year.plan.not_published
+    parts = set(absent.parts) if absent is not None else set()
+    unpublished = [words for part, words in (("indicators", "indicators"), ("actions", "actions"))
+                   if part in parts]  # fmt: skip
+    if len(unpublished) == 2:
+        return "no indicators or actions published"
+    if unpublished:
+        other = "actions" if unpublished == ["indicators"] else "indicators"
+        return f"no {unpublished[0]} published, and no {other} yet"
+    return "no indicators or actions yet"
+
+
 def plan_year_facts(
     project: Project, plan_year: PlanYear, formulas: Mapping[str, FormulaFacts] | None = None
 ) -> PlanYearFacts:
@@ -829,7 +843,7 @@ def plan_year_facts(
             f"worst of {len(measured)} indicator(s) and {len(actions)} action(s): "
             + ", ".join(f"{n} {rag.label.lower()}" for rag, n in counts.items() if n)
             if statuses
-            else "no indicators or actions yet"
+            else _nothing_to_judge(plan_year)
         )
         if covered:
             all_covered[priority.id] = list(covered)
