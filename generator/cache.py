@@ -4,13 +4,13 @@ rebuilt.
 A version is built in shards (generator.site): the home pages, and one shard per police force
 area. A shard's key is a hash of everything its pages can depend on: the generator's own code
 and bundled theme, the versions of the libraries that shape the pages (`BUILD_DEPENDENCIES`:
-the Markdown converter, the theme, the sanitiser's allow-list...), the project's theme and mkdocs.yml, the reference data, every
-partnership.yml, the plan files of this and earlier years (trends and "what changed" look back)
-of the partnerships the shard reads (its own, and those whose funding formulas allocate to
-them; the home shard reads every partnership), the build options, which partnerships the
-version and the latest version have (every page's navigation and links), and the build date.
-Anything not in the key cannot change the pages, so the cache cannot serve a stale shard; when
-in doubt something belongs in the key.
+the Markdown converter, the theme, the sanitiser's allow-list...), the project's theme and
+mkdocs.yml, the reference data, every partnership.yml, the plan files of this and earlier years
+(trends and "what changed" look back) of the partnerships the shard reads (its own, and those
+whose funding formulas allocate to them; the home shard reads every partnership), the build
+options, which partnerships the version and the latest version have (every page's navigation
+and links), and the build date. Anything not in the key cannot change the pages, so the cache
+cannot serve a stale shard; when in doubt something belongs in the key.
 
 Entries are built shard folders. They are hard-linked into the site, not copied (a national
 site is gigabytes): the published site shares its files with the cache, and nothing the build
