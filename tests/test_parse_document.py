@@ -11,7 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from generator.load import Document, load_bytes, load_project, parse_text
+from generator.load import Document, discover, load_bytes, load_sources, parse_text
 from generator.model import ALL_KINDS, REFERENCE_KINDS, YEAR_KINDS, build_project
 from generator.model.delivery import ServicesFile
 from generator.model.kinds import FileKind, _field_names, parse_document
@@ -468,7 +468,8 @@ def test_data_shaped_like_a_kind_is_typed_or_reported(shaped: tuple[str, Any]) -
 
 def test_the_project_is_typed_from_files_still_loading_and_keeps_no_raw_data() -> None:
     reference = {name: kind.where for name, kind in REFERENCE_KINDS.items()}
-    sources, problems = load_project(MINIMAL, reference, list(YEAR_KINDS))
+    found, problems = discover(MINIMAL, reference, list(YEAR_KINDS))
+    sources = list(load_sources(found, MINIMAL, problems))
     assert problems == []
     project, problems = build_project(iter(sources))  # read once, as files arrive
     assert problems == []
