@@ -309,8 +309,17 @@ class PartialDate:
         return {"type": "string", "pattern": PARTIAL_DATE_PATTERN}
 
 
+_SEEN_PARTIAL_DATES: dict[str, PartialDate] = {}
+
+
 def parse_partial_date(value: Any) -> PartialDate:
-    """A day, month or year as the source gives it: `2012-11-03`, `2012-11` or `2012`."""
+    """A day, month or year as the source gives it: `2012-11-03`, `2012-11` or `2012`.
+    Valid texts already parsed are remembered, as `parse_date` does (the typed model then
+    shares one object for each)."""
+    if value.__class__ is str:
+        known = _SEEN_PARTIAL_DATES.get(value)
+        if known is not None:
+            return known
     if isinstance(value, PartialDate):
         return value
     if isinstance(value, date):
@@ -332,7 +341,12 @@ def parse_partial_date(value: Any) -> PartialDate:
             raise ValueError
     except ValueError:
         raise _fail("date", f"'{value}' is not a real date") from None
-    return PartialDate(year, month, day)
+    parsed = PartialDate(year, month, day)
+    if value.__class__ is str:
+        if len(_SEEN_PARTIAL_DATES) >= SEEN_LIMIT:
+            _SEEN_PARTIAL_DATES.clear()
+        _SEEN_PARTIAL_DATES[value] = parsed
+    return parsed
 
 
 def check_id(value: Any) -> Any:
