@@ -400,7 +400,7 @@ def copy_tree(root: Path, into: Path) -> Path:
     return into
 
 
-def test_arguments(root: Path, tests: Sequence[str]) -> list[str]:
+def existing_tests(root: Path, tests: Sequence[str]) -> list[str]:
     """The pytest arguments of `tests` that exist under `root` (globs expanded, in order)."""
     found: list[str] = []
     for test in tests:
@@ -480,7 +480,7 @@ def run_target(
     report: Callable[[Mutant, str], None] = lambda mutant, outcome: None,
 ) -> FileResult:
     """Mutate one file: each sampled mutant written into a tree of `trees`, its tests run."""
-    tests = test_arguments(root, target.tests)
+    tests = existing_tests(root, target.tests)
     original = (root / target.path).read_text(encoding="utf-8")
     found = mutants(original, target.path, target.scopes)
     result = FileResult(target, tests, len(found))
@@ -493,7 +493,8 @@ def run_target(
     finally:
         trees.put(tree)
     if outcome != SURVIVED:
-        result.skipped = f"its tests do not pass on the unmutated code ({outcome})"
+        why = "a test fails" if outcome == KILLED else "pytest could not run them"
+        result.skipped = f"its tests do not pass on the unmutated code: {why}"
         return result
     timeout = max(TIMEOUT_MINIMUM, TIMEOUT_FACTOR * result.baseline)
 
