@@ -58,6 +58,7 @@ import os
 import queue
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -424,16 +425,21 @@ def run_tests(tree: Path, tests: Sequence[str], timeout: float | None) -> tuple[
     )
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
     started = time.perf_counter()
-    try:
-        result = subprocess.run(
-            command, cwd=tree, env=env, capture_output=True, timeout=timeout, check=False
-        )
-    except subprocess.TimeoutExpired:
-        return TIMEOUT, time.perf_counter() - started
+    quiet = subprocess.DEVNULL
+    # its own process group: on a timeout, whatever the tests started is stopped with them
+    with subprocess.Popen(
+        command, cwd=tree, env=env, stdout=quiet, stderr=quiet, start_new_session=True
+    ) as process:
+        try:
+            returncode = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            return TIMEOUT, time.perf_counter() - started
     seconds = time.perf_counter() - started
-    if result.returncode == 0:
+    if returncode == 0:
         return SURVIVED, seconds
-    if result.returncode in (1, 2):  # tests failed; interrupted (the mutant did not import)
+    if returncode in (1, 2):  # tests failed; interrupted (the mutant did not import)
         return KILLED, seconds
     return ERROR, seconds
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import queue
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from bench.mutation import (
     ROOT,
     SURVIVED,
     TARGETS,
+    TIMEOUT,
     Target,
     copy_tree,
     describe,
@@ -21,6 +23,7 @@ from bench.mutation import (
     mutants,
     read_equivalent,
     run_target,
+    run_tests,
     sample,
     score_of,
 )
@@ -181,6 +184,28 @@ def test_a_file_whose_tests_fail_unmutated_is_skipped(
     assert describe(result, {}) == [
         "pkg/calc.py: skipped: its tests do not pass on the unmutated code: a test fails"
     ]
+
+
+def test_tests_that_run_too_long_time_out_with_what_they_started(
+    tiny: tuple[Path, queue.Queue[Path]],
+) -> None:
+    tree = tiny[1].get()
+    (tree / "tests/test_slow.py").write_text(
+        "import subprocess, time\n\n\ndef test_slow():\n"
+        "    child = subprocess.Popen(['sleep', '60'])\n"
+        "    open('child.pid', 'w').write(str(child.pid))\n"
+        "    time.sleep(60)\n"
+    )
+    outcome, seconds = run_tests(tree, ["tests/test_slow.py"], timeout=5)
+    assert outcome == TIMEOUT and seconds < 30
+    pid = int((tree / "child.pid").read_text())
+    status = Path(f"/proc/{pid}/status")
+    for _ in range(50):  # a SIGKILL takes effect when the process is next scheduled
+        if not status.exists() or "zombie" in status.read_text():
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the process the tests started still runs")
 
 
 def test_the_committed_equivalent_list_is_well_formed() -> None:
