@@ -18,9 +18,10 @@ takes minutes, not hours). A mutant is
                reason (its tests are still run, so a listed mutant that is killed is reported)
 
 With --limit N, each file gets a seeded random sample of at most N of its mutants (--seed, 0 by
-default, so two runs sample the same mutants). The tests of a file must pass on the unmutated
-copy first, or the file is skipped and reported. Each file prints its counts, its score (killed
-and timeout over the mutants not listed equivalent, errors left out) and each survivor as
+default, so two runs sample the same mutants). --jobs J runs J mutants at a time, each in its own
+copy (default 1: the machine is shared; run it under `nice`). The tests of a file must pass on
+the unmutated copy first, or the file is skipped and reported. Each file prints its counts, its
+score (killed and timeout over killed, timeout and survived) and each survivor and timeout as
 `path:line (function): `before` -> `after``, so a developer can write the test that is missing
 or, for a change nothing could ever tell, add a line to bench/mutation_equivalent.txt. The last
 line is always
@@ -32,13 +33,15 @@ and the exit status is 1 when a mutant not listed equivalent survived (or could 
 The operators, applied one at a time to the AST and spliced into the source as text (so the
 rest of the file, its line numbers and its comments, are unchanged): a comparison flipped
 (`<` to `<=` and `>=`, `==` to `!=`, `in` to `not in`, `is` to `is not`), an arithmetic or set
-operator swapped (`+`/`-`, `*`/`/`, `//`, `%`, `|`/`&`), a number one more and one less, `True`
-and `False` swapped, a string changed, `and`/`or` swapped, a `not` or a unary minus removed, a
-condition negated, an element dropped from a list, tuple or set literal and an entry from a dict
-literal (allow-lists, the parts of a key), a keyword argument dropped from a call, a call of one
-argument replaced by its argument, and a statement (an expression or call, an augmented or
+operator swapped (`+`/`-`, `*`/`/`, `//`, `%`, `|`/`&`, also in `+=` and the like), a number
+one more and one less, `True` and `False` swapped, a string changed ('XX' around it), `and`/`or`
+swapped, a `not` or a unary minus removed, a condition negated, an element dropped from a list,
+tuple or set literal and an entry from a dict literal (allow-lists, the parts of a key), a
+keyword argument dropped from a call, a call of one argument replaced by its argument, and a
+statement (an expression or call, an augmented or
 attribute assignment, an `if`, a `raise`, `break`, `continue`) replaced by `pass`. Docstrings,
-annotations, f-strings, decorators and lines marked `# pragma: no mutate` are left alone.
+annotations, f-strings, decorators, subscripts (generic types such as `dict[str, int]`) and
+lines marked `# pragma: no mutate` are left alone.
 
 Why not mutmut or cosmic-ray (both on PyPI): mutmut 3 mutates only inside functions (its
 mutants are switched on through a trampoline per function), so the module-level allow-lists of
@@ -577,8 +580,8 @@ def describe(result: FileResult, equivalent: dict[str, str]) -> list[str]:
         listed = mutant.ident in equivalent
         if outcome == SURVIVED and not listed:
             lines.append(f"  survived {mutant}")
-        elif outcome == ERROR:
-            lines.append(f"  error    {mutant}")
+        elif outcome in (TIMEOUT, ERROR) and not listed:
+            lines.append(f"  {outcome:8} {mutant}")
         elif listed and outcome != SURVIVED:
             lines.append(f"  listed equivalent but {outcome}: {mutant}")
     return lines
