@@ -145,7 +145,8 @@ TARGETS: dict[str, tuple[Target, ...]] = {
 
 @dataclass(frozen=True)
 class Mutant:
-    """One change to one file: `before` (the source text it replaces) by `after`."""
+    """One change to one file: `before` (the source text it replaces) by `after`; `dropped`,
+    when the change drops a part of it (an element, an entry, a keyword argument)."""
 
     path: str
     line: int
@@ -153,9 +154,12 @@ class Mutant:
     before: str
     after: str
     source: str = field(repr=False)
+    dropped: str = ""
 
     @property
     def change(self) -> str:
+        if self.dropped:
+            return f"`{_short(self.dropped)}` dropped"
         return f"`{_short(self.before)}` -> `{_short(self.after)}`"
 
     @property
@@ -201,8 +205,10 @@ DROPPED_STATEMENTS = (ast.Expr, ast.AugAssign, ast.If, ast.Raise, ast.Break, ast
 
 # (node to replace, its replacement: a node of the same kind, or None for `pass` in place of a
 # statement)
-Located = ast.expr | ast.stmt
-Edit = tuple[Located, ast.AST | None]
+Located = ast.expr | ast.stmt | ast.keyword
+# or, when the edit drops a part of the node (an element, an entry, a keyword argument), with
+# the first and last nodes of that part, which is how the mutant is shown
+Edit = tuple[Located, ast.AST | None] | tuple[Located, ast.AST | None, tuple[Located, Located]]
 
 
 def _expression_edits(node: ast.expr) -> Iterator[Edit]:
@@ -233,19 +239,20 @@ def _expression_edits(node: ast.expr) -> Iterator[Edit]:
             if not isinstance(element, ast.Starred):
                 rest = [*node.elts[:i], *node.elts[i + 1 :]]
                 if isinstance(node, ast.Set):
-                    yield node, ast.Set(rest)
+                    yield node, ast.Set(rest), (element, element)
                 else:
-                    yield node, type(node)(rest, ast.Load())
+                    yield node, type(node)(rest, ast.Load()), (element, element)
     elif isinstance(node, ast.Dict):
         for i, key in enumerate(node.keys):
             if key is not None:
                 keys = [*node.keys[:i], *node.keys[i + 1 :]]
-                yield node, ast.Dict(keys, [*node.values[:i], *node.values[i + 1 :]])
+                values = [*node.values[:i], *node.values[i + 1 :]]
+                yield node, ast.Dict(keys, values), (key, node.values[i])
     elif isinstance(node, ast.Call):
         for i, keyword in enumerate(node.keywords):
             if keyword.arg is not None:
                 keywords = [*node.keywords[:i], *node.keywords[i + 1 :]]
-                yield node, ast.Call(node.func, node.args, keywords)
+                yield node, ast.Call(node.func, node.args, keywords), (keyword, keyword)
         if (
             isinstance(node.func, ast.Name)
             and len(node.args) == 1
@@ -354,8 +361,11 @@ class _Source:
         return start, self.starts[end_line - 1] + end_col
 
     def text(self, node: Located) -> str:
-        start, end = self.span(node)
-        return self.data[start:end].decode("utf-8")
+        return self.between(node, node)
+
+    def between(self, first: Located, last: Located) -> str:
+        """The text from the start of `first` to the end of `last`."""
+        return self.data[self.span(first)[0] : self.span(last)[1]].decode("utf-8")
 
     def replaced(self, node: Located, by: str) -> str:
         start, end = self.span(node)
@@ -366,7 +376,7 @@ def mutants(text: str, path: str, scopes: Sequence[str] | None = None) -> list[M
     """Every mutant of the module `text` (named `path`), in the functions `scopes` if given."""
     source = _Source(text)
     found: list[Mutant] = []
-    for scope, (node, new) in _edits(ast.parse(text)):
+    for scope, (node, new, *part) in _edits(ast.parse(text)):
         if scopes is not None and not any(scope == s or scope.startswith(f"{s}.") for s in scopes):
             continue
         if PRAGMA in source.lines[node.lineno - 1]:
@@ -384,7 +394,8 @@ def mutants(text: str, path: str, scopes: Sequence[str] | None = None) -> list[M
         except SyntaxError:  # e.g. an implicitly concatenated string in a call
             continue
         shown = "pass" if new is None else ast.unparse(new)
-        found.append(Mutant(path, node.lineno, scope, before, shown, mutated))
+        dropped = source.between(*part[0]) if part else ""
+        found.append(Mutant(path, node.lineno, scope, before, shown, mutated, dropped))
     return found
 
 
