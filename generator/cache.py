@@ -3,13 +3,14 @@ rebuilt.
 
 A version is built in shards (generator.site): the home pages, and one shard per police force
 area. A shard's key is a hash of everything its pages can depend on: the generator's own code
-and bundled theme, the project's theme and mkdocs.yml, the reference data, every
-partnership.yml, the plan files of this and earlier years (trends and "what changed" look back)
-of the partnerships the shard reads (its own, and those whose funding formulas allocate to
-them; the home shard reads every partnership), the build options, which partnerships the
-version and the latest version have (every page's navigation and links), and the build date.
-Anything not in the key cannot change the pages, so the cache cannot serve a stale shard; when
-in doubt something belongs in the key.
+and bundled theme, the versions of the libraries that shape the pages (`BUILD_DEPENDENCIES`:
+the Markdown converter, the theme, the sanitiser's allow-list...), the project's theme and
+mkdocs.yml, the reference data, every partnership.yml, the plan files of this and earlier years
+(trends and "what changed" look back) of the partnerships the shard reads (its own, and those
+whose funding formulas allocate to them; the home shard reads every partnership), the build
+options, which partnerships the version and the latest version have (every page's navigation
+and links), and the build date. Anything not in the key cannot change the pages, so the cache
+cannot serve a stale shard; when in doubt something belongs in the key.
 
 Entries are built shard folders. They are hard-linked into the site, not copied (a national
 site is gigabytes): the published site shares its files with the cache, and nothing the build
@@ -36,7 +37,26 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-FORMAT = "2"
+from generator import fingerprint
+
+FORMAT = "3"
+BUILD_DEPENDENCIES = (
+    "mkdocs",
+    "mkdocs-material",
+    "Markdown",
+    "pymdown-extensions",
+    "Pygments",
+    "nh3",
+    "Jinja2",
+    "MarkupSafe",
+    "selectolax",
+    "PyYAML",
+    "pydantic",
+    "pydantic-core",
+)
+"""The libraries whose versions shape the pages a shard holds (the Markdown converter and
+its extensions, the theme, the sanitiser's allow-list, the templates' engine, the search
+index's parser, the model): a build after upgrading any of them builds every shard afresh."""
 CACHE_ENV = "PLANS_CACHE_DIR"
 PUBLISHED = "published.json"
 """In the cache folder: per published site, each version's key and its folder's identity."""
@@ -106,10 +126,18 @@ class BuildCache:
         self.folder = folder
         self.root = root
         known = loaded or {}
-        common = hashlib.sha256(f"partnership-plans cache {FORMAT}\0".encode())
-        code = [p for p in _tree(bundled / "generator") if p.suffix == ".py"]  # not __pycache__
-        _hash_files(common, bundled, code + _tree(bundled / "theme"), {})
-        _hash_files(common, bundled, [bundled / "mkdocs.yml"], {})
+        common = hashlib.sha256(
+            fingerprint.code_key(
+                f"partnership-plans cache {FORMAT}\0".encode(),
+                [
+                    *fingerprint.source_files(bundled / "generator"),
+                    *_tree(bundled / "theme"),
+                    *[p for p in [bundled / "mkdocs.yml"] if p.is_file()],
+                ],
+                bundled,
+                BUILD_DEPENDENCIES,
+            )
+        )
         _hash_files(common, root, [*_tree(root / "theme"), root / "mkdocs.yml"], {})
         _hash_files(common, root, _tree(root / "data"), known)
         _hash_files(common, root, (root / "plans").glob("*/partnership.yml"), known)
@@ -203,9 +231,8 @@ class BuildCache:
             }
             sites[str(out)] = entries
             self.folder.mkdir(parents=True, exist_ok=True)
-            scratch = path.with_name(f".{PUBLISHED}.{os.getpid()}")
-            scratch.write_text(json.dumps({"sites": sites}, indent=1) + "\n", encoding="utf-8")
-            os.replace(scratch, path)
+            text = json.dumps({"sites": sites}, indent=1) + "\n"
+            fingerprint.write_atomically(path, lambda file: file.write(text.encode("utf-8")))
         except OSError:
             pass  # the site is published; only the next build's shortcut is lost
 

@@ -15,7 +15,7 @@ import click
 from generator import __version__
 from generator.problems import PlansError, Problem, ProblemsFound, Severity
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS = 0, 1  # a usage error exits 2: click does it
 
 
 def _escape_github(text: str, *, property_value: bool = False) -> str:

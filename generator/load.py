@@ -860,13 +860,3 @@ def load_sources(
         problems.extend(file_problems)
         if document is not None:
             yield SourceFile(item.kind, document, item.partnership, item.year)
-
-
-def load_project(
-    root: Path, reference_kinds: dict[str, str], year_kinds: list[str], jobs: int = 0
-) -> tuple[list[SourceFile], list[Problem]]:
-    """Load every YAML file of a project; files that fail to load are reported, not returned.
-
-    `jobs` as for `load_files`."""
-    found, problems = discover(root, reference_kinds, year_kinds)
-    return list(load_sources(found, root, problems, jobs)), problems

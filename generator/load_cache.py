@@ -19,21 +19,15 @@ never makes a second copy of it.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import marshal
-import os
 import sys
-import tempfile
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
-import yaml
-
-from generator import load
+from generator import fingerprint, load
 from generator.load import MAX_FILE_BYTES, Document, SourceText, content_hash
 
 MAGIC = b"plans load cache 1\n"
@@ -56,21 +50,22 @@ _Entry = tuple[bytes, bytes, bytes, bool]
 whether libyaml read it (`SourceText`)."""
 
 
-def code_key() -> bytes:
-    """What loaded data depend on besides the files: the loader's source, PyYAML and libyaml,
-    the Python that writes marshal (its format follows `cache_tag`, as .pyc files' does) and
-    zlib (the compressed text)."""
+def code_key(package: Path = fingerprint.PACKAGE) -> bytes:
+    """What loaded data depend on besides the files: the loader's source (`load.py`, and this
+    module, which packs them), PyYAML and libyaml, the Python that writes marshal (its format
+    follows `cache_tag`, as .pyc files' does) and zlib (the compressed text)."""
     libyaml = "none"
     if load.HAVE_LIBYAML:
         from yaml import _yaml
 
         libyaml = _yaml.get_version_string()
-    digest = hashlib.sha256(MAGIC)
-    digest.update(Path(load.__file__).read_bytes())
-    python, compression = sys.implementation.cache_tag, zlib.ZLIB_RUNTIME_VERSION
-    for part in (yaml.__version__, libyaml, python, compression):
-        digest.update(b"\0" + part.encode())
-    return digest.digest()
+    return fingerprint.code_key(
+        MAGIC,
+        [package / "load.py", package / "load_cache.py"],
+        package,
+        dependencies=("PyYAML",),
+        extra=(f"libyaml {libyaml}", sys.implementation.cache_tag, zlib.ZLIB_RUNTIME_VERSION),
+    )
 
 
 class LoadCache:
@@ -135,7 +130,7 @@ class LoadCache:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.folder / PACK, self._write)
+            fingerprint.write_atomically(self.folder / PACK, self._write)
         except OSError:
             return  # an unwritable cache only makes the next run slower
 
@@ -189,16 +184,3 @@ def read_checked(path: Path, magic: bytes, key: bytes) -> tuple[bytes, int] | No
     if hashlib.sha256(memoryview(raw)[start:]).digest() != raw[start - _HASH_SIZE : start]:
         return None
     return raw, start
-
-
-def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
-    """Write a file whole or not at all: into a temporary file beside it, then renamed over it."""
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            write(file)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise

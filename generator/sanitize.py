@@ -186,13 +186,3 @@ def scan_site(site: Path) -> list[str]:
             else:
                 found += scan_markup(text, name, svg_file=path.suffix == ".svg")
     return found
-
-
-def third_party_references(site: Path) -> list[str]:
-    """Only the other-host check of `scan_site`, over every page and stylesheet."""
-    found: list[str] = []
-    for path in sorted(site.rglob("*")):
-        if path.is_file() and path.suffix in (".html", ".css"):
-            text = path.read_text(encoding="utf-8", errors="replace")
-            found += external_resources(text, path.relative_to(site).as_posix())
-    return found

@@ -28,11 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import pydantic
-import pydantic_core
-
-import generator
-from generator import load_cache
+from generator import fingerprint, load_cache
 from generator.load import FoundFile
 from generator.problems import Problem, Severity
 
@@ -43,19 +39,23 @@ YearKeys = dict[str, bytes | None]
 """Each financial year's key; None where a file it depends on is not known yet (or changed)."""
 
 
-@functools.cache
-def code_key() -> bytes:
+def code_key(package: Path = fingerprint.PACKAGE) -> bytes:
     """What problems depend on besides the files: all of the generator's code (rules, models
     and the messages they write), pydantic, and what the load cache's data depend on."""
-    digest = hashlib.sha256(MAGIC)
-    package = Path(generator.__file__).parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    for version in (pydantic.VERSION, pydantic_core.__version__):
-        digest.update(version.encode() + b"\0")
-    digest.update(load_cache.code_key())
-    return digest.digest()
+    return fingerprint.code_key(
+        MAGIC,
+        fingerprint.source_files(package),
+        package,
+        dependencies=("pydantic", "pydantic-core"),
+        extra=(load_cache.code_key(package).hex(),),
+    )
+
+
+@functools.cache
+def running_code_key() -> bytes:
+    """`code_key` of the code running now, worked out once a process (`year_keys` asks for it
+    every run, and it reads every generator file)."""
+    return code_key()
 
 
 def year_keys(
@@ -65,7 +65,7 @@ def year_keys(
 
     `names` are the found files' names; `digests` the sha256 of the bytes of each, None (or
     missing) when not known: a year that depends on such a file has the key None."""
-    common = hashlib.sha256(code_key())
+    common = hashlib.sha256(running_code_key())
     files: dict[tuple[str, str], list[str]] = {}
     plan_years: dict[str, list[str]] = {}
     for item, name in zip(found, names, strict=True):
@@ -118,7 +118,7 @@ class ValidateCache:
         """Read the record in `folder`; a folder inside the project's plans/ or data/ is never
         written (as for the load cache)."""
         self.folder = folder
-        self._key = code_key()
+        self._key = running_code_key()
         self._years = _read_record(folder / RECORD, self._key)
         sources = [(root / name).resolve() for name in ("plans", "data")]
         self._writable = not any(folder.resolve().is_relative_to(s) for s in sources)
@@ -167,7 +167,7 @@ class ValidateCache:
 
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            load_cache.write_atomically(self.folder / RECORD, write)
+            fingerprint.write_atomically(self.folder / RECORD, write)
         except OSError:
             return  # an unwritable record only makes the next run slower
 

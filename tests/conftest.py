@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +121,32 @@ def two_areas(root: Path, config_head: str = "") -> Path:
     shutil.copytree(CHECKOUT / "theme", root / "theme")
     (root / "mkdocs.yml").write_text(config_head + (CHECKOUT / "mkdocs.yml").read_text())
     return root
+
+
+@pytest.fixture
+def fake_version(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str, str], None]]:
+    """`fake_version(name, version)` makes the installed distribution `name` report `version`,
+    as after an upgrade: every cache's key asks importlib.metadata (the validation record's key
+    is remembered for a process, so it is forgotten now and when the test ends)."""
+    from importlib import metadata
+
+    import generator.fingerprint
+    import generator.validate_cache
+
+    real = metadata.version
+
+    def fake(name: str, version: str) -> None:
+        monkeypatch.setattr(
+            metadata,
+            "version",
+            lambda dist: version if dist.lower() == name.lower() else real(dist),
+        )
+        generator.fingerprint.installed_version.cache_clear()
+        generator.validate_cache.running_code_key.cache_clear()
+
+    yield fake
+    generator.fingerprint.installed_version.cache_clear()
+    generator.validate_cache.running_code_key.cache_clear()
 
 
 class Tree:

@@ -76,7 +76,8 @@ def test_search_finds_pages_of_the_version_being_read(example_site: Path) -> Non
 def test_notices_do_not_answer_a_search(example_site: Path) -> None:
     """An older year's pages all say "This is not the latest plan": only pages whose own text
     says "latest" may be found (indexed notices made every page of the year a match)."""
-    oldest = versions(example_site)[-1]
+    oldest = "2024-25"  # the oldest year every partnership of the example has
+    assert oldest in versions(example_site)
     pages = list((example_site / oldest).glob("*/*/index.html"))
     result = search(example_site, f"{oldest}/", "latest", timeout_s=TIMEOUT_S)
     assert len(pages) >= 30

@@ -397,3 +397,43 @@ def test_a_build_reading_years_typed_only_when_read_is_byte_identical(tmp_path: 
     fresh = CliRunner().invoke(main, [*command, str(tmp_path / "fresh"), "--no-cache"])
     assert fresh.exit_code == 0, fresh.output
     assert digest(tmp_path / "site") == digest(tmp_path / "fresh")
+
+
+# --- what made the shards: the code and the libraries --------------------------------------------
+
+
+@pytest.mark.parametrize("library", ["mkdocs-material", "nh3", "Markdown", "mkdocs", "Jinja2"])
+def test_upgrading_a_library_that_shapes_the_pages_rebuilds_every_shard(
+    tmp_path: Path, fake_version: Callable[[str, str], None], library: str
+) -> None:
+    """After an upgrade a cached shard holds pages made by the old version (for nh3, pages
+    sanitised by the old allow-list): none may be served."""
+    root, cache, out = project_copy(tmp_path), tmp_path / "cache", tmp_path / "site"
+    assert build(root, out, cache).built == EVERYTHING
+    assert build(root, out, cache).reused == EVERYTHING
+    fake_version(library, "99.0")
+    again = build(root, out, cache)
+    assert again.built == EVERYTHING and again.reused == ()
+
+
+def test_editing_the_generators_code_changes_every_shard_key(tmp_path: Path) -> None:
+    """The key covers the generator's source as it is on disk: a copy of this checkout with
+    one line of one module changed keys every shard differently; the same copy unchanged
+    keys them alike."""
+    bundled = tmp_path / "bundled"
+    shutil.copytree(BUNDLED / "generator", bundled / "generator",
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    shutil.copytree(BUNDLED / "theme", bundled / "theme")
+    shutil.copy(BUNDLED / "mkdocs.yml", bundled / "mkdocs.yml")
+    root = project_copy(tmp_path)
+
+    def keys() -> list[str]:
+        cache = BuildCache(tmp_path / "c", root, bundled)
+        return [cache.key(y, ["o"], None) for y in ("2024-25", "2025-26")]
+
+    before = keys()
+    assert keys() == before
+    module = bundled / "generator" / "compute" / "rag.py"
+    module.write_text(module.read_text() + "# one line more\n")
+    after = keys()
+    assert after[0] != before[0] and after[1] != before[1]

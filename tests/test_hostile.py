@@ -39,13 +39,15 @@ from generator.load import (
     discover,
     load_bytes,
 )
+from generator.mkdocs_hooks import on_page_content
 from generator.model import REFERENCE_KINDS, YEAR_KINDS, Project
 from generator.model.markdown_policy import markdown_problems, policy_problems
 from generator.pipeline import check_project
 from generator.problems import Problem, Severity
 from generator.render import Version, render_version
-from generator.sanitize import scan_site
+from generator.sanitize import scan_markup, scan_site
 from generator.site import BuildError, BuildOptions, build_site, write_files
+from tests.conftest import markdown_extensions
 
 if TYPE_CHECKING:
     from tests.conftest import Tree
@@ -374,16 +376,26 @@ def test_hostile_text_builds_a_clean_site(hostile_site: Path) -> None:
 
 
 def test_remote_image_never_reaches_a_published_page(tmp_path: Path) -> None:
+    """Refused by validation first; and were validation to let it through, the sanitiser the
+    build runs on every page (its MkDocs hook) drops the image's source, and the build's own
+    checks refuse whatever still loads from another host."""
+    pixel = "Thanks ![a [b]](https:/\\tracker.example/pixel.gif)"
     root = copy_project(tmp_path / "project")
-    pixel = yaml_scalar("Thanks ![a [b]](https:/\\tracker.example/pixel.gif)")
-    edit(root / PLAN, RATIONALE, f"rationale: {pixel}")
-    project, problems = check_project(root)
-    if project is None or any(p.severity is Severity.ERROR for p in problems):
-        return  # refused by validation: the fix this test wants
-    site = tmp_path / "site"
-    with pytest.raises(BuildError):  # or refused by the build's checks
-        build_site(project, BuildOptions(root, site, jobs=1))
-    assert not site.exists()
+    edit(root / PLAN, RATIONALE, f"rationale: {yaml_scalar(pixel)}")
+    _, problems = check_project(root)
+    assert [str(p) for p in problems] == [
+        f"{PLAN}:{RATIONALE_LINE}:{RATIONALE_COLUMN}: error: contains an image; images cannot "
+        f"be embedded in plan text [{RATIONALE_FIELD}]"
+    ]
+    names, configs = markdown_extensions()
+    rendered = markdown.markdown(pixel, extensions=names, extension_configs=configs)
+    assert 'src="https:/\\tracker.example/pixel.gif"' in rendered  # what Markdown makes of it
+    page = on_page_content(rendered)
+    assert "tracker.example" not in page and "src=" not in page, page
+    assert '<img alt="a [b]">' in page
+    assert scan_markup(f"<html><body>{rendered}</body></html>", "page") == [
+        'page: loads from another host: <img alt="a [b]" src="https:/\\'
+    ]
 
 
 def test_a_lesson_of_two_paragraphs_does_not_swallow_the_next(tmp_path: Path) -> None:

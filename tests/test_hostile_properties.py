@@ -300,3 +300,16 @@ def test_policy_fast_path_never_accepts_what_the_full_check_refuses(text: str) -
 def test_plain_prose_takes_the_fast_path(text: str) -> None:
     assert _MAY_BREAK_POLICY.search(text) is None
     assert markdown_problems(text) == []
+
+
+@given(
+    prefix=st.sampled_from(["https://", "HTTP://", "mailto:", "MailTo:"]),
+    rest=st.text(alphabet="a.b/&#;:x\\\u200b\x7f\u00ad%[{}!*_=", max_size=40),
+)
+def test_an_autolink_never_has_a_scheme_to_refuse(prefix: str, rest: str) -> None:
+    """Why the policy checks no autolink's scheme: an autolink starts with https://, http:// or
+    mailto: (`_AUTOLINK` matches nothing else), and nothing `url_scheme` does before reading
+    the scheme (decoding entities, which begin at an '&'; removing invisible characters and
+    backslashes; lower-casing) can change those letters. (No ']' or '(' here: a link target
+    inside an autolink's text is checked as a link.)"""
+    assert not [p for p in policy_problems(f"See <{prefix}{rest}>.") if p.startswith("links")]

@@ -33,9 +33,10 @@ from generator.load import (
     _parse_recording,
     _read_fast,
     decode,
+    discover,
     load_bytes,
     load_file,
-    load_project,
+    load_sources,
     parse_text,
 )
 from generator.model import REFERENCE_KINDS, YEAR_KINDS
@@ -1489,7 +1490,10 @@ REFERENCE = {name: kind.where for name, kind in REFERENCE_KINDS.items()}
 
 
 def load_example(root: Path, jobs: int) -> tuple[list[SourceFile], list[Problem]]:
-    return load_project(root, REFERENCE, list(YEAR_KINDS), jobs=jobs)
+    """Every file of a project that loads, and the problems of those that do not, found and
+    loaded as `check_project` does."""
+    found, problems = discover(root, REFERENCE, list(YEAR_KINDS))
+    return list(load_sources(found, root, problems, jobs)), problems
 
 
 def broken_copy(tmp_path: Path) -> Path:

@@ -10,6 +10,8 @@ import gc
 import hashlib
 import marshal
 import os
+import shutil
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pytest
 from click.testing import CliRunner, Result
 
+import generator.fingerprint
 import generator.load
 from generator.cache import cache_folder
 from generator.cli import main
@@ -247,22 +250,36 @@ def test_an_unusable_pack_is_ignored_then_replaced(
 
 
 def test_a_pack_written_by_other_loading_code_is_ignored(
-    tree: Tree, parsed: list[str], monkeypatch: pytest.MonkeyPatch
+    tree: Tree, parsed: list[str], fake_version: Callable[[str, str], None]
 ) -> None:
     check(tree)
-    monkeypatch.setattr("generator.load_cache.code_key", lambda: bytes(32))
     parsed.clear()
+    check(tree)
+    assert parsed == []  # a sound pack answers every file
+    fake_version("PyYAML", "99.0")  # data parsed by another PyYAML
     check(tree)
     assert sorted(parsed) == yaml_files(tree.root)
 
 
-def test_the_code_key_follows_the_loader_and_the_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_code_key_follows_the_loader_and_the_parser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_version: Callable[[str, str], None]
+) -> None:
+    """The key covers load.py and load_cache.py as they are on disk (a copy of the package
+    with one of them edited keys differently; an edit elsewhere does not), PyYAML, libyaml."""
+    package = tmp_path / "generator"
+    shutil.copytree(generator.fingerprint.PACKAGE, package,
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
     key = code_key()
-    assert code_key() == key
-    monkeypatch.setattr("yaml.__version__", "0.0")
+    assert code_key(package) == key
+    for name, changes in (("load.py", True), ("load_cache.py", True), ("cli.py", False)):
+        original = (package / name).read_text()
+        (package / name).write_text(original + "# one line more\n")
+        assert (code_key(package) != key) is changes, name
+        (package / name).write_text(original)
+    monkeypatch.setattr(generator.load, "HAVE_LIBYAML", not generator.load.HAVE_LIBYAML)
     assert code_key() != key
     monkeypatch.undo()
-    monkeypatch.setattr(generator.load, "HAVE_LIBYAML", not generator.load.HAVE_LIBYAML)
+    fake_version("PyYAML", "99.0")
     assert code_key() != key
 
 
@@ -311,7 +328,7 @@ def test_a_failed_write_leaves_the_old_pack_and_no_temporary_file(
     def full(source: str, target: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("generator.load_cache.os.replace", full)
+    monkeypatch.setattr("generator.fingerprint.os.replace", full)
     tree.remove(FEN + "review.yml")
     assert check(tree) == check(tree, cache=False)
     assert pack.read_bytes() == before
@@ -416,6 +433,7 @@ def test_only_files_to_parse_go_to_worker_processes(
 def test_checking_with_the_cache_leaves_no_garbage_cycles(tree: Tree) -> None:
     # check_project pauses the cyclic collector: all it makes must be freed by reference counts
     tree.write_bytes(FEN + "risks.yml", b"risks: [\n")
+    check(tree)  # the first check of a process reads the libraries' versions, once
     for _ in range(2):
         gc.collect()
         gc.disable()

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from generator.load import Document, load_bytes, load_project, parse_text
+from generator.load import Document, discover, load_bytes, load_sources, parse_text
 from generator.model import ALL_KINDS, REFERENCE_KINDS, YEAR_KINDS, build_project
 from generator.model.delivery import ServicesFile
 from generator.model.kinds import FileKind, _field_names, parse_document
@@ -407,9 +408,32 @@ YAMLISH = st.lists(
     max_size=60,
 ).map("".join)
 PROPERTY = settings(max_examples=250, deadline=None)
+CHECKOUT = Path(__file__).resolve().parents[1]
+SEEDS = {
+    kind: (CHECKOUT / path).read_bytes()
+    for kind, path in {
+        "actions": "tests/fixtures/minimal/plans/ashdown-pcc/2024-25/actions.yml",
+        "areas": "tests/fixtures/minimal/data/areas.yml",
+        "assessment": "tests/fixtures/minimal/plans/ashdown-pcc/2024-25/assessment.yml",
+        "changes": "plans/dunmarsh-wyckholt/2025-26/changes.yml",
+        "funding": "tests/fixtures/minimal/plans/fenwick-csp/2024-25/funding.yml",
+        "funding-streams": "tests/fixtures/minimal/data/funding-streams.yml",
+        "indicators": "tests/fixtures/minimal/plans/ashdown-pcc/2024-25/indicators.yml",
+        "organisations": "tests/fixtures/minimal/data/organisations.yml",
+        "partnership": "tests/fixtures/minimal/plans/ashdown-pcc/partnership.yml",
+        "plan": "tests/fixtures/minimal/plans/ashdown-pcc/2024-25/plan.yml",
+        "review": "tests/fixtures/minimal/plans/fenwick-csp/2024-25/review.yml",
+        "risks": "plans/safer-kelderton/2025-26/risks.yml",
+        "services": "tests/fixtures/minimal/plans/fenwick-csp/2024-25/services.yml",
+        "settings": "tests/fixtures/minimal/data/settings.yml",
+    }.items()
+}
+"""A small valid file of every kind: the properties start from them as well as from nothing, so
+that they reach the documents that type as well as those refused."""
 
 
-def assert_typed_or_reported(kind_name: str, document: Document) -> None:
+def assert_typed_or_reported(kind_name: str, document: Document) -> str:
+    """Check the outcome of typing a document, and say which it was: typed or reported."""
     model, problems = parse_document(ALL_KINDS[kind_name], document)
     if model is None:
         assert problems
@@ -417,25 +441,74 @@ def assert_typed_or_reported(kind_name: str, document: Document) -> None:
             assert problem.line >= 1
             assert problem.column >= 1
             assert problem.file == document.file
+        outcome = "reported"
     else:
         assert isinstance(model, BaseModel)
         assert problems == []
+        outcome = "typed"
+    event(outcome)
+    return outcome
 
 
-@PROPERTY
-@given(kind=KINDS, text=YAMLISH)
-def test_any_loaded_text_is_typed_or_reported_for_every_kind(kind: str, text: str) -> None:
-    document, _ = load_bytes(text.encode("utf-8"), FILE)
-    if document is not None:
-        assert_typed_or_reported(kind, document)
+def test_every_kind_has_a_seed_that_types() -> None:
+    assert sorted(SEEDS) == sorted(ALL_KINDS)
+    for kind, raw in SEEDS.items():
+        document, problems = load_bytes(raw, FILE)
+        assert document is not None and problems == [], kind
+        model, problems = parse_document(ALL_KINDS[kind], document)
+        assert isinstance(model, BaseModel) and problems == [], kind
 
 
-@PROPERTY
-@given(kind=KINDS, raw=st.binary(max_size=200))
-def test_any_loaded_bytes_are_typed_or_reported_for_every_kind(kind: str, raw: bytes) -> None:
-    document, _ = load_bytes(raw, FILE)
-    if document is not None:
-        assert_typed_or_reported(kind, document)
+@st.composite
+def seeded_texts(draw: st.DrawFn) -> tuple[str, str]:
+    """A valid file of some kind, as it is or with YAML-ish text put in somewhere."""
+    kind = draw(st.sampled_from(sorted(SEEDS)))
+    text = SEEDS[kind].decode("utf-8")
+    if draw(st.booleans()):
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(YAMLISH) + text[at:]
+    return kind, text
+
+
+@st.composite
+def seeded_bytes(draw: st.DrawFn) -> tuple[str, bytes]:
+    """A valid file of some kind, as it is or with any bytes put in or cut off somewhere."""
+    kind = draw(st.sampled_from(sorted(SEEDS)))
+    raw = SEEDS[kind]
+    if draw(st.booleans()):
+        at = draw(st.integers(0, len(raw)))
+        raw = raw[:at] + draw(st.binary(max_size=20)) + raw[at + draw(st.integers(0, 20)) :]
+    return kind, raw
+
+
+def test_any_loaded_text_is_typed_or_reported_for_every_kind() -> None:
+    outcomes: Counter[str] = Counter()
+
+    @PROPERTY
+    @given(shaped=st.one_of(st.tuples(KINDS, YAMLISH), seeded_texts()))
+    def check(shaped: tuple[str, str]) -> None:
+        kind, text = shaped
+        document, _ = load_bytes(text.encode("utf-8"), FILE)
+        if document is not None:
+            outcomes[assert_typed_or_reported(kind, document)] += 1
+
+    check()
+    assert outcomes["typed"] and outcomes["reported"], outcomes
+
+
+def test_any_loaded_bytes_are_typed_or_reported_for_every_kind() -> None:
+    outcomes: Counter[str] = Counter()
+
+    @PROPERTY
+    @given(shaped=st.one_of(st.tuples(KINDS, st.binary(max_size=200)), seeded_bytes()))
+    def check(shaped: tuple[str, bytes]) -> None:
+        kind, raw = shaped
+        document, _ = load_bytes(raw, FILE)
+        if document is not None:
+            outcomes[assert_typed_or_reported(kind, document)] += 1
+
+    check()
+    assert outcomes["typed"] and outcomes["reported"], outcomes
 
 
 SCALARS = st.one_of(
@@ -445,30 +518,54 @@ SCALARS = st.one_of(
 )
 
 
-@st.composite
-def shaped_documents(draw: st.DrawFn) -> tuple[str, Any]:
-    """Data shaped like a kind's files: its own field names, any plain values."""
-    kind = draw(KINDS)
+def _values(kind: str) -> st.SearchStrategy[Any]:
     names = st.sampled_from(sorted(_field_names(ALL_KINDS[kind].model)))
-    values = st.recursive(
+    return st.recursive(
         SCALARS,
         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(names, inner, max_size=5),
         max_leaves=25,
     )
-    return kind, draw(st.dictionaries(names, values, max_size=8))
 
 
-@PROPERTY
-@given(shaped=shaped_documents())
-@example(shaped=("settings", {"title": "Site", "fictional": ["yes"]}))
-def test_data_shaped_like_a_kind_is_typed_or_reported(shaped: tuple[str, Any]) -> None:
-    kind, data = shaped
-    assert_typed_or_reported(kind, Document(FILE, data))
+@st.composite
+def shaped_documents(draw: st.DrawFn) -> tuple[str, Any]:
+    """Data shaped like a kind's files: its own field names, any plain values; or a valid
+    file's data, as it is or with one field changed to any such value or left out."""
+    kind = draw(KINDS)
+    names = st.sampled_from(sorted(_field_names(ALL_KINDS[kind].model)))
+    if draw(st.booleans()):
+        return kind, draw(st.dictionaries(names, _values(kind), max_size=8))
+    document, _ = load_bytes(SEEDS[kind], FILE)
+    assert document is not None and isinstance(document.data, dict)
+    data = dict(document.data)
+    change = draw(st.sampled_from(["none", "replace", "remove"]))
+    if change != "none":
+        key = draw(st.sampled_from(sorted(data)))
+        if change == "replace":
+            data[key] = draw(_values(kind))
+        else:
+            del data[key]
+    return kind, data
+
+
+def test_data_shaped_like_a_kind_is_typed_or_reported() -> None:
+    outcomes: Counter[str] = Counter()
+
+    @PROPERTY
+    @given(shaped=shaped_documents())
+    @example(shaped=("settings", {"title": "Site", "fictional": ["yes"]}))
+    def check(shaped: tuple[str, Any]) -> None:
+        kind, data = shaped
+        outcomes[assert_typed_or_reported(kind, Document(FILE, data))] += 1
+
+    check()
+    assert outcomes["typed"] and outcomes["reported"], outcomes
 
 
 def test_the_project_is_typed_from_files_still_loading_and_keeps_no_raw_data() -> None:
     reference = {name: kind.where for name, kind in REFERENCE_KINDS.items()}
-    sources, problems = load_project(MINIMAL, reference, list(YEAR_KINDS))
+    found, problems = discover(MINIMAL, reference, list(YEAR_KINDS))
+    sources = list(load_sources(found, MINIMAL, problems))
     assert problems == []
     project, problems = build_project(iter(sources))  # read once, as files arrive
     assert problems == []

@@ -1693,6 +1693,18 @@ MONEY = {
         [(FEN + "funding.yml", "amount: 40000", "amount: 50000.00")],
         [],
     ),
+    "a pot filled exactly, over-programming declared": (
+        [(FEN + "funding.yml", "amount: 40000", "amount: 50000.00"), OVER_PROGRAMMING],
+        [],
+    ),
+    "one penny over the pot, within the declared margin": (
+        [(FEN + "funding.yml", "amount: 40000", "amount: 50000.01"), OVER_PROGRAMMING],
+        [
+            f"{FEN}funding.yml:10:5: warning: allocations from 'council-base' in 2024-25 total "
+            "£50,000.01: over-programmed by £0.01 against a pot of £50,000.00 "
+            "(declared 10%) [allocations[1].amount]"
+        ],
+    ),
     "over-programming within the declared margin": (
         [(FEN + "funding.yml", "amount: 40000", "amount: 55000"), OVER_PROGRAMMING],
         [

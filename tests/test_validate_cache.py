@@ -188,7 +188,7 @@ def test_an_edit_types_and_checks_only_its_year_and_the_next(
 
 
 def test_a_broken_or_foreign_record_is_ignored(
-    example: Tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    example: Tree, tmp_path: Path, fake_version: Callable[[str, str], None]
 ) -> None:
     cache = tmp_path / "cache"
     check(example, cache)
@@ -198,12 +198,18 @@ def test_a_broken_or_foreign_record_is_ignored(
     for broken in (raw[:-1], raw[:-1] + bytes([raw[-1] ^ 1]), b"", raw[:40]):
         record.write_bytes(broken)
         assert ValidateCache(cache, example.root).unchanged({"2024-25": b"x"}) == set()
-        project, problems = warm_equals_cold(example, cache)
+        project, problems = check(example, cache)  # (warm_equals_cold types everything)
         assert len(problems) == 1
         assert typed_years(project)["2026-27"]  # nothing on record: everything typed
-    monkeypatch.setattr(generator.validate_cache, "code_key", lambda: b"other code")
-    project, problems = warm_equals_cold(example, cache)
+        warm_equals_cold(example, cache)
+    project, problems = check(example, cache)
     assert len(problems) == 1
+    assert not typed_years(project)["2026-27"]  # a sound record is used again
+    fake_version("pydantic", "99.0")  # models and messages from another pydantic
+    project, problems = check(example, cache)
+    assert len(problems) == 1
+    assert typed_years(project)["2026-27"]  # the record of other code: everything typed
+    warm_equals_cold(example, cache)
 
 
 def test_year_keys_follow_the_files_each_year_depends_on(example: Tree) -> None:
@@ -250,3 +256,25 @@ def test_an_edit_first_seen_in_a_run_with_problems_is_checked_in_the_year_after_
     example.edit(f"{SAL}2024-25/plan.yml", "status: publishd", "status: published")
     problems = warm_equals_cold(example, cache)[1]
     assert f"{KEL}2026-27/plan.yml" in {p.file for p in problems}
+
+
+def test_the_record_key_follows_every_module_and_pydantic(
+    tmp_path: Path, fake_version: Callable[[str, str], None]
+) -> None:
+    """Problems come from all of the generator's code (rules, models, their messages): a copy
+    of the package keys alike, and an edit to any one module keys differently."""
+    import generator.fingerprint
+    from generator.validate_cache import code_key
+
+    package = tmp_path / "generator"
+    shutil.copytree(generator.fingerprint.PACKAGE, package,
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    key = code_key()
+    assert code_key(package) == key
+    for name in ("validate/money.py", "model/partnership.py", "load.py"):
+        original = (package / name).read_text()
+        (package / name).write_text(original + "# one line more\n")
+        assert code_key(package) != key, name
+        (package / name).write_text(original)
+    fake_version("pydantic-core", "99.0")
+    assert code_key() != key

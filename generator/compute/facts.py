@@ -261,7 +261,6 @@ class PlanYearFacts:
     spend_by_model: tuple[tuple[str, Decimal], ...]
     allocated_total: Decimal
     spent_total: Decimal | None
-    pathway_coverage: tuple[tuple[str, tuple[str, ...]], ...]
     changes: tuple[Change, ...] = field(default_factory=tuple)
     unknown_spend: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     """(service or action id, stream) of the year's funding lines whose amount is unknown:
@@ -820,7 +819,6 @@ def plan_year_facts(
     spend_by_priority = _sum_by(priority_spend)
 
     priority_facts = []
-    all_covered: dict[str, list[str]] = {}
     for priority in plan_year.plan.priorities:
         actions = tuple(a for a in plan_year.actions.actions if a.priority == priority.id)
         measured = [  # a funder's figures about a recipient are not its own measures
@@ -845,8 +843,6 @@ def plan_year_facts(
             if statuses
             else _nothing_to_judge(plan_year)
         )
-        if covered:
-            all_covered[priority.id] = list(covered)
         priority_facts.append(
             PriorityFacts(
                 priority, RagResult(status, reason), actions, tuple(measured), serving, covered,
@@ -888,7 +884,6 @@ def plan_year_facts(
         spend_by_model=_sum_by((model, amount) for _, _, amount, _, model in lines),
         allocated_total=allocated_total,
         spent_total=spent,
-        pathway_coverage=tuple((k, tuple(v)) for k, v in all_covered.items()),
         changes=_changes(project, plan_year),
         unknown_spend=_unknown_lines(plan_year),
         allocations_unknown=unknown,

@@ -96,7 +96,6 @@ def policy_problems(text: str) -> list[str]:
     if _IMAGE.search(text):
         problems.append("contains an image; images cannot be embedded in plan text")
     targets = [m.group(1).strip().split(" ")[0] for m in _LINK_TARGET.finditer(text)]
-    targets += [m.group(0)[1:-1] for m in _AUTOLINK.finditer(text)]
     for target in targets:
         scheme = url_scheme(target)
         if scheme == "":

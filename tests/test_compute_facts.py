@@ -1,0 +1,234 @@
+"""The figures `plan_year_facts` works out for the pages, checked against figures worked out by
+hand here (never by the code under test): a cumulative target's pro-rata share by quarter, a
+target relative to a comparator, a formula share with its adjustment, and the year's value a
+later year's trend shows (the latest figure reported, not the first)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from generator.compute.facts import PlanYearFacts, plan_year_facts
+from generator.compute.rag import Rag, RagResult
+from generator.pipeline import check_project
+
+if TYPE_CHECKING:
+    from tests.conftest import Tree
+
+FEN = "plans/fenwick-csp/2024-25/"
+FEN_NEXT = "plans/fenwick-csp/2025-26/"
+PCC_NEXT = "plans/ashdown-pcc/2025-26/"
+TARGET = "    target:\n      value: 120\n"
+Q1 = "      - quarter: Q1\n        value: 30\n"
+
+
+def _facts(tree: Tree, year: str = "2025-26", partnership: str = "fenwick-csp") -> PlanYearFacts:
+    project, problems = check_project(tree.root)
+    assert project is not None, problems
+    (py,) = (p for p in project.plan_years() if p.partnership == partnership and p.year == year)
+    return plan_year_facts(project, py)
+
+
+def _statuses(tree: Tree) -> list[tuple[str, RagResult]]:
+    (indicator,) = _facts(tree).indicators
+    return [(q.actual.quarter, q.rag) for q in indicator.quarters]
+
+
+# --- a cumulative target: year-to-date figures meet a pro-rata share -------------------------
+
+
+def test_each_quarter_of_a_cumulative_target_meets_its_share_of_the_year(tree: Tree) -> None:
+    # 120 a year: Q1 is judged against 30, Q2 against 60, Q3 against 90, Q4 against 120.
+    tree.edit(FEN_NEXT + "indicators.yml", TARGET, TARGET + "      cumulative: true\n")
+    tree.edit(
+        FEN_NEXT + "indicators.yml",
+        Q1,
+        Q1 + "      - quarter: Q2\n        value: 60\n"
+        "      - quarter: Q3\n        value: 90\n      - quarter: Q4\n        value: 120\n",
+    )
+    assert tree.problems() == []
+    assert _statuses(tree) == [
+        ("Q1", RagResult(Rag.GREEN, "30 against a target of 30 (higher is better): target met"
+                         " (1/4 of the year's target)")),
+        ("Q2", RagResult(Rag.GREEN, "60 against a target of 60 (higher is better): target met"
+                         " (2/4 of the year's target)")),
+        ("Q3", RagResult(Rag.GREEN, "90 against a target of 90 (higher is better): target met"
+                         " (3/4 of the year's target)")),
+        ("Q4", RagResult(Rag.GREEN, "120 against a target of 120 (higher is better): target met")),
+    ]  # fmt: skip
+
+
+def test_a_year_to_date_figure_just_short_of_its_share_misses_it(tree: Tree) -> None:
+    # Q2's share of 120 is 60; 59 misses it by 1/60 = 1.67%, within the 5% tolerance. Q3's share
+    # is 90; 80 misses it by 10/90 = 11.11%, beyond it (against a third of 120 it would be met).
+    tree.edit(FEN_NEXT + "indicators.yml", TARGET, TARGET + "      cumulative: true\n")
+    tree.edit(
+        FEN_NEXT + "indicators.yml",
+        Q1,
+        Q1 + "      - quarter: Q2\n        value: 59\n      - quarter: Q3\n        value: 80\n",
+    )
+    assert _statuses(tree)[1:] == [
+        ("Q2", RagResult(Rag.AMBER, "59 against a target of 60 (higher is better): missed by "
+                         "1.7%, within the 5% tolerance (2/4 of the year's target)")),
+        ("Q3", RagResult(Rag.RED, "80 against a target of 90 (higher is better): missed by "
+                         "11.1%, beyond the 5% tolerance (3/4 of the year's target)")),
+    ]  # fmt: skip
+
+
+def test_a_target_that_is_not_cumulative_is_the_whole_year_in_every_quarter(tree: Tree) -> None:
+    # 60 against the year's 120 misses by half.
+    tree.edit(FEN_NEXT + "indicators.yml", Q1, Q1 + "      - quarter: Q2\n        value: 60\n")
+    assert _statuses(tree)[1] == (
+        "Q2",
+        RagResult(
+            Rag.RED,
+            "60 against a target of 120 (higher is better): missed by 50.0%, beyond the 5% "
+            "tolerance",
+        ),
+    )
+
+
+def test_a_quarter_figure_under_a_cumulative_target_is_not_pro_rata(tree: Tree) -> None:
+    # basis: quarter says the figure is the quarter's own, so no share of the year applies.
+    tree.edit(FEN_NEXT + "indicators.yml", TARGET, TARGET + "      cumulative: true\n")
+    tree.edit(FEN_NEXT + "indicators.yml", Q1, Q1 + "        basis: quarter\n")
+    assert _statuses(tree) == [
+        (
+            "Q1",
+            RagResult(
+                Rag.RED,
+                "30 against a target of 120 (higher is better): missed by 75.0%, beyond the 5% "
+                "tolerance",
+            ),
+        )
+    ]
+
+
+# --- a target relative to a comparator -------------------------------------------------------
+
+COMPARATOR = "    target:\n      comparator: below the most similar group average\n"
+
+
+def test_a_comparator_target_is_judged_against_the_comparator_value(tree: Tree) -> None:
+    # Lower is better: 30 against the group's 32 is met; 33 against 32 misses by 1/32 = 3.125%.
+    tree.edit(FEN_NEXT + "indicators.yml", "higher-is-better", "lower-is-better")
+    tree.edit(FEN_NEXT + "indicators.yml", TARGET, COMPARATOR)
+    tree.edit(
+        FEN_NEXT + "indicators.yml",
+        Q1,
+        Q1 + "        comparator_value: 32\n"
+        "      - quarter: Q2\n        value: 33\n        comparator_value: 32\n"
+        "      - quarter: Q3\n        value: 20\n",
+    )
+    assert tree.problems() == []
+    assert _statuses(tree) == [
+        ("Q1", RagResult(Rag.GREEN, "30 against a target of 32 (lower is better): target met")),
+        ("Q2", RagResult(Rag.AMBER, "33 against a target of 32 (lower is better): missed by "
+                         "3.1%, within the 5% tolerance")),
+        ("Q3", RagResult(Rag.GREY, "target is 'below the most similar group average' but no "
+                         "comparator value")),
+    ]  # fmt: skip
+
+
+def test_an_outturn_against_a_comparator_uses_its_own_comparator_value(tree: Tree) -> None:
+    # The 2024-25 outturn of 125 (higher is better) against the group's 150 misses by 1/6.
+    tree.edit(FEN + "indicators.yml", TARGET, COMPARATOR)
+    tree.edit(FEN + "review.yml", "    value: 125\n", "    value: 125\n    comparator_value: 150\n")
+    (indicator,) = _facts(tree, "2024-25").indicators
+    assert indicator.status == RagResult(
+        Rag.RED,
+        "125 against a target of 150 (higher is better): missed by 16.7%, beyond the 5% tolerance",
+    )
+
+
+# --- a formula share with its adjustment ----------------------------------------------------
+
+RECIPIENTS = "      - partnership: fenwick-csp\n        inputs: {population: 100, crime: 10}\n"
+
+
+def test_a_recipient_receives_its_formula_share_with_its_adjustment(tree: Tree) -> None:
+    # Fenwick has 100 of 400 people and 10 of 40 crimes: a quarter of the £100.00 pot, £25.00;
+    # the commissioner adds £2.50, so Fenwick receives £27.50, and with its own £40,000 base
+    # budget the year's allocations total £40,027.50.
+    tree.edit(
+        PCC_NEXT + "funding.yml",
+        RECIPIENTS,
+        RECIPIENTS + "        adjustment: {amount: 2.50, reason: Transition protection.}\n"
+        "      - partnership: ashdown-pcc\n        inputs: {population: 300, crime: 30}\n",
+    )
+    facts = _facts(tree)
+    from_pcc = next(a for a in facts.allocations if a.allocation.id == "from-pcc")
+    assert (from_pcc.formula_amount, from_pcc.adjustment, from_pcc.amount) == (
+        Decimal("25.00"),
+        Decimal("2.50"),
+        Decimal("27.50"),
+    )
+    assert from_pcc.adjustment_reason == "Transition protection."
+    assert facts.allocated_total == Decimal("40027.50")
+    (formula,) = _facts(tree, partnership="ashdown-pcc").formulas
+    assert [(r.key, r.formula_amount, r.amount) for r in formula.rows] == [
+        ("fenwick-csp", Decimal("25.00"), Decimal("27.50")),
+        ("ashdown-pcc", Decimal("75.00"), Decimal("75.00")),
+    ]
+    assert (formula.formula_total, formula.total) == (Decimal("100.00"), Decimal("102.50"))
+
+
+def test_a_negative_adjustment_reduces_the_amount_received(tree: Tree) -> None:
+    tree.edit(
+        PCC_NEXT + "funding.yml",
+        RECIPIENTS,
+        RECIPIENTS + "        adjustment: {amount: -0.01, reason: Rounding returned.}\n",
+    )
+    from_pcc = next(a for a in _facts(tree).allocations if a.allocation.id == "from-pcc")
+    assert from_pcc.amount == Decimal("99.99")
+
+
+# --- the year's value in a later year's trend -----------------------------------------------
+
+
+def test_a_year_without_an_outturn_shows_its_latest_reported_figure(tree: Tree) -> None:
+    # 2024-25 reported 30, 55 and 80 and then nothing: its value in 2025-26's trend is 80.
+    tree.edit(FEN + "review.yml", "outturns:\n  - indicator: da-reports\n    value: 125\n", "")
+    tree.edit(
+        FEN + "indicators.yml",
+        Q1,
+        Q1 + "      - quarter: Q2\n        value: 55\n      - quarter: Q3\n        value: 80\n"
+        "      - quarter: Q4\n        status: not-yet-available\n",
+    )
+    (indicator,) = _facts(tree).indicators
+    points = [(p.label, p.value, p.left_out) for p in indicator.series]
+    assert points == [("2024/25", Decimal(80), None), ("2025/26 Q1", Decimal(30), None)]
+
+
+def test_a_year_with_an_outturn_shows_the_outturn(tree: Tree) -> None:
+    tree.edit(FEN + "indicators.yml", Q1, Q1 + "      - quarter: Q2\n        value: 55\n")
+    (indicator,) = _facts(tree).indicators
+    # 2024-25 reported 30 and 55, and its review gives the outturn, 125: the year's value.
+    points = [(p.label, p.value) for p in indicator.series]
+    assert points == [("2024/25", Decimal(125)), ("2025/26 Q1", Decimal(30))]
+
+
+def test_a_year_known_only_to_its_third_quarter_is_not_plotted_as_the_year(tree: Tree) -> None:
+    tree.edit(FEN + "review.yml", "outturns:\n  - indicator: da-reports\n    value: 125\n", "")
+    tree.edit(FEN + "indicators.yml", TARGET, TARGET + "      cumulative: true\n")
+    tree.edit(
+        FEN + "indicators.yml",
+        Q1,
+        Q1 + "      - quarter: Q2\n        value: 55\n      - quarter: Q3\n        value: 80\n",
+    )
+    (indicator,) = _facts(tree).indicators
+    assert (indicator.series[0].label, indicator.series[0].value, indicator.series[0].left_out) == (
+        "2024/25",
+        Decimal(80),
+        "known only for the year to Q3, not the whole year",
+    )
+
+
+def test_the_latest_quarter_gives_the_status_until_the_review(tree: Tree) -> None:
+    # Q1 30 of 120 is red; Q2 118 misses 120 by 2/120 = 1.67%: amber, the status shown.
+    tree.edit(FEN_NEXT + "indicators.yml", Q1, Q1 + "      - quarter: Q2\n        value: 118\n")
+    (indicator,) = _facts(tree).indicators
+    assert indicator.status == RagResult(
+        Rag.AMBER,
+        "118 against a target of 120 (higher is better): missed by 1.7%, within the 5% tolerance",
+    )
