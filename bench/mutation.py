@@ -123,7 +123,11 @@ TARGETS: dict[str, tuple[Target, ...]] = {
         Target("generator/validate/money.py", ("tests/test_funding.py", "tests/test_validate.py")),
     ),
     "caches": (
-        Target("generator/fingerprint.py", CACHE_TESTS),
+        Target(
+            "generator/fingerprint.py",
+            CACHE_TESTS,
+            ("<module>", "installed_version", "dependency_versions", "code_key", "source_files"),
+        ),
         Target(
             "generator/cache.py",
             CACHE_TESTS,
@@ -138,7 +142,11 @@ TARGETS: dict[str, tuple[Target, ...]] = {
             ),
         ),
         Target("generator/load_cache.py", CACHE_TESTS, ("<module>", "code_key")),
-        Target("generator/validate_cache.py", CACHE_TESTS, ("<module>", "code_key", "year_keys")),
+        Target(
+            "generator/validate_cache.py",
+            CACHE_TESTS,
+            ("<module>", "code_key", "running_code_key", "year_keys"),
+        ),
     ),
 }
 
