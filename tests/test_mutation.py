@@ -1,0 +1,218 @@
+"""The mutation run's own machinery (bench/mutation.py), on a tiny project: not the run itself,
+which is slow (`python -m bench.mutation`)."""
+
+from __future__ import annotations
+
+import queue
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.mutation import (
+    KILLED,
+    ROOT,
+    SURVIVED,
+    TARGETS,
+    TIMEOUT,
+    Target,
+    copy_tree,
+    describe,
+    existing_tests,
+    mutants,
+    read_equivalent,
+    run_target,
+    run_tests,
+    sample,
+    score_of,
+)
+
+SOURCE = textwrap.dedent(
+    '''\
+    """A docstring is never mutated."""
+
+    ALLOWED = {"a": {"href", "title"}}
+
+
+    def total(values: list[int], floor: int = 0) -> int:
+        """Neither is this one, nor the annotations."""
+        result = sum(values) + 1
+        if result < floor:
+            raise ValueError(f"{result} is below {floor}")
+        return clean(result, strip=True)
+
+
+    def kept(x: int) -> int:
+        return x * 2  # pragma: no mutate
+    '''
+)
+
+
+def changes(source: str, scopes: tuple[str, ...] | None = None) -> set[tuple[int, str]]:
+    return {(m.line, m.change) for m in mutants(source, "pkg/m.py", scopes)}
+
+
+def test_each_operator_makes_its_mutant_and_only_where_it_may() -> None:
+    assert changes(SOURCE) == {
+        # the allow-list: an entry, an element, a string changed
+        (3, '`"a": {"href", "title"}` dropped'),
+        (3, "`\"a\"` -> `'XXaXX'`"),
+        (3, '`"href"` dropped'),
+        (3, '`"title"` dropped'),
+        (3, "`\"href\"` -> `'XXhrefXX'`"),
+        (3, "`\"title\"` -> `'XXtitleXX'`"),
+        # a default value, arithmetic, a number
+        (6, "`0` -> `1`"),
+        (6, "`0` -> `-1`"),
+        (8, "`sum(values) + 1` -> `sum(values) - 1`"),
+        (8, "`sum(values)` -> `values`"),
+        (8, "`1` -> `2`"),
+        (8, "`1` -> `0`"),
+        # a comparison flipped both ways, the condition negated, the `if` dropped
+        (9, "`result < floor` -> `result <= floor`"),
+        (9, "`result < floor` -> `result >= floor`"),
+        (9, "`result < floor` -> `not result < floor`"),
+        (9, '`if result < floor: raise ValueError(f"{result} is below {floor}")` -> `pass`'),
+        # a raise dropped, a call of one argument replaced by it (not inside the f-string)
+        (10, '`raise ValueError(f"{result} is below {floor}")` -> `pass`'),
+        (10, "`ValueError(f\"{result} is below {floor}\")` -> `f'{result} is below {floor}'`"),
+        # a keyword argument dropped, a boolean swapped
+        (11, "`strip=True` dropped"),
+        (11, "`True` -> `False`"),
+    }
+
+
+def test_a_dropped_part_is_gone_from_the_source() -> None:
+    (mutant,) = [m for m in mutants(SOURCE, "pkg/m.py") if m.dropped == '"href"']
+    assert mutant.source == SOURCE.replace('{"href", "title"}', "({'title'})")
+
+
+def test_a_mutant_is_the_whole_module_with_one_change() -> None:
+    (mutant,) = [m for m in mutants(SOURCE, "pkg/m.py") if m.after == "sum(values) - 1"]
+    assert mutant.source == SOURCE.replace("sum(values) + 1", "(sum(values) - 1)")
+    assert mutant.scope == "total"
+    assert str(mutant) == "pkg/m.py:8 (total): `sum(values) + 1` -> `sum(values) - 1`"
+    assert mutant.ident == "pkg/m.py | total | `sum(values) + 1` -> `sum(values) - 1`"
+
+
+def test_scopes_choose_functions_and_module_level_code() -> None:
+    assert {line for line, _ in changes(SOURCE, ("<module>",))} == {3}
+    assert {line for line, _ in changes(SOURCE, ("total",))} == {6, 8, 9, 10, 11}
+
+
+def test_sampling_is_seeded_and_keeps_source_order() -> None:
+    found = mutants(SOURCE, "pkg/m.py")
+    first, again = sample(found, 5, seed=3), sample(found, 5, seed=3)
+    assert first == again and len(first) == 5
+    assert [m.line for m in first] == sorted(m.line for m in first)
+    assert sample(found, None, seed=3) == found
+
+
+def test_the_breaks_issue_23_found_surviving_are_among_the_mutants() -> None:
+    def made(path: str, before: str, after: str) -> bool:
+        text = (ROOT / path).read_text(encoding="utf-8")
+        return any(m.before == before and m.after == after for m in mutants(text, path))
+
+    sanitizer = "generator/sanitize.py"
+    assert made(sanitizer, '{"class"}', "{*()}")  # nothing allowed on `span`
+    dropped = [m for m in mutants((ROOT / sanitizer).read_text(encoding="utf-8"), sanitizer)]
+    assert any(
+        "attribute_filter=" in m.before and "attribute_filter" not in m.after for m in dropped
+    )
+    assert made("generator/validate/money.py", "total > amount", "total >= amount")  # the pot
+
+
+def test_every_target_has_tests_that_exist() -> None:
+    for group in TARGETS.values():
+        for target in group:
+            assert existing_tests(ROOT, target.tests), target.path
+
+
+TINY = {
+    "pyproject.toml": "[tool.pytest.ini_options]\n",
+    "pkg/__init__.py": "",
+    "pkg/calc.py": "def add(a, b):\n    return a + b\n\n\ndef untested(a):\n    return -a\n",
+    "tests/test_calc.py": (
+        "from pkg.calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n"
+    ),
+}
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> tuple[Path, queue.Queue[Path]]:
+    root = tmp_path / "project"
+    for name, text in TINY.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    trees: queue.Queue[Path] = queue.Queue()
+    trees.put(copy_tree(root, tmp_path / "tree"))
+    return root, trees
+
+
+def test_a_break_a_test_notices_is_killed_and_one_it_misses_survives(
+    tiny: tuple[Path, queue.Queue[Path]],
+) -> None:
+    root, trees = tiny
+    target = Target("pkg/calc.py", ("tests/test_calc.py", "tests/test_absent*.py"))
+    result = run_target(root, trees, target, limit=None, seed=0, jobs=1)
+    assert result.tests == ["tests/test_calc.py"]
+    outcomes = {(m.scope, m.after): outcome for m, outcome in result.outcomes}
+    assert outcomes == {("add", "a - b"): KILLED, ("untested", "a"): SURVIVED}
+    # the copy is restored after each mutant, and the work tree never touched
+    assert (trees.get() / "pkg/calc.py").read_text() == TINY["pkg/calc.py"]
+    assert (root / "pkg/calc.py").read_text() == TINY["pkg/calc.py"]
+
+    lines = describe(result, {})
+    assert lines[1] == ("  killed=1 survived=1 timeout=0 error=0 equivalent=0 total=2 score=50.0%")
+    assert lines[2:] == ["  survived pkg/calc.py:6 (untested): `-a` -> `a`"]
+
+    # listed as equivalent, the survivor is no longer one, and the score is whole
+    equivalent = {"pkg/calc.py | untested | `-a` -> `a`": "a fiction for this test"}
+    assert describe(result, equivalent)[2:] == []
+    assert score_of(result, equivalent).line() == (
+        "killed=1 survived=0 timeout=0 error=0 equivalent=1 total=2 score=100.0%"
+    )
+
+
+def test_a_file_whose_tests_fail_unmutated_is_skipped(
+    tiny: tuple[Path, queue.Queue[Path]],
+) -> None:
+    root, trees = tiny
+    (root / "tests/test_calc.py").write_text("def test_no():\n    assert False\n")
+    tree = trees.get()
+    (tree / "tests/test_calc.py").write_text("def test_no():\n    assert False\n")
+    trees.put(tree)
+    result = run_target(root, trees, Target("pkg/calc.py", ("tests/test_calc.py",)), None, 0, 1)
+    assert result.outcomes == []
+    assert describe(result, {}) == [
+        "pkg/calc.py: skipped: its tests do not pass on the unmutated code: a test fails"
+    ]
+
+
+def test_tests_that_run_too_long_time_out_with_what_they_started(
+    tiny: tuple[Path, queue.Queue[Path]],
+) -> None:
+    tree = tiny[1].get()
+    (tree / "tests/test_slow.py").write_text(
+        "import subprocess, time\n\n\ndef test_slow():\n"
+        "    child = subprocess.Popen(['sleep', '60'])\n"
+        "    open('child.pid', 'w').write(str(child.pid))\n"
+        "    time.sleep(60)\n"
+    )
+    outcome, seconds = run_tests(tree, ["tests/test_slow.py"], timeout=5)
+    assert outcome == TIMEOUT and seconds < 30
+    pid = int((tree / "child.pid").read_text())
+    status = Path(f"/proc/{pid}/status")
+    for _ in range(50):  # a SIGKILL takes effect when the process is next scheduled
+        if not status.exists() or "zombie" in status.read_text():
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the process the tests started still runs")
+
+
+def test_the_committed_equivalent_list_is_well_formed() -> None:
+    for ident, reason in read_equivalent().items():
+        path = ident.split(" | ")[0]
+        assert (ROOT / path).is_file() and reason.strip(), ident
