@@ -388,3 +388,16 @@ def test_any_formula_adds_up_to_the_pot_to_the_penny(
     order = data.draw(st.permutations(list(inputs)))
     shuffled = allocate_by_formula(pot, criteria, {key: inputs[key] for key in order})
     assert _amounts(shuffled) == _amounts(result)
+
+
+def test_a_negative_input_is_not_also_counted_into_a_zero_total() -> None:
+    """-3 and 3 add up to 0, but the one problem is the negative input (mutation testing found
+    the 'add up to 0' message could be given as well without any test noticing)."""
+    with pytest.raises(FormulaError) as error:
+        allocate_by_formula(
+            Decimal(100),
+            TWO,
+            {"ashby": {"population": Decimal(10), "crime": Decimal(-3)},
+             "brinley": {"population": Decimal(5), "crime": Decimal(3)}},
+        )  # fmt: skip
+    assert error.value.problems == ("recipient 'ashby' has a negative input for 'crime' (-3)",)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from generator.compute.rag import Rag, RagResult, rag_status, worst
+from generator.compute.rag import Rag, RagResult, format_number, rag_status, worst
 
 LOWER = "lower-is-better"
 HIGHER = "higher-is-better"
@@ -224,3 +224,8 @@ def test_worst_rolls_up(statuses: list[Rag], expected: Rag) -> None:
 
 def test_worst_takes_any_iterable() -> None:
     assert worst(status for status in (Rag.GREEN, Rag.RED)) is Rag.RED
+
+
+@pytest.mark.parametrize("text", ["-0", "-0.00", "0E-5", "-0E+3"])
+def test_every_zero_is_written_0(text: str) -> None:
+    assert format_number(Decimal(text)) == "0"

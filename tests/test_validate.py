@@ -2309,3 +2309,26 @@ def test_a_renamed_id_reported_many_times_is_compared_with_the_known_ids_once(
     assert calls == ["renamed-police-1x7"]  # the nearest above was not counted
     assert did_you_mean("renamed-police-1x7", ["other-id"]) == ""  # other ids: asked afresh
     assert calls == ["renamed-police-1x7", "renamed-police-1x7"]
+
+
+def test_an_allocation_from_an_unknown_stream_is_one_problem(tree: Tree) -> None:
+    """The money rules pass over an unknown stream (it is reported once, as a reference)."""
+    tree.edit(FEN + "funding.yml", "    stream: council-base\n", "    stream: council-bse\n")
+    assert tree.problems() == [
+        f"{FEN}funding.yml:8:5: error: unknown funding stream 'council-bse' — did you mean "
+        "'council-base'? [allocations[1].stream]"
+    ]
+
+
+def test_a_formula_allocations_published_figure_with_a_note_is_not_warned_about(
+    tree: Tree,
+) -> None:
+    published = "    formula: fund-formula\n    published_amount: 100.07\n"
+    tree.edit(FEN + "funding.yml", "    formula: fund-formula\n", published)
+    assert tree.problems() == [
+        f"{FEN}funding.yml:6:5: warning: published £100.07 differs from the computed £100.00 by "
+        "£0.07; both are shown (explain it in published_note to record that it is known) "
+        "[allocations[0].published_amount]"
+    ]
+    tree.edit(FEN + "funding.yml", published, published + "    published_note: Rounded up.\n")
+    assert tree.problems() == []
