@@ -92,3 +92,52 @@ def test_the_scan_sees_the_elements_a_browser_builds() -> None:
     # content (the article) may hold none of a form's or a drawing's elements
     found = scan_markup(page('<form action="/x"><input></form><svg></svg>'), "a.html")
     assert found == ["a.html: <form> element", "a.html: <input> element", "a.html: <svg> element"]
+
+
+# Written out here, not read from the module: the scan's lists are what is under test.
+ANYWHERE = (
+    "iframe", "frame", "frameset", "object", "embed", "applet", "base", "style", "template",
+    "math", "portal", "video", "audio", "source", "track",
+    "noscript", "noembed", "noframes", "xmp", "plaintext",
+)  # fmt: skip
+IN_CONTENT_ONLY = ("svg", "form", "input", "meta", "link", "button", "textarea", "select", "label")
+URL_NAMES = (
+    "href", "src", "xlink:href", "action", "formaction", "data", "poster", "background",
+    "srcset",
+)  # fmt: skip
+
+
+def test_every_element_that_may_never_stand_is_flagged_even_in_the_chrome() -> None:
+    """One element at a time, in a chart (where the whole file is content) and in a page's
+    chrome (mutation testing found elements of the list could be dropped unnoticed)."""
+    for tag in ANYWHERE:
+        markup = f"<{tag}></{tag}>" if tag != "plaintext" else "<plaintext>"
+        chart = f'<svg xmlns="http://www.w3.org/2000/svg">{markup}</svg>'
+        assert f"c.svg: <{tag}> element" in scan_markup(chart, "c.svg", svg_file=True), tag
+        if tag in ("frame", "frameset"):
+            continue  # in a page's body a browser builds neither: nothing there to flag
+        chrome = scan_markup(page("", nav=markup), "a.html")
+        assert f"a.html: <{tag}> element" in chrome, (tag, chrome)
+
+
+def test_elements_of_the_theme_are_flagged_only_in_content() -> None:
+    for tag in IN_CONTENT_ONLY:
+        markup = f"<{tag}></{tag}>" if tag not in ("meta", "link", "input") else f"<{tag}>"
+        assert f"a.html: <{tag}> element" in scan_markup(page(markup), "a.html"), tag
+        assert f"<{tag}> element" not in " ".join(scan_markup(page("", nav=markup), "a.html"))
+
+
+def test_every_url_attribute_is_checked_for_a_dangerous_scheme() -> None:
+    for name in URL_NAMES:
+        found = scan_markup(page("", nav=f'<a {name}="javascript:alert(1)">x</a>'), "a.html")
+        assert found == ["a.html: dangerous URL 'javascript:alert(1)' on <a>"], (name, found)
+    assert scan_markup(page("", nav='<a title="javascript:alert(1)">x</a>'), "a.html") == []
+
+
+def test_scan_site_reports_files_in_order_and_reads_broken_text(tmp_path: Path) -> None:
+    (tmp_path / "b.html").write_text(page("", nav="<iframe></iframe>"))
+    (tmp_path / "a.html").write_text(page("", nav="<embed>"))
+    (tmp_path / "c.html").write_bytes(page("", nav="<object></object>").encode() + b"\xff\xfe")
+    assert scan_site(tmp_path) == [
+        "a.html: <embed> element", "b.html: <iframe> element", "c.html: <object> element"
+    ]  # fmt: skip
