@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError, core_schema
@@ -34,6 +34,7 @@ YEAR_PATTERN = r"^[0-9]{4}-[0-9]{2}$"
 STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 _FIELD_SETS: dict[frozenset[str], frozenset[str]] = {}
+_T = TypeVar("_T")
 
 
 class Strict(BaseModel):
@@ -194,6 +195,14 @@ holds two million ids and a million dates, nearly all of them repeats. The typed
 shares one object for each, as `sys.intern` would."""
 
 
+def _remember(seen: dict[str, _T], text: str, value: _T) -> _T:
+    """Keep a valid value parsed from `text` for the next time the same text is read."""
+    if len(seen) >= SEEN_LIMIT:
+        seen.clear()
+    seen[text] = value
+    return value
+
+
 def parse_date(value: Any) -> Any:
     """An ISO date, `2025-03-31`."""
     if value.__class__ is str:
@@ -207,10 +216,7 @@ def parse_date(value: Any) -> Any:
             parsed = date.fromisoformat(value)
         except ValueError:
             raise _fail("date", f"'{value}' is not a real date") from None
-        if len(_SEEN_DATES) >= SEEN_LIMIT:
-            _SEEN_DATES.clear()
-        _SEEN_DATES[value] = parsed
-        return parsed
+        return _remember(_SEEN_DATES, value, parsed)
     raise _fail("date", f"write the date as YYYY-MM-DD (e.g. 2025-03-31), got {_describe(value)}")
 
 
@@ -335,18 +341,14 @@ def parse_partial_date(value: Any) -> PartialDate:
         )
     year, month, day = (int(part) if part else None for part in match.groups())
     assert year is not None
+    parsed = PartialDate(year, month, day)
     try:
-        PartialDate(year, month, day).latest  # noqa: B018 (checks the month and day exist)
         if month is not None and not 1 <= month <= 12:
             raise ValueError
+        parsed.latest  # noqa: B018 (a day the month does not have raises)
     except ValueError:
         raise _fail("date", f"'{value}' is not a real date") from None
-    parsed = PartialDate(year, month, day)
-    if value.__class__ is str:
-        if len(_SEEN_PARTIAL_DATES) >= SEEN_LIMIT:
-            _SEEN_PARTIAL_DATES.clear()
-        _SEEN_PARTIAL_DATES[value] = parsed
-    return parsed
+    return _remember(_SEEN_PARTIAL_DATES, value, parsed)
 
 
 def check_id(value: Any) -> Any:
@@ -367,10 +369,7 @@ def check_id(value: Any) -> Any:
         )
     if value in RESERVED_IDS:
         raise _fail("id", f"'{value}' is a reserved word and cannot be an id; choose another")
-    if len(_SEEN_IDS) >= SEEN_LIMIT:
-        _SEEN_IDS.clear()
-    _SEEN_IDS[value] = value
-    return value
+    return _remember(_SEEN_IDS, value, value)
 
 
 def check_year(value: Any) -> Any:
