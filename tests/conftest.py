@@ -104,6 +104,17 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def render_year(root: Path, year: str, latest: str = "2025-26") -> dict[str, bytes]:
+    """Every file one version of the project at `root` renders (it must type: warnings and
+    reference problems are allowed), as `plans build` gives them to MkDocs."""
+    from generator.pipeline import check_project
+    from generator.render import Version, render_version
+
+    project, problems = check_project(root)
+    assert project is not None, problems
+    return dict(render_version(project, CHECKOUT / "theme", Version(year, latest)).files)
+
+
 def two_areas(root: Path, config_head: str = "") -> Path:
     """A copy of the minimal project with Safer Fenwick moved to a second police force area,
     Bexmoor (the Ashdown PCC's formula still funds it), with this checkout's theme and

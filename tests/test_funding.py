@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from generator.pipeline import check_project
-from generator.render import Version, render_version
+from tests.conftest import render_year
 
 if TYPE_CHECKING:
     from tests.conftest import Tree
@@ -30,9 +30,7 @@ FORMULA_RECIPIENT = """      - partnership: fenwick-csp
 
 
 def pages(tree: Tree, year: str = "2024-25") -> dict[str, str]:
-    project, problems = check_project(tree.root)
-    assert project is not None, problems
-    files = render_version(project, ROOT / "theme", Version(year, "2025-26")).files
+    files = render_year(tree.root, year)
     return {name: data.decode() for name, data in files.items() if name.endswith(".md")}
 
 

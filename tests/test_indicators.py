@@ -17,6 +17,7 @@ from generator.pipeline import check_project
 from generator.render import Version, render_version
 from generator.render.charts import trend_chart
 from generator.render.opendata import plan_year_files
+from tests.conftest import render_year
 
 if TYPE_CHECKING:
     from generator.model import Project
@@ -37,10 +38,7 @@ def _facts(tree: Tree, year: str = "2025-26", partnership: str = "fenwick-csp") 
 
 
 def _page(tree: Tree, page: str, year: str = "2025-26", partnership: str = "fenwick-csp") -> str:
-    project, problems = check_project(tree.root)
-    assert project is not None, problems
-    files = render_version(project, ROOT / "theme", Version(year, "2025-26")).files
-    return files[f"{partnership}/{page}.md"].decode()
+    return render_year(tree.root, year)[f"{partnership}/{page}.md"].decode()
 
 
 def _quarters(tree: Tree, text: str, name: str = FEN_NEXT + "indicators.yml") -> None:

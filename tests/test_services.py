@@ -15,7 +15,7 @@ from generator.compute.facts import plan_year_facts
 from generator.model.delivery import Contract, Decision
 from generator.pipeline import check_project
 from generator.render import Version, render_version
-from tests.conftest import CHECKOUT
+from tests.conftest import CHECKOUT, render_year
 
 if TYPE_CHECKING:
     from tests.conftest import Tree
@@ -58,9 +58,7 @@ BRIDGING = """  - id: refuge-bridging
 
 
 def rendered(tree: Tree) -> dict[str, str]:
-    project, problems = check_project(tree.root)
-    assert project is not None, problems
-    files = render_version(project, CHECKOUT / "theme", Version("2024-25", "2025-26")).files
+    files = render_year(tree.root, "2024-25")
     return {name: data.decode() for name, data in files.items() if "fenwick-csp/" in name}
 
 
