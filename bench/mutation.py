@@ -109,29 +109,39 @@ TARGETS: dict[str, tuple[Target, ...]] = {
         ),
         Target("generator/compute/risk.py", ("tests/test_compute_risk.py",)),
         Target("generator/compute/record.py", ("tests/test_record.py",)),
-        Target(
-            "generator/compute/facts.py",
-            (
-                "tests/test_compute_facts.py",
-                "tests/test_funding.py",
-                "tests/test_indicators.py",
-                "tests/test_services.py",
-                "tests/test_site.py",
-            ),
+        *(
+            Target(
+                f"generator/compute/{name}.py",
+                (
+                    "tests/test_compute_facts.py",
+                    "tests/test_funding.py",
+                    "tests/test_indicators.py",
+                    "tests/test_services.py",
+                    "tests/test_site.py",
+                ),
+            )
+            for name in ("facts", "indicators", "money")
         ),
     ),
-    "sanitize": (Target("generator/sanitize.py", SANITIZE_TESTS),),
+    "sanitize": (Target("generator/site/sanitize.py", SANITIZE_TESTS),),
     "money": (
         Target("generator/validate/money.py", ("tests/test_funding.py", "tests/test_validate.py")),
     ),
     "caches": (
         Target(
-            "generator/fingerprint.py",
+            "generator/caches.py",
             CACHE_TESTS,
-            ("<module>", "installed_version", "dependency_versions", "code_key", "source_files"),
+            (
+                "<module>",
+                "installed_version",
+                "dependency_versions",
+                "code_key",
+                "source_files",
+                "cache_folder",
+            ),
         ),
         Target(
-            "generator/cache.py",
+            "generator/site/cache.py",
             CACHE_TESTS,
             (
                 "<module>",
@@ -143,9 +153,9 @@ TARGETS: dict[str, tuple[Target, ...]] = {
                 "BuildCache.key",
             ),
         ),
-        Target("generator/load_cache.py", CACHE_TESTS, ("<module>", "code_key")),
+        Target("generator/load/cache.py", CACHE_TESTS, ("<module>", "code_key")),
         Target(
-            "generator/validate_cache.py",
+            "generator/validate/cache.py",
             CACHE_TESTS,
             ("<module>", "code_key", "running_code_key", "year_keys"),
         ),

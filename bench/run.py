@@ -61,7 +61,7 @@ import yaml
 
 from bench.generate import DEFAULT_SEED, generate
 from bench.layout import csp_id
-from generator.cache import CACHE_ENV
+from generator.caches import CACHE_ENV
 
 BASELINE_LIMIT = 600
 """Most plan years in one year for which the quadratic baseline runs by default."""

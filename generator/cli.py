@@ -95,7 +95,7 @@ CACHE_HOME = "~/.cache/partnership-plans, or $PLANS_CACHE_DIR"
 
 def _cache(project: Path, cache: bool, which: str) -> Path | None:
     """The folder of one of the project's caches (`load` or `build`), None when caching is off."""
-    from generator.cache import cache_folder
+    from generator.caches import cache_folder
 
     return cache_folder(project) / which if cache else None
 
@@ -261,7 +261,7 @@ def build(
 @debug_option
 def serve(project: Path, drafts: bool, host: str, port: int, debug: bool) -> None:
     """Preview the site on localhost, rebuilding when plans, data or templates change."""
-    from generator.serve import serve_site
+    from generator.site.serve import serve_site
 
     def action() -> int:
         serve_site(project, host=host, port=port, drafts=drafts)

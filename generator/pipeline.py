@@ -8,11 +8,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from generator.load import discover, file_name, load_sources
-from generator.load_cache import LoadCache
+from generator.load.cache import LoadCache
 from generator.model import REFERENCE_KINDS, YEAR_KINDS, Project, build_project
 from generator.problems import Problem
 from generator.validate import validate_project
-from generator.validate_cache import ValidateCache, year_keys
+from generator.validate.cache import ValidateCache, year_keys
 
 
 def check_project(
@@ -22,7 +22,7 @@ def check_project(
 
     Files are typed as they load, while worker processes load the rest (`jobs`: see
     `generator.load.load_files`). `cache` is the folder of the load cache
-    (`generator.load_cache`) and of the validation record (`generator.validate_cache`), None
+    (`generator.load.cache`) and of the validation record (`generator.validate.cache`), None
     for none: files it holds unchanged are not parsed again, and the years whose validation is
     on record under the same files are neither typed (until something reads them) nor checked
     again: their problems are those on record."""

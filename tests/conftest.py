@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from generator.model import Project
 from generator.pipeline import check_project
 from generator.render import Version, render_version
-from generator.site import base_config, versions_of
+from generator.site.config import base_config
+from generator.site.versions import versions_of
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "minimal"
@@ -141,8 +142,8 @@ def fake_version(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str, str
     is remembered for a process, so it is forgotten now and when the test ends)."""
     from importlib import metadata
 
-    import generator.fingerprint
-    import generator.validate_cache
+    import generator.caches
+    import generator.validate.cache
 
     real = metadata.version
 
@@ -152,12 +153,12 @@ def fake_version(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str, str
             "version",
             lambda dist: version if dist.lower() == name.lower() else real(dist),
         )
-        generator.fingerprint.installed_version.cache_clear()
-        generator.validate_cache.running_code_key.cache_clear()
+        generator.caches.installed_version.cache_clear()
+        generator.validate.cache.running_code_key.cache_clear()
 
     yield fake
-    generator.fingerprint.installed_version.cache_clear()
-    generator.validate_cache.running_code_key.cache_clear()
+    generator.caches.installed_version.cache_clear()
+    generator.validate.cache.running_code_key.cache_clear()
 
 
 class Tree:

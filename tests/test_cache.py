@@ -18,11 +18,12 @@ import pytest
 from click.testing import CliRunner
 from conftest import two_areas
 
-from generator.cache import BuildCache, cache_folder
+from generator.caches import cache_folder
 from generator.cli import main
 from generator.pipeline import check_project
-from generator.render import BUNDLED
+from generator.render.theme import BUNDLED
 from generator.site import BuildOptions, BuildReport, build_site
+from generator.site.cache import BuildCache
 
 EVERYTHING = tuple(
     f"{y}/{s}" for y in ("2024-25", "2025-26") for s in ("_home", "ashdown", "bexmoor")
@@ -428,7 +429,7 @@ def test_editing_the_generators_code_changes_every_shard_key(tmp_path: Path) -> 
     root = project_copy(tmp_path)
 
     def keys() -> list[str]:
-        cache = BuildCache(tmp_path / "c", root, bundled)
+        cache = BuildCache(tmp_path / "c", root, bundled, package=bundled / "generator")
         return [cache.key(y, ["o"], None) for y in ("2024-25", "2025-26")]
 
     before = keys()
@@ -437,3 +438,9 @@ def test_editing_the_generators_code_changes_every_shard_key(tmp_path: Path) -> 
     module.write_text(module.read_text() + "# one line more\n")
     after = keys()
     assert after[0] != before[0] and after[1] != before[1]
+    template = bundled / "theme" / "pages" / "home.md.j2"
+    template.write_text(template.read_text() + "\n")
+    again = keys()
+    assert again[0] != after[0] and again[1] != after[1], "the bundled theme is in the key"
+    (bundled / "mkdocs.yml").write_text((bundled / "mkdocs.yml").read_text() + "\n")
+    assert keys()[0] != again[0], "so are the bundled MkDocs settings"

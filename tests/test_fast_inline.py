@@ -1,5 +1,5 @@
-"""generator.fast_inline changes how fast Python-Markdown runs, never what it writes: the same HTML
-with and without it, for any text, for tables and for every page of the example site; it is
+"""generator.site.fast_inline changes how fast Python-Markdown runs, never what it writes: the same
+HTML with and without it, for any text, for tables and for every page of the example site; it is
 active with the project's own extensions, and stands aside when another extension adds inline
 patterns it does not know."""
 
@@ -14,9 +14,9 @@ from conftest import MARKDOWN_TABLES, MARKDOWN_TEXTS, example_pages, markdown_ex
 from hypothesis import given, settings
 from markdown.inlinepatterns import SimpleTagInlineProcessor
 
-from generator.fast_inline import TRIGGER, FastInlineExtension, FastInlineProcessor
 from generator.render import Version
-from generator.site import base_config, version_config
+from generator.site.config import base_config, version_config
+from generator.site.fast_inline import TRIGGER, FastInlineExtension, FastInlineProcessor
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -108,7 +108,10 @@ def test_every_version_build_lists_it(tmp_path: Path) -> None:
     config = version_config(
         ROOT, base_config(ROOT), Version("2025-26", "2025-26", False), tmp_path, tmp_path, []
     )
-    assert config["markdown_extensions"][-2:] == ["generator.fast_inline", "generator.fast_tree"]
+    assert config["markdown_extensions"][-2:] == [
+        "generator.site.fast_inline",
+        "generator.site.fast_tree",
+    ]
     assert markdown_extensions()[0] == [
         next(iter(e)) if isinstance(e, dict) else e for e in config["markdown_extensions"][:-2]
     ]

@@ -1,4 +1,4 @@
-"""generator.fast_tree changes how fast Python-Markdown's `prettify` and `unescape` stages run,
+"""generator.site.fast_tree changes how fast Python-Markdown's `prettify` and `unescape` stages run,
 never what they make: the same element tree (tags, texts, tails, attributes, and which texts are
 AtomicStrings) and so the same HTML, for any text, for tables and for every page of the example
 site; it is active with the project's own extensions, and stands aside when another extension
@@ -14,8 +14,8 @@ from conftest import MARKDOWN_TABLES, MARKDOWN_TEXTS, example_pages, markdown_ex
 from hypothesis import given, settings
 from markdown.treeprocessors import PrettifyTreeprocessor, Treeprocessor
 
-from generator.fast_inline import FastInlineExtension
-from generator.fast_tree import (
+from generator.site.fast_inline import FastInlineExtension
+from generator.site.fast_tree import (
     FastPrettifyTreeprocessor,
     FastTreeExtension,
     FastUnescapeTreeprocessor,

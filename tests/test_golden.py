@@ -16,7 +16,7 @@ import pytest
 
 from generator.pipeline import check_project
 from generator.render import PAGES, Version, render_version
-from generator.site import versions_of
+from generator.site.versions import versions_of
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"

@@ -30,23 +30,17 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.load import (
-    _FAST_REFUSALS,
-    MAX_PROBLEMS_PER_FILE,
-    _parse_recording,
-    _read_fast,
-    decode,
-    discover,
-    load_bytes,
-)
-from generator.mkdocs_hooks import on_page_content
+from generator.load import MAX_PROBLEMS_PER_FILE, decode, discover, load_bytes
+from generator.load.reader import _FAST_REFUSALS, _parse_recording, _read_fast
 from generator.model import REFERENCE_KINDS, YEAR_KINDS, Project
 from generator.model.markdown_policy import markdown_problems, policy_problems
 from generator.pipeline import check_project
 from generator.problems import Problem, Severity
 from generator.render import Version, render_version
-from generator.sanitize import scan_markup, scan_site
-from generator.site import BuildError, BuildOptions, build_site, write_files
+from generator.site import BuildError, BuildOptions, build_site
+from generator.site.hooks import on_page_content
+from generator.site.sanitize import scan_markup, scan_site
+from generator.site.shards import write_files
 from tests.conftest import markdown_extensions
 
 if TYPE_CHECKING:

@@ -28,8 +28,8 @@ from generator.model.markdown_policy import _MAY_BREAK_POLICY, markdown_problems
 from generator.pipeline import check_project
 from generator.problems import Problem, Severity
 from generator.render import Version, render_version
-from generator.sanitize import sanitize, scan_markup, scan_site
 from generator.site import BuildOptions, build_site
+from generator.site.sanitize import sanitize, scan_markup, scan_site
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"

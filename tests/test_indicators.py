@@ -11,7 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.compute.facts import IndicatorFacts, plan_year_facts
+from generator.compute.facts import plan_year_facts
+from generator.compute.indicators import IndicatorFacts
 from generator.compute.rag import Rag, RagResult
 from generator.pipeline import check_project
 from generator.render import Version, render_version

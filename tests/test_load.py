@@ -20,24 +20,27 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import generator.load
+import generator.load.files
+import generator.load.reader
 from generator.load import (
-    _FAST_REFUSALS,
-    MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_PROBLEMS_PER_FILE,
     Document,
     SourceFile,
     SourceText,
-    _Builder,
-    _parse_recording,
-    _read_fast,
     decode,
     discover,
     load_bytes,
     load_file,
     load_sources,
     parse_text,
+)
+from generator.load.reader import (
+    _FAST_REFUSALS,
+    MAX_DEPTH,
+    _Builder,
+    _parse_recording,
+    _read_fast,
 )
 from generator.model import REFERENCE_KINDS, YEAR_KINDS
 from generator.pipeline import check_project, collector_paused
@@ -1034,7 +1037,7 @@ def test_positions_count_characters_not_bytes() -> None:
 
 
 def test_libyaml_is_available() -> None:
-    assert generator.load.HAVE_LIBYAML is True
+    assert generator.load.reader.HAVE_LIBYAML is True
 
 
 INLINE_CORPUS = [
@@ -1275,7 +1278,7 @@ def test_joiners_that_writing_needs_are_kept(text: str) -> None:
 
 def test_fast_character_pass_agrees_with_the_slow_one() -> None:
     """The regex that skips clean files refuses exactly what the per-character check does."""
-    from generator.load import _FORBIDDEN, _char_problem
+    from generator.load.reader import _FORBIDDEN, _char_problem
 
     disagree = [
         code
@@ -1542,22 +1545,22 @@ class RecordingPool(ProcessPoolExecutor):
 
 @pytest.fixture
 def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    monkeypatch.setattr(generator.load, "ProcessPoolExecutor", RecordingPool)
-    monkeypatch.setattr(generator.load.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(generator.load.files, "ProcessPoolExecutor", RecordingPool)
+    monkeypatch.setattr(generator.load.files.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(RecordingPool, "started", [])
     return RecordingPool.started
 
 
 def test_a_small_project_loads_in_this_process(pools: list[int]) -> None:
     sources, _ = load_example(ROOT, jobs=0)
-    assert len(sources) < generator.load.PARALLEL_FROM
+    assert len(sources) < generator.load.files.PARALLEL_FROM
     assert pools == []
 
 
 def test_a_big_project_loads_in_one_process_a_core(
     pools: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(generator.load, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(generator.load.files, "PARALLEL_FROM", 10)
     assert load_example(ROOT, jobs=0) == load_example(ROOT, jobs=1)
     assert pools == [2]
 

@@ -19,19 +19,20 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pytest
 from click.testing import CliRunner, Result
 
-import generator.fingerprint
-import generator.load
-from generator.cache import cache_folder
+import generator.caches
+import generator.load.files
+import generator.load.reader
+from generator.caches import cache_folder
 from generator.cli import main
 from generator.load import (
     Document,
     load_file,
     parse_text,
 )
-from generator.load_cache import MAGIC, PACK, LoadCache, _read_pack, code_key
+from generator.load.cache import MAGIC, PACK, LoadCache, _read_pack, code_key
 from generator.pipeline import check_project
 from generator.problems import PlansError, Problem
-from generator.validate_cache import RECORD
+from generator.validate.cache import RECORD
 
 if TYPE_CHECKING:
     from tests.conftest import Tree
@@ -53,7 +54,7 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         names.append(file)
         return parse_text(text, file, fast)
 
-    monkeypatch.setattr(generator.load, "parse_text", spy)
+    monkeypatch.setattr(generator.load.reader, "parse_text", spy)
     return names
 
 
@@ -264,19 +265,22 @@ def test_a_pack_written_by_other_loading_code_is_ignored(
 def test_the_code_key_follows_the_loader_and_the_parser(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_version: Callable[[str, str], None]
 ) -> None:
-    """The key covers load.py and load_cache.py as they are on disk (a copy of the package
+    """The key covers the load stage's modules as they are on disk (a copy of the package
     with one of them edited keys differently; an edit elsewhere does not), PyYAML, libyaml."""
     package = tmp_path / "generator"
-    shutil.copytree(generator.fingerprint.PACKAGE, package,
+    shutil.copytree(generator.caches.PACKAGE, package,
                     ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
     key = code_key()
     assert code_key(package) == key
-    for name, changes in (("load.py", True), ("load_cache.py", True), ("cli.py", False)):
+    edits = (("load/reader.py", True), ("load/files.py", True), ("load/cache.py", True))
+    for name, changes in (*edits, ("cli.py", False), ("validate/cache.py", False)):
         original = (package / name).read_text()
         (package / name).write_text(original + "# one line more\n")
         assert (code_key(package) != key) is changes, name
         (package / name).write_text(original)
-    monkeypatch.setattr(generator.load, "HAVE_LIBYAML", not generator.load.HAVE_LIBYAML)
+    monkeypatch.setattr(
+        generator.load.reader, "HAVE_LIBYAML", not generator.load.reader.HAVE_LIBYAML
+    )
     assert code_key() != key
     monkeypatch.undo()
     fake_version("PyYAML", "99.0")
@@ -328,7 +332,7 @@ def test_a_failed_write_leaves_the_old_pack_and_no_temporary_file(
     def full(source: str, target: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("generator.fingerprint.os.replace", full)
+    monkeypatch.setattr("generator.caches.os.replace", full)
     tree.remove(FEN + "review.yml")
     assert check(tree) == check(tree, cache=False)
     assert pack.read_bytes() == before
@@ -413,9 +417,9 @@ class RecordingPool(ProcessPoolExecutor):
 def test_only_files_to_parse_go_to_worker_processes(
     tree: Tree, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(generator.load, "ProcessPoolExecutor", RecordingPool)
-    monkeypatch.setattr(generator.load.os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(generator.load, "PARALLEL_FROM", 5)
+    monkeypatch.setattr(generator.load.files, "ProcessPoolExecutor", RecordingPool)
+    monkeypatch.setattr(generator.load.files.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(generator.load.files, "PARALLEL_FROM", 5)
     monkeypatch.setattr(RecordingPool, "started", [])
     cache = folder(tree)
     without = check_project(tree.root, jobs=1)

@@ -114,7 +114,7 @@ def test_the_breaks_issue_23_found_surviving_are_among_the_mutants() -> None:
         text = (ROOT / path).read_text(encoding="utf-8")
         return any(m.before == before and m.after == after for m in mutants(text, path))
 
-    sanitizer = "generator/sanitize.py"
+    sanitizer = "generator/site/sanitize.py"
     assert made(sanitizer, '{"class"}', "{*()}")  # nothing allowed on `span`
     dropped = [m for m in mutants((ROOT / sanitizer).read_text(encoding="utf-8"), sanitizer)]
     assert any(

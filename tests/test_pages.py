@@ -12,7 +12,8 @@ from generator.model import Project
 from generator.pipeline import check_project
 from generator.problems import Severity
 from generator.render import Version, render_version
-from generator.site import BuildOptions, build_site, versions_of
+from generator.site import BuildOptions, build_site
+from generator.site.versions import versions_of
 
 if TYPE_CHECKING:
     from tests.conftest import Tree

@@ -2,7 +2,7 @@
 attribute it keeps and drops on every tag it keeps, remote images, link schemes, tags it removes,
 comments (which could forge the markers the post-build scan trusts).
 
-The expectations are written out here, not read from `generator.sanitize`: a change to its
+The expectations are written out here, not read from `generator.site.sanitize`: a change to its
 allow-list must fail a test."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from generator.sanitize import SANITIZED_END, SANITIZED_START, sanitize, sanitize_marked
+from generator.site.sanitize import SANITIZED_END, SANITIZED_START, sanitize, sanitize_marked
 
 KEPT: dict[str, set[str]] = {
     "a": {"href", "title", "id", "class"},

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.mkdocs_hooks import on_page_content
-from generator.sanitize import SANITIZED_END, SANITIZED_START, scan_markup, scan_site
+from generator.site.hooks import on_page_content
+from generator.site.sanitize import SANITIZED_END, SANITIZED_START, scan_markup, scan_site
 
 CHROME = (
     '<html><body><nav>{nav}</nav><article class="md-content__inner">{content}</article>'

@@ -1,4 +1,4 @@
-"""generator.search_index changes how fast the search index is made, never what it holds: the
+"""generator.site.search_index changes how fast the search index is made, never what it holds: the
 same sections as mkdocs-material's own parser for every page of the example site, every
 hostile-input payload and any generated text; content it cannot read is left to the plugin's
 parser; and a whole site's search_index.json is the same with and without it."""
@@ -19,10 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from material.plugins.search.plugin import Parser, SearchIndex
 
-from generator import search_index
-from generator.sanitize import sanitize_marked
-from generator.search_index import FastSearchIndex, sections
-from generator.site import BuildOptions, build_site
+from generator.site import BuildOptions, build_site, search_index
+from generator.site.sanitize import sanitize_marked
+from generator.site.search_index import FastSearchIndex, sections
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus" / "markdown"
@@ -175,7 +174,7 @@ def test_content_that_is_not_canonical_is_given_up_at_once() -> None:
     could hang the build; this would not finish. In a child process, so that a hang fails
     the test at the time limit instead of stopping the test run."""
     code = (
-        "from generator.search_index import sections\n"
+        "from generator.site.search_index import sections\n"
         "assert sections('<p>' + 'a' * 5000 + '< b') is None"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120, cwd=ROOT)

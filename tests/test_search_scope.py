@@ -15,9 +15,9 @@ import pytest
 from conftest import two_areas
 from test_cache import build, digest
 
-from generator.cache import BuildCache
-from generator.render import BUNDLED
-from generator.sanitize import scan_site
+from generator.render.theme import BUNDLED
+from generator.site.cache import BuildCache
+from generator.site.sanitize import scan_site
 
 YEARS = ("2024-25", "2025-26")
 OWN = {"ashdown": {"ashdown", "ashdown-pcc"}, "bexmoor": {"bexmoor", "fenwick-csp"}}
@@ -161,7 +161,7 @@ def test_the_search_benchmark_counts_the_index_a_page_loads(scoped_site: Path) -
 def test_indexes_put_together_from_pieces_are_json_dumps_of_the_whole(tmp_path: Path) -> None:
     """joined_files writes each shard's entries once and pieces the indexes together: the
     bytes must be exactly json.dumps of each index whole (escapes, non-ASCII, empty shards)."""
-    from generator.site import SEARCH_INDEX, area_index, joined_files, page_titles
+    from generator.site.search import SEARCH_INDEX, area_index, joined_files, page_titles
 
     config = {"lang": ["en"], "separator": "[\\s\\-]+", "pipeline": ["stopWordFilter"]}
     shards: dict[str, list[dict[str, Any]]] = {

@@ -15,7 +15,8 @@ from conftest import two_areas
 
 from generator.pipeline import check_project
 from generator.render import Shard, Version, nav_pages, render_version
-from generator.site import BuildError, BuildOptions, build_site, shard_docs, shard_nav
+from generator.site import BuildError, BuildOptions, build_site
+from generator.site.shards import shard_docs, shard_nav
 
 YEAR = "2025-26"
 

@@ -17,11 +17,11 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.compute.facts import all_formulas
+from generator.compute.money import all_formulas
 from generator.pipeline import check_project
 from generator.render import PAGES
-from generator.sanitize import scan_site
 from generator.site import BuildError, BuildOptions, build_site
+from generator.site.sanitize import scan_site
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
@@ -87,7 +87,7 @@ def test_every_page_kind_exists_for_every_partnership_and_year(example_site, exa
 def test_a_years_formulas_are_worked_out_once_each_and_only_when_asked_for(  # type: ignore[no-untyped-def]
     example_project, monkeypatch
 ):
-    from generator.compute import facts as facts_module
+    from generator.compute import money as facts_module
 
     latest = max(published_years(example_project))
     owned = [

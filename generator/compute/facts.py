@@ -6,24 +6,36 @@ templates render and what the open-data downloads publish.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
-from datetime import date
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 
-from generator.compute.allocation import Criterion, allocate_by_formula
-from generator.compute.rag import Rag, RagResult, rag_status, worst
+from generator.compute.indicators import IndicatorFacts, indicator_facts
+from generator.compute.money import (
+    ZERO,
+    AllocationFacts,
+    CutFacts,
+    FormulaFacts,
+    all_formulas,
+    allocation_facts,
+    announced_in,
+    funding_lines,
+    known_total,
+    partnership_cuts,
+    pot_totals,
+    split_evenly,
+    streams_of,
+    sum_by,
+    unknown_lines,
+)
+from generator.compute.rag import Rag, RagResult, worst
 from generator.compute.risk import RiskAssessment, RiskBand, assess_risk, heat_map, rank_risks
 from generator.model import PlanYear, Project
 from generator.model.delivery import PATHWAYS, Action, Funding, Service
-from generator.model.funding import Allocation, Cut, Formula
 from generator.model.partnership import Priority
-from generator.model.performance import UNIT_NOUNS, Actual, Figure, Indicator
-from generator.model.review import RISK_DIMENSIONS, Outturn, Risk, ServiceReview
+from generator.model.performance import Indicator
+from generator.model.review import RISK_DIMENSIONS, Risk, ServiceReview
 
-ZERO = Decimal("0.00")
 ACTION_RAG = {
     "on-track": Rag.GREEN,
     "complete": Rag.GREEN,
@@ -32,78 +44,14 @@ ACTION_RAG = {
     "not-started": Rag.GREY,
     "cancelled": Rag.GREY,
 }
+
+
 STAGES = {
     "analyse": "Analyse: strategic needs assessment",
     "plan": "Plan: commissioning decisions",
     "do": "Do: procurement and delivery",
     "review": "Review: monitoring and annual review",
 }
-
-
-@dataclass(frozen=True)
-class QuarterFacts:
-    """One quarter of an indicator with its computed RAG, its unit and what its value covers."""
-
-    actual: Actual
-    rag: RagResult
-    unit: str
-    basis: str | None
-    before_year: bool = False
-
-
-@dataclass(frozen=True)
-class TrendPoint:
-    """An indicator's value in one year, for the trend chart, and why the chart leaves it out
-    (another unit than the indicator's; a year known only to date), if it does."""
-
-    year: str
-    label: str
-    value: Decimal | None
-    target: Decimal | None
-    unit: str
-    left_out: str | None = None
-
-
-@dataclass(frozen=True)
-class SeriesPoint:
-    """One entry of an indicator's trend: on the chart, or listed with why the chart leaves
-    it out (another unit than the indicator's axis; a year known only to date)."""
-
-    label: str
-    value: Decimal | None
-    unit: str
-    status: str = "reported"
-    printed: str | None = None
-    left_out: str | None = None
-
-    @property
-    def plotted(self) -> bool:
-        return self.value is not None and self.left_out is None
-
-
-@dataclass(frozen=True)
-class IndicatorFacts:
-    """An indicator with every computed status."""
-
-    indicator: Indicator
-    tolerance: Decimal
-    quarters: tuple[QuarterFacts, ...]
-    latest: RagResult
-    outturn: Outturn | None
-    outturn_rag: RagResult | None
-    trend: tuple[TrendPoint, ...]
-    series: tuple[SeriesPoint, ...] = ()
-    judged: bool = True
-
-    @property
-    def status(self) -> RagResult:
-        """The year's status: the outturn once reviewed, else the latest quarter."""
-        return self.outturn_rag or self.latest
-
-    @property
-    def target_unit(self) -> str:
-        target = self.indicator.target
-        return (target.unit if target else None) or self.indicator.unit
 
 
 @dataclass(frozen=True)
@@ -119,84 +67,6 @@ class PriorityFacts:
     pathway_gaps: tuple[str, ...]
     spend: Decimal
     narrative: str | None
-
-
-@dataclass(frozen=True)
-class AllocationFacts:
-    """An allocation received, with a formula allocation's computed amount.
-
-    `amount` is None when it is not known (amount_status, or a share paid to an organisation
-    for several partnerships: then `covered_by` is that row of the formula)."""
-
-    allocation: Allocation
-    amount: Decimal | None
-    formula_amount: Decimal | None = None
-    adjustment: Decimal | None = None
-    adjustment_reason: str | None = None
-    published_amount: Decimal | None = None
-    paid_reason: str | None = None
-    covered_by: FormulaRow | None = None
-
-
-@dataclass(frozen=True)
-class FormulaRow:
-    """One recipient of a formula: inputs, shares, the computed amount and any adjustment.
-
-    With inputs not published there are no shares: `formula_amount` is None and `amount` is
-    the published figure. `received` is what was paid: `paid` when given, else `amount`."""
-
-    partnership: str | None
-    organisation: str | None
-    covers: tuple[str, ...]
-    paid_to: str | None
-    inputs: tuple[tuple[str, Decimal], ...]
-    criterion_shares: tuple[tuple[str, Fraction], ...]
-    share: Fraction | None
-    formula_amount: Decimal | None
-    adjustment: Decimal
-    adjustment_reason: str | None
-    amount: Decimal | None
-    published_amount: Decimal | None
-    paid: Decimal | None = None
-    paid_reason: str | None = None
-    published_note: str | None = None
-
-    @property
-    def key(self) -> str:
-        """The partnership, or the organisation paid for several."""
-        return self.partnership or self.organisation or ""
-
-    @property
-    def received(self) -> Decimal | None:
-        return self.paid if self.paid is not None else self.amount
-
-    @property
-    def share_percent(self) -> Decimal | None:
-        if self.share is None:
-            return None
-        return Decimal(self.share.numerator * 100) / Decimal(self.share.denominator)
-
-
-@dataclass(frozen=True)
-class FormulaFacts:
-    """A formula shared out to the penny and reconciled (or, inputs unpublished, as printed)."""
-
-    formula: Formula
-    rows: tuple[FormulaRow, ...]
-    formula_total: Decimal | None
-    total: Decimal
-    unknown: tuple[str, ...] = ()
-    paid_total: Decimal | None = None
-
-    @property
-    def computed(self) -> bool:
-        """Whether the shares were worked out (the inputs were published)."""
-        return self.formula.inputs == "given"
-
-    @property
-    def published_difference(self) -> Decimal | None:
-        published = self.formula.published_total
-        return None if published is None else published - self.total
 
 
 @dataclass(frozen=True)
@@ -231,15 +101,6 @@ class Change:
     what: str
     id: str
     title: str
-
-
-@dataclass(frozen=True)
-class CutFacts:
-    """A cut with the year whose funding.yml records it and the years it reduces."""
-
-    cut: Cut
-    recorded_in: str
-    applies_to: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -284,443 +145,6 @@ def cycle_stage(plan_year: PlanYear) -> str:
     if plan_year.plan.status in ("draft", "consultation"):
         return "plan" if plan_year.assessment else "analyse"
     return "do"
-
-
-NO_VALUE = {
-    "not-yet-available": "data not yet available",
-    "no-new-data": "no new data",
-    "not-published": "no figure published",
-}
-BASIS_WORDS = {
-    "quarter": "quarter",
-    "month": "month",
-    "year-to-date": "year to date",
-    "year": "year",
-    "rolling-12-months": "rolling 12 months",
-}
-INFERRED = "target inferred, not stated by the source"
-
-
-def _basis(actual: Actual, indicator: Indicator) -> str | None:
-    """What a quarter's value covers: as said, else year to date under a cumulative target."""
-    if actual.basis is not None:
-        return actual.basis
-    return "year-to-date" if indicator.target and indicator.target.cumulative else None
-
-
-def _value_rag(
-    figure: Figure | None,
-    indicator: Indicator,
-    tolerance: Decimal,
-    comparator_value: Decimal | None = None,
-    quarter: str = "Q4",
-    basis: str | None = None,
-    judge_inferred: bool = False,
-) -> RagResult:
-    target = indicator.target
-    if target is None:
-        return RagResult(Rag.GREY, "no target set")
-    if figure is None or figure.value is None:
-        status = figure.status if figure is not None else ""
-        return RagResult(Rag.GREY, NO_VALUE.get(status, "no data reported"))
-    if target.target_kind == "inferred" and not judge_inferred:
-        return RagResult(Rag.GREY, INFERRED)
-    value = figure.value
-    unit = figure.unit or indicator.unit
-    goal = target.value
-    if target.comparator is not None and target.value is None:
-        if comparator_value is None:
-            return RagResult(Rag.GREY, f"target is '{target.comparator}' but no comparator value")
-        goal = comparator_value
-    elif unit != (target.unit or indicator.unit):
-        target_unit = UNIT_NOUNS[target.unit or indicator.unit]
-        return RagResult(
-            Rag.GREY, f"the figure is {UNIT_NOUNS[unit]} and the target {target_unit}: not compared"
-        )
-    elif target.cumulative and goal is not None and quarter != "Q4" and basis == "year-to-date":
-        share = int(quarter[1])
-        goal = goal * share / 4  # a year-to-date actual meets a pro-rata share of the target
-        result = rag_status(value, goal, indicator.polarity, tolerance)
-        return RagResult(result.status, f"{result.reason} ({share}/4 of the year's target)")
-    return rag_status(value, goal, indicator.polarity, tolerance)
-
-
-def indicator_facts(
-    project: Project, plan_year: PlanYear, indicator: Indicator, outturn: Outturn | None
-) -> IndicatorFacts:
-    """An indicator's quarterly RAG, latest status, outturn status and trend over the years."""
-    tolerance = (
-        indicator.target.tolerance_percent
-        if indicator.target and indicator.target.tolerance_percent is not None
-        else project.settings.rag_tolerance_percent
-    )
-    judge = project.settings.rag_for_inferred_targets
-    start = date(plan_year.start_year, 4, 1)
-    quarters = tuple(
-        QuarterFacts(
-            actual,
-            _value_rag(
-                actual,
-                indicator,
-                tolerance,
-                actual.comparator_value,
-                actual.quarter,
-                _basis(actual, indicator),
-                judge,
-            ),
-            actual.unit or indicator.unit,
-            _basis(actual, indicator),
-            actual.as_at is not None and actual.as_at.latest < start,
-        )
-        for actual in sorted(indicator.actuals, key=lambda a: a.quarter)
-    )
-    latest = quarters[-1].rag if quarters else _value_rag(None, indicator, tolerance)
-    outturn_rag = (
-        _value_rag(outturn, indicator, tolerance, outturn.comparator_value, judge_inferred=judge)
-        if outturn
-        else None
-    )
-    trend = _trend(project, plan_year, indicator)
-    judged = not (
-        indicator.target is not None and indicator.target.target_kind == "inferred" and not judge
-    )
-    return IndicatorFacts(
-        indicator, tolerance, quarters, latest, outturn, outturn_rag, trend,
-        _series(indicator, quarters, outturn, trend), judged,
-    )  # fmt: skip
-
-
-def _other_unit(unit: str, indicator: Indicator) -> str | None:
-    """Why a value is kept off the indicator's axis, or None if it belongs there."""
-    if unit == indicator.unit:
-        return None
-    return f"{UNIT_NOUNS[unit]}, not {UNIT_NOUNS[indicator.unit]}"
-
-
-def _year_point(py: PlanYear, indicator: Indicator, axis: Indicator) -> TrendPoint:
-    """A year's value: its outturn, else its latest reported quarter; a year known only to
-    date is listed but never plotted as if it were the whole year."""
-    label = f"{py.year[:4]}/{py.year[5:]}"
-    target = indicator.target.value if indicator.target else None
-    if py.review is not None:
-        for outturn in py.review.outturns:
-            if outturn.indicator == indicator.id:
-                unit = outturn.unit or indicator.unit
-                return TrendPoint(
-                    py.year, label, outturn.value, target, unit, _other_unit(unit, axis)
-                )
-    reported = [
-        a for a in sorted(indicator.actuals, key=lambda a: a.quarter) if a.value is not None
-    ]
-    if not reported:
-        return TrendPoint(py.year, label, None, target, indicator.unit)
-    last = reported[-1]
-    unit = last.unit or indicator.unit
-    left_out = _other_unit(unit, axis)
-    if left_out is None and _basis(last, indicator) == "year-to-date" and last.quarter != "Q4":
-        left_out = f"known only for the year to {last.quarter}, not the whole year"
-    return TrendPoint(py.year, label, last.value, target, unit, left_out)
-
-
-def _trend(project: Project, plan_year: PlanYear, indicator: Indicator) -> tuple[TrendPoint, ...]:
-    """The indicator's value in this and every earlier year."""
-    points: list[TrendPoint] = []
-    for py in project.years_of(plan_year.partnership):
-        if py.year > plan_year.year:
-            break
-        for earlier in py.indicators.indicators:
-            if earlier.id == indicator.id:
-                points.append(_year_point(py, earlier, indicator))
-    return tuple(points)
-
-
-def _series(
-    indicator: Indicator,
-    quarters: tuple[QuarterFacts, ...],
-    outturn: Outturn | None,
-    trend: tuple[TrendPoint, ...],
-) -> tuple[SeriesPoint, ...]:
-    """The trend as charted and tabled: baseline, earlier years, this year's quarters, outturn."""
-    series: list[SeriesPoint] = []
-    baseline = indicator.baseline
-    if baseline is not None:
-        unit = baseline.unit or indicator.unit
-        label = f"Baseline ({baseline.period})"
-        series.append(
-            SeriesPoint(label, baseline.value, unit, left_out=_other_unit(unit, indicator))
-        )
-    for year in trend[:-1]:
-        series.append(SeriesPoint(year.label, year.value, year.unit, left_out=year.left_out))
-    this_year = trend[-1].label if trend else ""
-    to_date: dict[int, str] = {}  # this year's year-to-date figures before Q4, by position
-    for q in quarters:
-        basis = f" ({BASIS_WORDS[q.basis]})" if q.basis not in (None, "quarter") else ""
-        point = SeriesPoint(
-            f"{this_year} {q.actual.quarter}{basis}", q.actual.value, q.unit,
-            q.actual.status, q.actual.printed, _other_unit(q.unit, indicator),
-        )  # fmt: skip
-        if point.plotted and q.basis == "year-to-date" and q.actual.quarter != "Q4":
-            to_date[len(series)] = q.actual.quarter
-        series.append(point)
-    if outturn is not None:
-        unit = outturn.unit or indicator.unit
-        series.append(
-            SeriesPoint(
-                f"{this_year} outturn", outturn.value, unit, outturn.status, outturn.printed,
-                _other_unit(unit, indicator),
-            )
-        )  # fmt: skip
-    whole = [p for k, p in enumerate(series) if p.plotted and k not in to_date]
-    if whole and to_date:  # never one line through whole years and part of a year
-        for k, quarter in to_date.items():
-            series[k] = replace(
-                series[k],
-                left_out=f"year to date to {quarter}, not comparable with whole-year values",
-            )
-    return tuple(series)
-
-
-def _split_evenly(amount: Decimal, keys: list[str]) -> dict[str, Decimal]:
-    """Share an amount equally between keys to the penny (largest remainder, by key)."""
-    if not keys:
-        return {}
-    criteria = [Criterion("equal", Decimal(1))]
-    result = allocate_by_formula(amount, criteria, {k: {"equal": Decimal(1)} for k in keys})
-    return {share.recipient: share.amount for share in result.shares}
-
-
-def formula_facts(formula: Formula) -> FormulaFacts:
-    """A formula's rows: inputs, exact shares, the penny amounts, adjustments and the total."""
-    shares = {}
-    if formula.inputs == "given":
-        criteria = [Criterion(c.id, c.weight) for c in formula.criteria]
-        result = allocate_by_formula(
-            formula.pot, criteria, {r.key: dict(r.inputs) for r in formula.recipients}
-        )
-        shares = {share.recipient: share for share in result.shares}
-    rows = []
-    for recipient in formula.recipients:
-        adjustment = recipient.adjustment.amount if recipient.adjustment else ZERO
-        share = shares.get(recipient.key)
-        amount = share.amount + adjustment if share else recipient.published_amount
-        rows.append(
-            FormulaRow(
-                partnership=recipient.partnership,
-                organisation=recipient.organisation,
-                covers=tuple(recipient.covers),
-                paid_to=recipient.paid_to,
-                inputs=tuple(
-                    (c.id, recipient.inputs[c.id]) for c in formula.criteria if share is not None
-                ),
-                criterion_shares=share.criterion_shares if share else (),
-                share=share.share if share else None,
-                formula_amount=share.amount if share else None,
-                adjustment=adjustment,
-                adjustment_reason=recipient.adjustment.reason if recipient.adjustment else None,
-                amount=amount,
-                published_amount=recipient.published_amount,
-                paid=recipient.paid,
-                paid_reason=recipient.paid_reason,
-                published_note=recipient.published_note,
-            )
-        )
-    total = sum((row.amount for row in rows if row.amount is not None), ZERO)
-    unknown = tuple(row.key for row in rows if row.amount is None)
-    formula_total = (
-        sum((row.formula_amount for row in rows if row.formula_amount is not None), ZERO)
-        if shares
-        else None
-    )
-    paid_total = (
-        sum((row.received for row in rows if row.received is not None), ZERO)
-        if any(row.paid is not None for row in rows)
-        else None
-    )
-    return FormulaFacts(formula, tuple(rows), formula_total, total, unknown, paid_total)
-
-
-class Formulas(Mapping[str, FormulaFacts]):
-    """Every formula of a year by id, each worked out when first asked for: a shard of one
-    police force area shows one or two of a year's formulas, and working out all of them (in
-    exact fractions) took most of the time spent planning and starting each shard."""
-
-    def __init__(self, formulas: Iterable[Formula]) -> None:
-        self._formulas = {formula.id: formula for formula in formulas}
-        self._facts: dict[str, FormulaFacts] = {}
-
-    def __getitem__(self, formula_id: str) -> FormulaFacts:
-        facts = self._facts.get(formula_id)
-        if facts is None:
-            facts = self._facts[formula_id] = formula_facts(self._formulas[formula_id])
-        return facts
-
-    def __contains__(self, formula_id: object) -> bool:
-        return formula_id in self._formulas
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._formulas)
-
-    def __len__(self) -> int:
-        return len(self._formulas)
-
-
-def all_formulas(project: Project, year: str) -> Formulas:
-    """Every formula of a year, by id (each worked out on first use)."""
-    return Formulas(
-        formula for py in project.plan_years() if py.year == year for formula in py.funding.formulas
-    )
-
-
-def allocation_facts(
-    plan_year: PlanYear, formulas: Mapping[str, FormulaFacts]
-) -> tuple[AllocationFacts, ...]:
-    out = []
-    pid = plan_year.partnership
-    for alloc in plan_year.funding.allocations:
-        facts = formulas.get(alloc.formula or "")
-        rows = facts.rows if facts else ()
-        row = next((r for r in rows if r.partnership == pid), None)
-        covering = next((r for r in rows if pid in r.covers), None)
-        if row is not None:
-            out.append(
-                AllocationFacts(
-                    alloc, row.received, row.formula_amount, row.adjustment, row.adjustment_reason,
-                    alloc.published_amount or row.published_amount, row.paid_reason,
-                )
-            )  # fmt: skip
-        elif covering is not None:
-            out.append(
-                AllocationFacts(
-                    alloc, None, None, None, None, alloc.published_amount, covered_by=covering
-                )
-            )
-        else:
-            out.append(
-                AllocationFacts(alloc, alloc.amount, None, None, None, alloc.published_amount)
-            )
-    return tuple(out)
-
-
-def known_total(allocations: Iterable[AllocationFacts]) -> tuple[Decimal, tuple[str, ...]]:
-    """The total of the amounts known, and the ids of the lines it leaves out.
-
-    A combined line counts through its group's one published total, once per group; a
-    withheld or unpublished amount, or a share paid to an organisation for several
-    partnerships, is left out and named: unknown money is never counted as £0."""
-    total = ZERO
-    groups: set[frozenset[str]] = set()
-    left_out: list[str] = []
-    for facts in allocations:
-        line = facts.allocation
-        if facts.amount is not None:
-            total += facts.amount
-        elif line.amount_status == "combined" and line.combined_total is not None:
-            group = frozenset([line.id, *line.combined_with])
-            if group not in groups:
-                groups.add(group)
-                total += line.combined_total
-        else:
-            left_out.append(line.id)
-    return total, tuple(left_out)
-
-
-def partnership_cuts(project: Project, partnership: str) -> tuple[CutFacts, ...]:
-    """Every cut recorded in any of a partnership's funding files, with the years it reduces."""
-    return tuple(
-        CutFacts(cut, py.year, tuple(cut.applies_to) or (py.year,))
-        for py in project.years_of(partnership)
-        for cut in py.funding.cuts
-    )
-
-
-def _announced_in(facts: CutFacts, plan_year: PlanYear) -> bool:
-    """Whether a cut was announced during the plan year (or, undated, recorded in it)."""
-    when = facts.cut.announced
-    if when is None:
-        return facts.recorded_in == plan_year.year
-    start = date(plan_year.start_year, 4, 1)
-    end = date(plan_year.start_year + 1, 3, 31)
-    return start <= when.earliest and when.latest <= end
-
-
-def _streams_of(plan_year: PlanYear, allocations: Iterable[AllocationFacts]) -> list[str]:
-    streams = [a.allocation.stream for a in allocations]
-    streams += [f.stream for f in plan_year.funding.formulas]
-    return list(dict.fromkeys(streams))
-
-
-def stream_uses(project: Project, stream: str, year: str) -> Decimal:
-    """What the recorded allocations draw from a stream in a year: plain amounts (combined
-    lines by their published total) and whole formula pots."""
-    lines: list[AllocationFacts] = []
-    total = ZERO
-    for py in project.plan_years():
-        if py.year != year:
-            continue
-        lines += [
-            AllocationFacts(a, a.amount)
-            for a in py.funding.allocations
-            if a.stream == stream and a.method != "formula"
-        ]
-        total += sum((f.pot for f in py.funding.formulas if f.stream == stream), ZERO)
-    return total + known_total(lines)[0]
-
-
-def pot_totals(
-    project: Project, year: str, streams: Iterable[str]
-) -> tuple[tuple[str, Decimal], ...]:
-    """For each stream whose pot this year has a published total: the recorded allocations'."""
-    out = []
-    for sid in streams:
-        stream = project.streams.get(sid)
-        pot = next((p for p in stream.pots if p.year == year), None) if stream else None
-        if pot is not None and pot.published_total is not None:
-            out.append((sid, stream_uses(project, sid, year)))
-    return tuple(out)
-
-
-def _sum_by(pairs: Iterable[tuple[str, Decimal]]) -> tuple[tuple[str, Decimal], ...]:
-    totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for key, amount in pairs:
-        totals[key] += amount
-    return tuple(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
-
-
-def _funding_lines(plan_year: PlanYear) -> list[tuple[str, str, Decimal, list[str], str]]:
-    """(source, stream, amount, priorities, model) for every funding line of the year whose
-    amount is known."""
-    lines: list[tuple[str, str, Decimal, list[str], str]] = []
-    for service in plan_year.services.services:
-        for line in service.funding:
-            if line.year in (None, plan_year.year) and line.amount is not None:
-                lines.append(
-                    (
-                        service.id,
-                        line.stream,
-                        line.amount,
-                        list(service.priorities),
-                        service.delivery_model,
-                    )
-                )
-    for action in plan_year.actions.actions:
-        for line in action.funding:
-            if line.year in (None, plan_year.year) and line.amount is not None:
-                lines.append((action.id, line.stream, line.amount, [action.priority], "action"))
-    return lines
-
-
-def _unknown_lines(plan_year: PlanYear) -> tuple[tuple[str, str], ...]:
-    """(source, stream) for every funding line of the year whose amount is unknown."""
-    sources: list[tuple[str, list[Funding]]] = [
-        *((s.id, s.funding) for s in plan_year.services.services),
-        *((a.id, a.funding) for a in plan_year.actions.actions),
-    ]
-    return tuple(
-        (source, line.stream)
-        for source, funding in sources
-        for line in funding
-        if line.year in (None, plan_year.year) and line.amount is None
-    )
 
 
 def _this_year(service: Service, year: str) -> list[Funding]:
@@ -812,11 +236,11 @@ def plan_year_facts(
     )
     by_indicator = {f.indicator.id: f for f in indicators}
 
-    lines = _funding_lines(plan_year)
+    lines = funding_lines(plan_year)
     priority_spend: list[tuple[str, Decimal]] = []
     for _, _, amount, priorities, _ in lines:
-        priority_spend.extend(_split_evenly(amount, priorities).items())
-    spend_by_priority = _sum_by(priority_spend)
+        priority_spend.extend(split_evenly(amount, priorities).items())
+    spend_by_priority = sum_by(priority_spend)
 
     priority_facts = []
     for priority in plan_year.plan.priorities:
@@ -879,17 +303,17 @@ def plan_year_facts(
         formulas=own_formulas,
         risks=risks,
         heat_map=tuple(tuple(tuple(cell) for cell in row) for row in grid),
-        spend_by_stream=_sum_by((stream, amount) for _, stream, amount, _, _ in lines),
+        spend_by_stream=sum_by((stream, amount) for _, stream, amount, _, _ in lines),
         spend_by_priority=spend_by_priority,
-        spend_by_model=_sum_by((model, amount) for _, _, amount, _, model in lines),
+        spend_by_model=sum_by((model, amount) for _, _, amount, _, model in lines),
         allocated_total=allocated_total,
         spent_total=spent,
         changes=_changes(project, plan_year),
-        unknown_spend=_unknown_lines(plan_year),
+        unknown_spend=unknown_lines(plan_year),
         allocations_unknown=unknown,
         cuts=tuple(c for c in cuts if plan_year.year in c.applies_to),
         cuts_announced=tuple(
-            c for c in cuts if plan_year.year not in c.applies_to and _announced_in(c, plan_year)
+            c for c in cuts if plan_year.year not in c.applies_to and announced_in(c, plan_year)
         ),
-        pot_totals=pot_totals(project, plan_year.year, _streams_of(plan_year, allocations)),
+        pot_totals=pot_totals(project, plan_year.year, streams_of(plan_year, allocations)),
     )

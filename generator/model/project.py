@@ -12,7 +12,7 @@ from typing import Any, NamedTuple, TypeVar, cast
 from pydantic import BaseModel
 
 from generator.load import Document, SourceFile
-from generator.load_cache import Marshalled
+from generator.load.cache import Marshalled
 from generator.model.assessment import AssessmentFile
 from generator.model.delivery import ActionsFile, ServicesFile
 from generator.model.funding import FundingFile
@@ -49,7 +49,7 @@ class Untyped(NamedTuple):
 
     def typed(self) -> BaseModel:
         """The file's typed model. Only files of years whose validation is on record are left
-        untyped (generator.validate_cache), so it types with no problem: one that did not
+        untyped (generator.validate.cache), so it types with no problem: one that did not
         would be a broken record, not a mistake in the file."""
         data = cast(Marshalled, self.document.data).load()
         model, problems = parse_document(self.kind, replace(self.document, data=data))
@@ -247,7 +247,7 @@ def build_project(
 
     `sources` is read once, so it may be files still loading. A plan file whose data are still
     `Marshalled` and for which `defer` says so is left `Untyped`, to be typed when read: only
-    for files known to type with no problem (generator.validate_cache)."""
+    for files known to type with no problem (generator.validate.cache)."""
     problems: list[Problem] = []
     documents: dict[str, Document] = {}
     reference: dict[str, Any] = {}

@@ -16,10 +16,12 @@ from typing import Any
 import jinja2
 
 from generator.compute import record
-from generator.compute.facts import FormulaFacts, PlanYearFacts, all_formulas, plan_year_facts
+from generator.compute.facts import PlanYearFacts, plan_year_facts
+from generator.compute.money import FormulaFacts, all_formulas
 from generator.model import PlanYear, Project
 from generator.model.delivery import PATHWAYS
 from generator.render import charts, opendata, text
+from generator.render.theme import BYTECODE, template_folders
 from generator.validate.context import declared
 
 PAGES = (
@@ -146,28 +148,6 @@ def newest_years(project: Project, drafts: bool) -> dict[str, Newest]:
         )
         for pid, pys in years.items()
     }
-
-
-BUNDLED = Path(__file__).resolve().parents[2]
-"""The checkout this package runs from: its theme/ and mkdocs.yml are the defaults."""
-
-
-BYTECODE = jinja2.FileSystemBytecodeCache()
-"""Compiled templates shared by the parallel builds (a private per-user folder; Jinja checks
-each entry against the template's source before using it)."""
-
-
-def template_folders(theme: Path, kind: str, partnership: str | None = None) -> list[str]:
-    """Where templates are looked up, first match wins: a partnership's own folder, the
-    project's theme, then the bundled theme."""
-    folders = [theme / kind, BUNDLED / "theme" / kind]
-    if partnership:
-        folders.insert(0, theme / "partnerships" / partnership)
-    unique: list[str] = []
-    for folder in folders:
-        if str(folder) not in unique:
-            unique.append(str(folder))
-    return unique
 
 
 def make_environment(theme: Path, partnership: str | None = None) -> jinja2.Environment:

@@ -15,10 +15,12 @@ from typing import Any
 
 import jinja2
 
-from generator.compute.facts import IndicatorFacts, PlanYearFacts, SeriesPoint
+from generator.compute.facts import PlanYearFacts
+from generator.compute.indicators import IndicatorFacts, SeriesPoint
 from generator.compute.rag import format_number
 from generator.model.performance import UNIT_NOUNS
 from generator.render.text import money
+from generator.render.theme import BYTECODE, template_folders
 
 WIDTH, HEIGHT = 640, 280
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 64, 24, 24, 48
@@ -42,8 +44,6 @@ def _svg_environment(theme: Path, partnership: str) -> jinja2.Environment:
 @functools.lru_cache(maxsize=64)
 def _cached_environment(theme: Path, partnership: str | None) -> jinja2.Environment:
     """SVG environments compile their templates once per process."""
-    from generator.render import BYTECODE, template_folders
-
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(template_folders(theme, "charts", partnership)),
         bytecode_cache=BYTECODE,

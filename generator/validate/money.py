@@ -15,7 +15,7 @@ from generator.compute import (
     check_bands,
     weights_total,
 )
-from generator.compute.facts import (
+from generator.compute.money import (
     FormulaFacts,
     all_formulas,
     allocation_facts,

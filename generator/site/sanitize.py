@@ -1,7 +1,7 @@
 """Defence in depth for the built site: an allow-list sanitiser for every page's content and a
 scan of every built page and chart for anything that could run or restyle in a reader's browser.
 
-The sanitiser runs inside MkDocs through a hook (generator/mkdocs_hooks.py), on the HTML that
+The sanitiser runs inside MkDocs through a hook (generator/site/hooks.py), on the HTML that
 Markdown produced from the templates, before the theme wraps it; the hook brackets its output in
 two comments. The scan runs after the build on the files as published, each read once: every
 page's chrome (what the theme wrote) and every SVG chart go through an HTML parser, and every

@@ -37,7 +37,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from generator import fingerprint
+from generator import caches
 
 FORMAT = "3"
 BUILD_DEPENDENCIES = (
@@ -57,24 +57,9 @@ BUILD_DEPENDENCIES = (
 """The libraries whose versions shape the pages a shard holds (the Markdown converter and
 its extensions, the theme, the sanitiser's allow-list, the templates' engine, the search
 index's parser, the model): a build after upgrading any of them builds every shard afresh."""
-CACHE_ENV = "PLANS_CACHE_DIR"
 PUBLISHED = "published.json"
 """In the cache folder: per published site, each version's key and its folder's identity."""
 YEAR_FOLDER_LENGTH = len("2024-25")
-
-
-def cache_folder(root: Path) -> Path:
-    """Where the caches of the project at `root` are kept: outside the project, so that nothing
-    a pull request adds to it can pass for a cached result. Under $PLANS_CACHE_DIR, else
-    $XDG_CACHE_HOME/partnership-plans, else ~/.cache/partnership-plans; one folder a project,
-    named after it and a hash of its full path."""
-    base = os.environ.get(CACHE_ENV)
-    if not base:
-        xdg = os.environ.get("XDG_CACHE_HOME")
-        base = str(Path(xdg if xdg else Path.home() / ".cache") / "partnership-plans")
-    resolved = root.resolve()
-    tag = hashlib.sha256(str(resolved).encode("utf-8", "surrogateescape")).hexdigest()[:12]
-    return Path(base) / f"{resolved.name or 'project'}-{tag}"
 
 
 def _hash_files(
@@ -119,23 +104,28 @@ class BuildCache:
     """Built versions by key, under one folder (by default `build` in `cache_folder`)."""
 
     def __init__(
-        self, folder: Path, root: Path, bundled: Path, loaded: Mapping[str, bytes] | None = None
+        self,
+        folder: Path,
+        root: Path,
+        bundled: Path,
+        loaded: Mapping[str, bytes] | None = None,
+        package: Path = caches.PACKAGE,
     ) -> None:
-        """`loaded`: the sha256 of each project file as it was loaded, by name relative to
-        `root` (those files are not read again; the key then follows what was validated)."""
+        """`bundled`: the folder of the default theme/ and mkdocs.yml; `package`: the
+        generator's code; `loaded`: the sha256 of each project file as it was loaded, by name
+        relative to `root` (those files are not read again; the key then follows what was
+        validated)."""
         self.folder = folder
         self.root = root
         known = loaded or {}
+        theme = [*_tree(bundled / "theme"), *[p for p in [bundled / "mkdocs.yml"] if p.is_file()]]
         common = hashlib.sha256(
-            fingerprint.code_key(
+            caches.code_key(
                 f"partnership-plans cache {FORMAT}\0".encode(),
-                [
-                    *fingerprint.source_files(bundled / "generator"),
-                    *_tree(bundled / "theme"),
-                    *[p for p in [bundled / "mkdocs.yml"] if p.is_file()],
-                ],
-                bundled,
+                caches.source_files(package),
+                package,
                 BUILD_DEPENDENCIES,
+                extra=[caches.code_key(b"bundled theme", theme, bundled).hex()],
             )
         )
         _hash_files(common, root, [*_tree(root / "theme"), root / "mkdocs.yml"], {})
@@ -232,7 +222,7 @@ class BuildCache:
             sites[str(out)] = entries
             self.folder.mkdir(parents=True, exist_ok=True)
             text = json.dumps({"sites": sites}, indent=1) + "\n"
-            fingerprint.write_atomically(path, lambda file: file.write(text.encode("utf-8")))
+            caches.write_atomically(path, lambda file: file.write(text.encode("utf-8")))
         except OSError:
             pass  # the site is published; only the next build's shortcut is lost
 

@@ -28,8 +28,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from generator import fingerprint, load_cache
+from generator import caches
 from generator.load import FoundFile
+from generator.load import cache as load_cache
 from generator.problems import Problem, Severity
 
 MAGIC = b"plans validate record 1\n"
@@ -39,12 +40,12 @@ YearKeys = dict[str, bytes | None]
 """Each financial year's key; None where a file it depends on is not known yet (or changed)."""
 
 
-def code_key(package: Path = fingerprint.PACKAGE) -> bytes:
+def code_key(package: Path = caches.PACKAGE) -> bytes:
     """What problems depend on besides the files: all of the generator's code (rules, models
     and the messages they write), pydantic, and what the load cache's data depend on."""
-    return fingerprint.code_key(
+    return caches.code_key(
         MAGIC,
-        fingerprint.source_files(package),
+        caches.source_files(package),
         package,
         dependencies=("pydantic", "pydantic-core"),
         extra=(load_cache.code_key(package).hex(),),
@@ -167,7 +168,7 @@ class ValidateCache:
 
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fingerprint.write_atomically(self.folder / RECORD, write)
+            caches.write_atomically(self.folder / RECORD, write)
         except OSError:
             return  # an unwritable record only makes the next run slower
 

@@ -15,7 +15,7 @@ stages). It stands aside, leaving Python-Markdown's stage in place, when the sta
 under the name is not Python-Markdown's own class (another extension replaced it).
 
 Listed by the generated configuration of every version (`generator.site.version_config`), after
-`generator.fast_inline`; a plain Python-Markdown extension, like that one.
+`generator.site.fast_inline`; a plain Python-Markdown extension, like that one.
 """
 
 from __future__ import annotations

@@ -3,16 +3,16 @@
 mkdocs-material's search plugin divides each page's content into sections (a heading and the text
 after it) with a subclass of the standard library's `html.parser`, event by event in Python: at
 national scale that was a fifth of every page's build. Page content here is always the allow-list
-sanitiser's output (`generator.sanitize`, run by the hook before the search plugin sees the page),
-which html5ever serialises in one canonical form: lower-case tags, double-quoted attribute values,
-`&`, `<` and `>` escaped in text. One regular expression tokenises that form, and `sections`
-applies the search plugin's own rules to the tokens (what starts a section, which tags are kept in
-the text, what is skipped, how white space collapses), quirks included, so the search index is the
-same. Content in any other form (a token the expression does not know) gets None, and the caller
-leaves it to the plugin's own parser.
+sanitiser's output (`generator.site.sanitize`, run by the hook before the search plugin sees the
+page), which html5ever serialises in one canonical form: lower-case tags, double-quoted attribute
+values, `&`, `<` and `>` escaped in text. One regular expression tokenises that form, and
+`sections` applies the search plugin's own rules to the tokens (what starts a section, which tags
+are kept in the text, what is skipped, how white space collapses), quirks included, so the search
+index is the same. Content in any other form (a token the expression does not know) gets None, and
+the caller leaves it to the plugin's own parser.
 
 `FastSearchIndex` is mkdocs-material's `SearchIndex` with only the parsing replaced; the hook's
-`on_config` puts one in place of the plugin's (`generator.mkdocs_hooks`). The entries (locations,
+`on_config` puts one in place of the plugin's (`generator.site.hooks`). The entries (locations,
 titles, text), the index's configuration and its file are still the plugin's own work.
 """
 

@@ -16,6 +16,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import BinaryIO
 
+CACHE_ENV = "PLANS_CACHE_DIR"
+
 PACKAGE = Path(__file__).resolve().parent
 """The generator's own source: the code every cache's key covers."""
 
@@ -70,3 +72,17 @@ def write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def cache_folder(root: Path) -> Path:
+    """Where the caches of the project at `root` are kept: outside the project, so that nothing
+    a pull request adds to it can pass for a cached result. Under $PLANS_CACHE_DIR, else
+    $XDG_CACHE_HOME/partnership-plans, else ~/.cache/partnership-plans; one folder a project,
+    named after it and a hash of its full path."""
+    base = os.environ.get(CACHE_ENV)
+    if not base:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        base = str(Path(xdg if xdg else Path.home() / ".cache") / "partnership-plans")
+    resolved = root.resolve()
+    tag = hashlib.sha256(str(resolved).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return Path(base) / f"{resolved.name or 'project'}-{tag}"

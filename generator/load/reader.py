@@ -1,4 +1,4 @@
-"""Stage 1, load: strict YAML that never silently changes or loses what an editor wrote.
+"""Strict YAML that never silently changes or loses what an editor wrote.
 
 The file is decoded as strict UTF-8, scanned for invisible or control characters, then read
 as a stream of parser events (libyaml's C parser when available). We build the data ourselves
@@ -6,8 +6,7 @@ from the events, so anchors, aliases, tags, merge keys and duplicate keys are se
 before anything is expanded. Positions are recorded only when needed, since they cost most of
 the time and memory at national scale: a file with a problem is read again recording them, and
 a clean file's Document keeps its text (compressed) to work out the line and column of any
-field later asked for. Many files are loaded in parallel processes, and files unchanged since
-the last run can come from a load cache instead (generator.load_cache).
+field later asked for.
 
 Scalars are kept as the exact text written: typing (numbers, booleans, dates) is the model's
 job, which knows what each field expects. Only YAML 1.2's null forms become None.
@@ -16,22 +15,15 @@ job, which knows what each field expects. Only YAML 1.2's null forms become None
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
-import itertools
-import multiprocessing
-import os
 import re
 import sys
 import unicodedata
 import zlib
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -40,12 +32,8 @@ from generator.problems import (
     Position,
     Problem,
     Severity,
-    did_you_mean,
     format_path,
 )
-
-if TYPE_CHECKING:
-    from generator.load_cache import LoadCache
 
 try:  # the C parser is ~10x faster; results are identical (tested)
     from yaml import CSafeLoader as _FastLoader
@@ -56,10 +44,18 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
     HAVE_LIBYAML = False
 
+
 MAX_FILE_BYTES = 1_000_000
+
+
 MAX_DEPTH = 32
+
+
 MAX_PROBLEMS_PER_FILE = 50
+
+
 NULL_FORMS = frozenset({"", "~", "null", "Null", "NULL"})
+
 
 # Characters that hide or reorder text: bidi controls and zero-width characters.
 _INVISIBLE = frozenset(
@@ -204,6 +200,8 @@ def _forbidden_pattern() -> re.Pattern[str]:
 
 
 _ASCII_FORBIDDEN = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]")
+
+
 _FORBIDDEN = _forbidden_pattern()
 
 
@@ -457,12 +455,26 @@ class _Refused(Exception):
 
 # compared by identity (`event.__class__ is _Scalar`): cheaper than isinstance on every event
 _Scalar: Any = yaml.ScalarEvent
+
+
 _MappingStart: Any = yaml.MappingStartEvent
+
+
 _MappingEnd: Any = yaml.MappingEndEvent
+
+
 _SequenceStart: Any = yaml.SequenceStartEvent
+
+
 _SequenceEnd: Any = yaml.SequenceEndEvent
+
+
 _StreamEnd: Any = yaml.StreamEndEvent
+
+
 _TEXT_STYLES = frozenset("\"'|>")  # quoted and block scalars: the only places tabs may stand
+
+
 _REFUSED_PLAIN_KEYS = NULL_FORMS | {"<<"}
 
 
@@ -645,218 +657,6 @@ def load_bytes(raw: bytes, file: str, fast: bool = True) -> tuple[Document | Non
     return parse_text(text, file, fast=fast)
 
 
-def file_name(path: Path, root: Path) -> str:
-    """How problems name a file: relative to the project root when it is inside it."""
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-
-
-def _read_file(path: Path, name: str) -> tuple[bytes | None, list[Problem]]:
-    """A file's bytes, or the problem that keeps it from being read (too big, unreadable)."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            message = f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} — split it up"
-            return None, [Problem(Severity.ERROR, name, 1, 1, "", message)]
-        return path.read_bytes(), []
-    except OSError as exc:
-        return None, [Problem(Severity.ERROR, name, 1, 1, "", f"cannot read file: {exc.strerror}")]
-
-
 def content_hash(raw: bytes) -> bytes:
     """The sha256 of a file's bytes: what the load cache knows its content by."""
     return hashlib.sha256(raw).digest()
-
-
-def load_file(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
-    """Load a YAML file, naming it relative to the project root in every problem; the document
-    carries the `content_hash` of the very bytes it was loaded from."""
-    name = file_name(path, root)
-    raw, problems = _read_file(path, name)
-    if raw is None:
-        return None, problems
-    document, problems = load_bytes(raw, name)
-    if document is not None:
-        document = dataclasses.replace(document, digest=content_hash(raw))
-    return document, problems
-
-
-SYMLINK = "symbolic links are not followed; copy the file in"
-YEAR_FOLDER = re.compile(r"[0-9]{4}-[0-9]{2}")
-PARTNERSHIP_FOLDER = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
-
-
-@dataclass(frozen=True)
-class FoundFile:
-    """A YAML file of the project and the role its place in the tree gives it."""
-
-    kind: str
-    path: Path
-    partnership: str | None = None
-    year: str | None = None
-
-
-def discover(
-    root: Path, reference_kinds: dict[str, str], year_kinds: list[str]
-) -> tuple[list[FoundFile], list[Problem]]:
-    """Find the project's YAML files by place: `data/<kind>.yml`, `plans/<id>/<year>/<kind>.yml`."""
-    found: list[FoundFile] = []
-    problems: list[Problem] = []
-
-    def problem(path: Path, message: str, severity: Severity = Severity.ERROR) -> None:
-        name = path.relative_to(root).as_posix()
-        problems.append(Problem(severity, name, 1, 1, "", message))
-
-    for kind, where in reference_kinds.items():
-        path = root / where
-        if path.is_symlink() or path.parent.is_symlink():
-            problems.append(Problem(Severity.ERROR, where, 1, 1, "", SYMLINK))
-        elif path.is_file():
-            found.append(FoundFile(kind, path))
-        else:
-            problems.append(Problem(Severity.ERROR, where, 1, 1, "", "required file is missing"))
-    plans = root / "plans"
-    if plans.is_symlink():
-        problems.append(Problem(Severity.ERROR, "plans", 1, 1, "", SYMLINK))
-        return found, problems
-    if not plans.is_dir():
-        problems.append(Problem(Severity.ERROR, "plans", 1, 1, "", "the plans/ folder is missing"))
-        return found, problems
-    for folder in sorted(plans.iterdir()):
-        if folder.name.startswith(".") or folder.name.lower() == "readme.md":
-            continue
-        if not folder.is_dir() or folder.is_symlink():
-            problem(folder, "only partnership folders belong in plans/")
-            continue
-        if not PARTNERSHIP_FOLDER.fullmatch(folder.name) or len(folder.name) > 64:
-            problem(folder, "a partnership folder is named by its id (lower-case, digits, hyphens)")
-            continue
-        found.extend(_partnership_files(folder, year_kinds, problem))
-    return found, problems
-
-
-def _partnership_files(folder: Path, year_kinds: list[str], problem: Any) -> list[FoundFile]:
-    found: list[FoundFile] = []
-    partnership = folder.name
-    if (folder / "partnership.yml").is_symlink():
-        problem(folder / "partnership.yml", SYMLINK)
-    elif (folder / "partnership.yml").is_file():
-        found.append(FoundFile("partnership", folder / "partnership.yml", partnership))
-    else:
-        problem(folder, "partnership folder has no partnership.yml")
-    for entry in sorted(folder.iterdir()):
-        if entry.name == "partnership.yml" or entry.name.startswith("."):
-            continue
-        if entry.is_symlink():
-            problem(entry, SYMLINK)
-        elif entry.is_dir() and YEAR_FOLDER.fullmatch(entry.name):
-            found.extend(_year_files(entry, partnership, year_kinds, problem))
-        elif entry.is_dir():
-            problem(entry, "a year folder is named by its financial year, e.g. 2024-25")
-        elif entry.suffix.lower() != ".md":
-            problem(entry, "unexpected file; a partnership folder holds partnership.yml and years")
-    return found
-
-
-def _year_files(
-    folder: Path, partnership: str, year_kinds: list[str], problem: Any
-) -> list[FoundFile]:
-    found: list[FoundFile] = []
-    for entry in sorted(folder.iterdir()):
-        if entry.name.startswith(".") or entry.suffix.lower() == ".md":
-            continue
-        kind = entry.name.removesuffix(".yml")
-        if entry.is_symlink():
-            problem(entry, SYMLINK)
-        elif entry.is_file() and entry.suffix == ".yml" and kind in year_kinds:
-            found.append(FoundFile(kind, entry, partnership, folder.name))
-        else:
-            names = [f"{k}.yml" for k in year_kinds]
-            stem, _, suffix = entry.name.rpartition(".")
-            hint = did_you_mean(f"{stem}.yml", names) if suffix.lower() in ("yml", "yaml") else ""
-            allowed = ", ".join(names)
-            problem(entry, f"unexpected file in a year folder (allowed: {allowed}){hint}")
-    if not (folder / "plan.yml").is_file():
-        problem(folder, "year folder has no plan.yml")
-    return found
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """A loaded document and what it is: its kind and, for plan files, whose year it is."""
-
-    kind: str
-    document: Document
-    partnership: str | None = None
-    year: str | None = None
-
-
-PARALLEL_FROM = 200
-"""Fewest files loaded by a pool of processes: for fewer, starting the workers costs more."""
-
-
-@contextmanager
-def _loading(
-    paths: Sequence[Path], root: Path, jobs: int
-) -> Iterator[Iterator[tuple[Document | None, list[Problem]]]]:
-    """`load_file` of each path, in order: in worker processes, all handed out at once, when
-    there are many paths (`jobs` as for `load_files`)."""
-    if not jobs:
-        jobs = (os.cpu_count() or 1) if len(paths) >= PARALLEL_FROM else 1
-    workers = min(jobs, len(paths))
-    if workers <= 1:
-        yield (load_file(path, root) for path in paths)
-        return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    chunk = max(1, min(64, len(paths) // (workers * 8)))  # few round trips, balanced work
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    try:
-        yield pool.map(load_file, paths, itertools.repeat(root), chunksize=chunk)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def load_files(
-    paths: Sequence[Path], root: Path, jobs: int = 0, cache: LoadCache | None = None
-) -> Iterator[tuple[Document | None, list[Problem]]]:
-    """`load_file` of each path, in order: in worker processes when there are many files.
-
-    `jobs` is the number of processes; 0 means one a core from PARALLEL_FROM files, else one.
-    Results come back in the order of `paths` whatever the workers' order, so output is the same.
-    With a `cache`, a file whose bytes are those it keeps is answered from it in this process;
-    only the others are loaded (in workers when there are many of them), and each of those
-    that loads with no problem at all is kept in it.
-    """
-    names = [file_name(path, root) for path in paths]
-    unchanged = [
-        cache is not None and cache.unchanged(path, name)
-        for path, name in zip(paths, names, strict=True)
-    ]
-    changed = [path for path, same in zip(paths, unchanged, strict=True) if not same]
-    with _loading(changed, root, jobs) as loaded:
-        for name, same in zip(names, unchanged, strict=True):
-            if same and cache is not None:
-                yield cache.document(name), []
-                continue
-            document, problems = next(loaded)
-            if cache is not None and document is not None and not problems:
-                cache.keep(document)
-            yield document, problems
-
-
-def load_sources(
-    found: Sequence[FoundFile],
-    root: Path,
-    problems: list[Problem],
-    jobs: int = 0,
-    cache: LoadCache | None = None,
-) -> Iterator[SourceFile]:
-    """Each found file that loads, in order, as soon as it is loaded (so the caller can type it
-    while the rest load); the problems of every file are added to `problems` on the way.
-
-    `jobs` and `cache` as for `load_files`."""
-    loaded = load_files([item.path for item in found], root, jobs, cache)
-    for item, (document, file_problems) in zip(found, loaded, strict=True):
-        problems.extend(file_problems)
-        if document is not None:
-            yield SourceFile(item.kind, document, item.partnership, item.year)

@@ -1,9 +1,9 @@
 """MkDocs hooks of every version build: the only place this project reaches into MkDocs.
 
 Kept to three documented events so that a successor builder can take over: `on_page_content`
-(call `generator.sanitize.sanitize_marked` on each page's HTML), `on_config` (the site's name
+(call `generator.site.sanitize.sanitize_marked` on each page's HTML), `on_config` (the site's name
 made safe to print; and, a speed-up, the search plugin's index divides pages into sections with
-`generator.search_index`: the index it writes is the same) and `on_env` (a speed-up).
+`generator.site.search_index`: the index it writes is the same) and `on_env` (a speed-up).
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from markupsafe import escape
 from material.plugins.search.plugin import SearchIndex
 from mkdocs.plugins import event_priority
 
-from generator.render import BYTECODE
-from generator.sanitize import sanitize_marked
-from generator.search_index import FastSearchIndex
+from generator.render.theme import BYTECODE
+from generator.site.sanitize import sanitize_marked
+from generator.site.search_index import FastSearchIndex
 
 
 def on_page_content(html: str, **_: Any) -> str:
     """Sanitise each page's rendered content with the allow-list before the theme wraps it,
-    bracketed so the post-build scan knows the sanitiser's output (see generator.sanitize)."""
+    bracketed so the post-build scan knows the sanitiser's output (see generator.site.sanitize)."""
     return sanitize_marked(html)
 
 

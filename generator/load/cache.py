@@ -1,7 +1,7 @@
 """Stage 1, load: loaded files kept by content hash, so that checking a project again parses
 only the YAML files that changed.
 
-The cache is one pack file in a folder (by default `load` in `generator.cache.cache_folder`,
+The cache is one pack file in a folder (by default `load` in `generator.caches.cache_folder`,
 outside the project). For
 each file that loaded with no problem at all in the last run it keeps the file's name, the
 sha256 of its bytes, its data and its compressed text (for positions). A file is answered
@@ -27,8 +27,9 @@ import zlib
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
-from generator import fingerprint, load
-from generator.load import MAX_FILE_BYTES, Document, SourceText, content_hash
+from generator import caches
+from generator.load import reader
+from generator.load.reader import MAX_FILE_BYTES, Document, SourceText, content_hash
 
 MAGIC = b"plans load cache 1\n"
 """The start of every pack; the number changes with the pack's layout."""
@@ -50,18 +51,18 @@ _Entry = tuple[bytes, bytes, bytes, bool]
 whether libyaml read it (`SourceText`)."""
 
 
-def code_key(package: Path = fingerprint.PACKAGE) -> bytes:
-    """What loaded data depend on besides the files: the loader's source (`load.py`, and this
-    module, which packs them), PyYAML and libyaml, the Python that writes marshal (its format
-    follows `cache_tag`, as .pyc files' does) and zlib (the compressed text)."""
+def code_key(package: Path = caches.PACKAGE) -> bytes:
+    """What loaded data depend on besides the files: the load stage's source (`generator/load/`,
+    this module included, which packs them), PyYAML and libyaml, the Python that writes marshal
+    (its format follows `cache_tag`, as .pyc files' does) and zlib (the compressed text)."""
     libyaml = "none"
-    if load.HAVE_LIBYAML:
+    if reader.HAVE_LIBYAML:
         from yaml import _yaml
 
         libyaml = _yaml.get_version_string()
-    return fingerprint.code_key(
+    return caches.code_key(
         MAGIC,
-        [package / "load.py", package / "load_cache.py"],
+        caches.source_files(package / "load"),
         package,
         dependencies=("PyYAML",),
         extra=(f"libyaml {libyaml}", sys.implementation.cache_tag, zlib.ZLIB_RUNTIME_VERSION),
@@ -130,7 +131,7 @@ class LoadCache:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fingerprint.write_atomically(self.folder / PACK, self._write)
+            caches.write_atomically(self.folder / PACK, self._write)
         except OSError:
             return  # an unwritable cache only makes the next run slower
 

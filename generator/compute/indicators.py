@@ -1,0 +1,278 @@
+"""Indicators worked out for a plan year: each quarter's and the year's RAG against the target
+(cumulative, comparator and pro-rata targets), the trend over earlier years and chart series.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from generator.compute.rag import Rag, RagResult, rag_status
+from generator.model import PlanYear, Project
+from generator.model.performance import UNIT_NOUNS, Actual, Figure, Indicator
+from generator.model.review import Outturn
+
+
+@dataclass(frozen=True)
+class QuarterFacts:
+    """One quarter of an indicator with its computed RAG, its unit and what its value covers."""
+
+    actual: Actual
+    rag: RagResult
+    unit: str
+    basis: str | None
+    before_year: bool = False
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """An indicator's value in one year, for the trend chart, and why the chart leaves it out
+    (another unit than the indicator's; a year known only to date), if it does."""
+
+    year: str
+    label: str
+    value: Decimal | None
+    target: Decimal | None
+    unit: str
+    left_out: str | None = None
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One entry of an indicator's trend: on the chart, or listed with why the chart leaves
+    it out (another unit than the indicator's axis; a year known only to date)."""
+
+    label: str
+    value: Decimal | None
+    unit: str
+    status: str = "reported"
+    printed: str | None = None
+    left_out: str | None = None
+
+    @property
+    def plotted(self) -> bool:
+        return self.value is not None and self.left_out is None
+
+
+@dataclass(frozen=True)
+class IndicatorFacts:
+    """An indicator with every computed status."""
+
+    indicator: Indicator
+    tolerance: Decimal
+    quarters: tuple[QuarterFacts, ...]
+    latest: RagResult
+    outturn: Outturn | None
+    outturn_rag: RagResult | None
+    trend: tuple[TrendPoint, ...]
+    series: tuple[SeriesPoint, ...] = ()
+    judged: bool = True
+
+    @property
+    def status(self) -> RagResult:
+        """The year's status: the outturn once reviewed, else the latest quarter."""
+        return self.outturn_rag or self.latest
+
+    @property
+    def target_unit(self) -> str:
+        target = self.indicator.target
+        return (target.unit if target else None) or self.indicator.unit
+
+
+NO_VALUE = {
+    "not-yet-available": "data not yet available",
+    "no-new-data": "no new data",
+    "not-published": "no figure published",
+}
+
+
+BASIS_WORDS = {
+    "quarter": "quarter",
+    "month": "month",
+    "year-to-date": "year to date",
+    "year": "year",
+    "rolling-12-months": "rolling 12 months",
+}
+
+
+INFERRED = "target inferred, not stated by the source"
+
+
+def _basis(actual: Actual, indicator: Indicator) -> str | None:
+    """What a quarter's value covers: as said, else year to date under a cumulative target."""
+    if actual.basis is not None:
+        return actual.basis
+    return "year-to-date" if indicator.target and indicator.target.cumulative else None
+
+
+def _value_rag(
+    figure: Figure | None,
+    indicator: Indicator,
+    tolerance: Decimal,
+    comparator_value: Decimal | None = None,
+    quarter: str = "Q4",
+    basis: str | None = None,
+    judge_inferred: bool = False,
+) -> RagResult:
+    target = indicator.target
+    if target is None:
+        return RagResult(Rag.GREY, "no target set")
+    if figure is None or figure.value is None:
+        status = figure.status if figure is not None else ""
+        return RagResult(Rag.GREY, NO_VALUE.get(status, "no data reported"))
+    if target.target_kind == "inferred" and not judge_inferred:
+        return RagResult(Rag.GREY, INFERRED)
+    value = figure.value
+    unit = figure.unit or indicator.unit
+    goal = target.value
+    if target.comparator is not None and target.value is None:
+        if comparator_value is None:
+            return RagResult(Rag.GREY, f"target is '{target.comparator}' but no comparator value")
+        goal = comparator_value
+    elif unit != (target.unit or indicator.unit):
+        target_unit = UNIT_NOUNS[target.unit or indicator.unit]
+        return RagResult(
+            Rag.GREY, f"the figure is {UNIT_NOUNS[unit]} and the target {target_unit}: not compared"
+        )
+    elif target.cumulative and goal is not None and quarter != "Q4" and basis == "year-to-date":
+        share = int(quarter[1])
+        goal = goal * share / 4  # a year-to-date actual meets a pro-rata share of the target
+        result = rag_status(value, goal, indicator.polarity, tolerance)
+        return RagResult(result.status, f"{result.reason} ({share}/4 of the year's target)")
+    return rag_status(value, goal, indicator.polarity, tolerance)
+
+
+def indicator_facts(
+    project: Project, plan_year: PlanYear, indicator: Indicator, outturn: Outturn | None
+) -> IndicatorFacts:
+    """An indicator's quarterly RAG, latest status, outturn status and trend over the years."""
+    tolerance = (
+        indicator.target.tolerance_percent
+        if indicator.target and indicator.target.tolerance_percent is not None
+        else project.settings.rag_tolerance_percent
+    )
+    judge = project.settings.rag_for_inferred_targets
+    start = date(plan_year.start_year, 4, 1)
+    quarters = tuple(
+        QuarterFacts(
+            actual,
+            _value_rag(
+                actual,
+                indicator,
+                tolerance,
+                actual.comparator_value,
+                actual.quarter,
+                _basis(actual, indicator),
+                judge,
+            ),
+            actual.unit or indicator.unit,
+            _basis(actual, indicator),
+            actual.as_at is not None and actual.as_at.latest < start,
+        )
+        for actual in sorted(indicator.actuals, key=lambda a: a.quarter)
+    )
+    latest = quarters[-1].rag if quarters else _value_rag(None, indicator, tolerance)
+    outturn_rag = (
+        _value_rag(outturn, indicator, tolerance, outturn.comparator_value, judge_inferred=judge)
+        if outturn
+        else None
+    )
+    trend = _trend(project, plan_year, indicator)
+    judged = not (
+        indicator.target is not None and indicator.target.target_kind == "inferred" and not judge
+    )
+    return IndicatorFacts(
+        indicator, tolerance, quarters, latest, outturn, outturn_rag, trend,
+        _series(indicator, quarters, outturn, trend), judged,
+    )  # fmt: skip
+
+
+def _other_unit(unit: str, indicator: Indicator) -> str | None:
+    """Why a value is kept off the indicator's axis, or None if it belongs there."""
+    if unit == indicator.unit:
+        return None
+    return f"{UNIT_NOUNS[unit]}, not {UNIT_NOUNS[indicator.unit]}"
+
+
+def _year_point(py: PlanYear, indicator: Indicator, axis: Indicator) -> TrendPoint:
+    """A year's value: its outturn, else its latest reported quarter; a year known only to
+    date is listed but never plotted as if it were the whole year."""
+    label = f"{py.year[:4]}/{py.year[5:]}"
+    target = indicator.target.value if indicator.target else None
+    if py.review is not None:
+        for outturn in py.review.outturns:
+            if outturn.indicator == indicator.id:
+                unit = outturn.unit or indicator.unit
+                return TrendPoint(
+                    py.year, label, outturn.value, target, unit, _other_unit(unit, axis)
+                )
+    reported = [
+        a for a in sorted(indicator.actuals, key=lambda a: a.quarter) if a.value is not None
+    ]
+    if not reported:
+        return TrendPoint(py.year, label, None, target, indicator.unit)
+    last = reported[-1]
+    unit = last.unit or indicator.unit
+    left_out = _other_unit(unit, axis)
+    if left_out is None and _basis(last, indicator) == "year-to-date" and last.quarter != "Q4":
+        left_out = f"known only for the year to {last.quarter}, not the whole year"
+    return TrendPoint(py.year, label, last.value, target, unit, left_out)
+
+
+def _trend(project: Project, plan_year: PlanYear, indicator: Indicator) -> tuple[TrendPoint, ...]:
+    """The indicator's value in this and every earlier year."""
+    points: list[TrendPoint] = []
+    for py in project.years_of(plan_year.partnership):
+        if py.year > plan_year.year:
+            break
+        for earlier in py.indicators.indicators:
+            if earlier.id == indicator.id:
+                points.append(_year_point(py, earlier, indicator))
+    return tuple(points)
+
+
+def _series(
+    indicator: Indicator,
+    quarters: tuple[QuarterFacts, ...],
+    outturn: Outturn | None,
+    trend: tuple[TrendPoint, ...],
+) -> tuple[SeriesPoint, ...]:
+    """The trend as charted and tabled: baseline, earlier years, this year's quarters, outturn."""
+    series: list[SeriesPoint] = []
+    baseline = indicator.baseline
+    if baseline is not None:
+        unit = baseline.unit or indicator.unit
+        label = f"Baseline ({baseline.period})"
+        series.append(
+            SeriesPoint(label, baseline.value, unit, left_out=_other_unit(unit, indicator))
+        )
+    for year in trend[:-1]:
+        series.append(SeriesPoint(year.label, year.value, year.unit, left_out=year.left_out))
+    this_year = trend[-1].label if trend else ""
+    to_date: dict[int, str] = {}  # this year's year-to-date figures before Q4, by position
+    for q in quarters:
+        basis = f" ({BASIS_WORDS[q.basis]})" if q.basis not in (None, "quarter") else ""
+        point = SeriesPoint(
+            f"{this_year} {q.actual.quarter}{basis}", q.actual.value, q.unit,
+            q.actual.status, q.actual.printed, _other_unit(q.unit, indicator),
+        )  # fmt: skip
+        if point.plotted and q.basis == "year-to-date" and q.actual.quarter != "Q4":
+            to_date[len(series)] = q.actual.quarter
+        series.append(point)
+    if outturn is not None:
+        unit = outturn.unit or indicator.unit
+        series.append(
+            SeriesPoint(
+                f"{this_year} outturn", outturn.value, unit, outturn.status, outturn.printed,
+                _other_unit(unit, indicator),
+            )
+        )  # fmt: skip
+    whole = [p for k, p in enumerate(series) if p.plotted and k not in to_date]
+    if whole and to_date:  # never one line through whole years and part of a year
+        for k, quarter in to_date.items():
+            series[k] = replace(
+                series[k],
+                left_out=f"year to date to {quarter}, not comparable with whole-year values",
+            )
+    return tuple(series)

@@ -1,0 +1,243 @@
+"""Finding a project's YAML files by their place in the tree, and loading them (in worker
+processes when there are many; from the load cache when unchanged).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import multiprocessing
+import os
+import re
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator.load.reader import MAX_FILE_BYTES, Document, content_hash, load_bytes
+from generator.problems import (
+    Problem,
+    Severity,
+    did_you_mean,
+)
+
+if TYPE_CHECKING:
+    from generator.load.cache import LoadCache
+
+
+def file_name(path: Path, root: Path) -> str:
+    """How problems name a file: relative to the project root when it is inside it."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+
+
+def _read_file(path: Path, name: str) -> tuple[bytes | None, list[Problem]]:
+    """A file's bytes, or the problem that keeps it from being read (too big, unreadable)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            message = f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} — split it up"
+            return None, [Problem(Severity.ERROR, name, 1, 1, "", message)]
+        return path.read_bytes(), []
+    except OSError as exc:
+        return None, [Problem(Severity.ERROR, name, 1, 1, "", f"cannot read file: {exc.strerror}")]
+
+
+def load_file(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
+    """Load a YAML file, naming it relative to the project root in every problem; the document
+    carries the `content_hash` of the very bytes it was loaded from."""
+    name = file_name(path, root)
+    raw, problems = _read_file(path, name)
+    if raw is None:
+        return None, problems
+    document, problems = load_bytes(raw, name)
+    if document is not None:
+        document = dataclasses.replace(document, digest=content_hash(raw))
+    return document, problems
+
+
+SYMLINK = "symbolic links are not followed; copy the file in"
+
+
+YEAR_FOLDER = re.compile(r"[0-9]{4}-[0-9]{2}")
+
+
+PARTNERSHIP_FOLDER = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    """A YAML file of the project and the role its place in the tree gives it."""
+
+    kind: str
+    path: Path
+    partnership: str | None = None
+    year: str | None = None
+
+
+def discover(
+    root: Path, reference_kinds: dict[str, str], year_kinds: list[str]
+) -> tuple[list[FoundFile], list[Problem]]:
+    """Find the project's YAML files by place: `data/<kind>.yml`, `plans/<id>/<year>/<kind>.yml`."""
+    found: list[FoundFile] = []
+    problems: list[Problem] = []
+
+    def problem(path: Path, message: str, severity: Severity = Severity.ERROR) -> None:
+        name = path.relative_to(root).as_posix()
+        problems.append(Problem(severity, name, 1, 1, "", message))
+
+    for kind, where in reference_kinds.items():
+        path = root / where
+        if path.is_symlink() or path.parent.is_symlink():
+            problems.append(Problem(Severity.ERROR, where, 1, 1, "", SYMLINK))
+        elif path.is_file():
+            found.append(FoundFile(kind, path))
+        else:
+            problems.append(Problem(Severity.ERROR, where, 1, 1, "", "required file is missing"))
+    plans = root / "plans"
+    if plans.is_symlink():
+        problems.append(Problem(Severity.ERROR, "plans", 1, 1, "", SYMLINK))
+        return found, problems
+    if not plans.is_dir():
+        problems.append(Problem(Severity.ERROR, "plans", 1, 1, "", "the plans/ folder is missing"))
+        return found, problems
+    for folder in sorted(plans.iterdir()):
+        if folder.name.startswith(".") or folder.name.lower() == "readme.md":
+            continue
+        if not folder.is_dir() or folder.is_symlink():
+            problem(folder, "only partnership folders belong in plans/")
+            continue
+        if not PARTNERSHIP_FOLDER.fullmatch(folder.name) or len(folder.name) > 64:
+            problem(folder, "a partnership folder is named by its id (lower-case, digits, hyphens)")
+            continue
+        found.extend(_partnership_files(folder, year_kinds, problem))
+    return found, problems
+
+
+def _partnership_files(folder: Path, year_kinds: list[str], problem: Any) -> list[FoundFile]:
+    found: list[FoundFile] = []
+    partnership = folder.name
+    if (folder / "partnership.yml").is_symlink():
+        problem(folder / "partnership.yml", SYMLINK)
+    elif (folder / "partnership.yml").is_file():
+        found.append(FoundFile("partnership", folder / "partnership.yml", partnership))
+    else:
+        problem(folder, "partnership folder has no partnership.yml")
+    for entry in sorted(folder.iterdir()):
+        if entry.name == "partnership.yml" or entry.name.startswith("."):
+            continue
+        if entry.is_symlink():
+            problem(entry, SYMLINK)
+        elif entry.is_dir() and YEAR_FOLDER.fullmatch(entry.name):
+            found.extend(_year_files(entry, partnership, year_kinds, problem))
+        elif entry.is_dir():
+            problem(entry, "a year folder is named by its financial year, e.g. 2024-25")
+        elif entry.suffix.lower() != ".md":
+            problem(entry, "unexpected file; a partnership folder holds partnership.yml and years")
+    return found
+
+
+def _year_files(
+    folder: Path, partnership: str, year_kinds: list[str], problem: Any
+) -> list[FoundFile]:
+    found: list[FoundFile] = []
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith(".") or entry.suffix.lower() == ".md":
+            continue
+        kind = entry.name.removesuffix(".yml")
+        if entry.is_symlink():
+            problem(entry, SYMLINK)
+        elif entry.is_file() and entry.suffix == ".yml" and kind in year_kinds:
+            found.append(FoundFile(kind, entry, partnership, folder.name))
+        else:
+            names = [f"{k}.yml" for k in year_kinds]
+            stem, _, suffix = entry.name.rpartition(".")
+            hint = did_you_mean(f"{stem}.yml", names) if suffix.lower() in ("yml", "yaml") else ""
+            allowed = ", ".join(names)
+            problem(entry, f"unexpected file in a year folder (allowed: {allowed}){hint}")
+    if not (folder / "plan.yml").is_file():
+        problem(folder, "year folder has no plan.yml")
+    return found
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A loaded document and what it is: its kind and, for plan files, whose year it is."""
+
+    kind: str
+    document: Document
+    partnership: str | None = None
+    year: str | None = None
+
+
+PARALLEL_FROM = 200
+"""Fewest files loaded by a pool of processes: for fewer, starting the workers costs more."""
+
+
+@contextmanager
+def _loading(
+    paths: Sequence[Path], root: Path, jobs: int
+) -> Iterator[Iterator[tuple[Document | None, list[Problem]]]]:
+    """`load_file` of each path, in order: in worker processes, all handed out at once, when
+    there are many paths (`jobs` as for `load_files`)."""
+    if not jobs:
+        jobs = (os.cpu_count() or 1) if len(paths) >= PARALLEL_FROM else 1
+    workers = min(jobs, len(paths))
+    if workers <= 1:
+        yield (load_file(path, root) for path in paths)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    chunk = max(1, min(64, len(paths) // (workers * 8)))  # few round trips, balanced work
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        yield pool.map(load_file, paths, itertools.repeat(root), chunksize=chunk)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def load_files(
+    paths: Sequence[Path], root: Path, jobs: int = 0, cache: LoadCache | None = None
+) -> Iterator[tuple[Document | None, list[Problem]]]:
+    """`load_file` of each path, in order: in worker processes when there are many files.
+
+    `jobs` is the number of processes; 0 means one a core from PARALLEL_FROM files, else one.
+    Results come back in the order of `paths` whatever the workers' order, so output is the same.
+    With a `cache`, a file whose bytes are those it keeps is answered from it in this process;
+    only the others are loaded (in workers when there are many of them), and each of those
+    that loads with no problem at all is kept in it.
+    """
+    names = [file_name(path, root) for path in paths]
+    unchanged = [
+        cache is not None and cache.unchanged(path, name)
+        for path, name in zip(paths, names, strict=True)
+    ]
+    changed = [path for path, same in zip(paths, unchanged, strict=True) if not same]
+    with _loading(changed, root, jobs) as loaded:
+        for name, same in zip(names, unchanged, strict=True):
+            if same and cache is not None:
+                yield cache.document(name), []
+                continue
+            document, problems = next(loaded)
+            if cache is not None and document is not None and not problems:
+                cache.keep(document)
+            yield document, problems
+
+
+def load_sources(
+    found: Sequence[FoundFile],
+    root: Path,
+    problems: list[Problem],
+    jobs: int = 0,
+    cache: LoadCache | None = None,
+) -> Iterator[SourceFile]:
+    """Each found file that loads, in order, as soon as it is loaded (so the caller can type it
+    while the rest load); the problems of every file are added to `problems` on the way.
+
+    `jobs` and `cache` as for `load_files`."""
+    loaded = load_files([item.path for item in found], root, jobs, cache)
+    for item, (document, file_problems) in zip(found, loaded, strict=True):
+        problems.extend(file_problems)
+        if document is not None:
+            yield SourceFile(item.kind, document, item.partnership, item.year)

@@ -1,0 +1,160 @@
+"""`build_site`: every version, shard by shard, from the cache where it can, published
+atomically (the pipeline's last stage; see the package's docstring).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from generator.model import Project
+from generator.render import (
+    Version,
+    newest_years,
+    publishable,
+)
+from generator.render.theme import BUNDLED
+from generator.site.cache import BuildCache
+from generator.site.config import source_date_epoch
+from generator.site.options import BuildError, BuildOptions, BuildReport
+from generator.site.publish import publish
+from generator.site.shards import ShardTask, plan_shards, run_tasks
+from generator.site.versions import (
+    aliases_key,
+    check_cross_anchors,
+    merge_version,
+    stage_patch,
+    version_key,
+    version_pages,
+    versions_of,
+    write_aliases,
+    write_root,
+    write_versions,
+)
+
+
+def build_site(project: Project, options: BuildOptions) -> BuildReport:
+    """Build every version, shard by shard, and publish the site atomically at `options.out`.
+
+    With the cache on, a version whose shards would all be reused, and which the published
+    site already holds under the same key, is taken over from the published site as it is:
+    neither merged again nor deleted and rewritten."""
+    root = options.root.resolve()
+    out = options.out if options.out.is_absolute() else (Path.cwd() / options.out)
+    versions, latest = versions_of(project, options.drafts)
+    epoch = source_date_epoch(project)
+    slim = dataclasses.replace(project, documents={})  # positions are not needed to render
+    loaded = {name: document.digest for name, document in project.documents.items()}
+    cache = BuildCache(options.cache, root, BUNDLED, loaded) if options.cache else None
+    published = cache.published(out) if cache is not None else {}
+    in_latest = sorted(
+        py.partnership
+        for py in project.plan_years()
+        if py.year == latest and publishable(py, options.drafts)
+    )
+    # the notices of older pages point at each partnership's newest plan and review (later years)
+    newest = newest_years(project, options.drafts)
+    newest_key = json.dumps([[pid, n.plan, n.review] for pid, n in sorted(newest.items())])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
+    try:
+        parts: dict[str, list[Path]] = {}
+        names: dict[str, list[str]] = {}  # each part's shard
+        changed: dict[str, set[int]] = {}
+        tasks: list[tuple[ShardTask, str]] = []
+        reused: list[str] = []
+        manifest: dict[str, tuple[str, dict[str, str]]] = {}
+        for year in versions:
+            version = Version(year, latest, options.drafts)
+            plan = plan_shards(slim, root, version)
+            options_key = [
+                latest,
+                str(options.drafts),
+                str(epoch),
+                *in_latest,
+                plan.structure,
+                newest_key,
+            ]
+            keys = [
+                (shard.name, cache.key(year, [shard.name, *options_key], reads) if cache else "")
+                for shard, reads, _ in plan.shards
+            ]
+            was = published.get(year)
+            if cache is not None:
+                manifest[year] = (version_key(keys), dict(keys))
+                if was is not None and was[0] == manifest[year][0]:
+                    reused.extend(f"{year}/{name}" for name, _ in keys)
+                    continue  # taken over from the published site at publish time
+            same_shards = was is not None and list(was[1]) == [name for name, _ in keys]
+            parts[year], changed[year] = [], set()
+            names[year] = [shard.name for shard, _, _ in plan.shards]
+            for index, ((shard, _, weight), (_, key)) in enumerate(
+                zip(plan.shards, keys, strict=True)
+            ):
+                name = f"{year}/{shard.name}"
+                cached = cache.fetch(year, shard.name, key) if cache is not None else None
+                as_published = was is not None and was[1].get(shard.name) == key
+                if not (same_shards and as_published and cached is not None):
+                    changed[year].add(index)
+                if cached is not None:
+                    parts[year].append(cached)
+                    reused.append(name)
+                    continue
+                task = ShardTask(version, shard, work / "shards" / year / shard.name, weight)
+                parts[year].append(task.out)
+                tasks.append((task, key))
+            if not same_shards or len(changed[year]) == len(keys):
+                del changed[year]  # put together afresh
+        ordered = sorted((task for task, _ in tasks), key=lambda t: -t.weight)
+        jobs = min(options.jobs or os.cpu_count() or 1, max(len(ordered), 1))
+        say = options.progress or (lambda _line: None)
+        say(
+            f"{len(ordered)} of {len(ordered) + len(reused)} shard(s) to build"
+            + (f" in {jobs} process(es)" if ordered else "")
+            + f", {len(reused)} reused unchanged"
+        )
+        pages = run_tasks(slim, root, work, epoch, ordered, jobs, options.progress)
+        broken = []
+        for year, year_parts in parts.items():
+            broken += check_cross_anchors(year_parts, year.replace("-", "/"))
+        if broken:
+            raise BuildError("links to missing anchors:\n  " + "\n  ".join(broken))
+        site = work / "site"
+        site.mkdir()
+        if parts:
+            say(f"putting together {len(parts)} version(s), then publishing")
+        patches = {}
+        for year, year_parts in parts.items():
+            areas = names[year] if project.settings.search == "area" else None
+            if year in changed:
+                stage = work / "stage" / year
+                patches[year] = stage_patch(
+                    year_parts, changed[year], out / year, stage, epoch, areas
+                )
+            else:
+                merge_version(year_parts, site / year, epoch, areas)
+        kept = [year for year in versions if year not in parts]
+        write_versions(site, versions, latest)
+        write_root(site, latest)
+        latest_pages = version_pages(parts.get(latest) or [out / latest])
+        folders = dict(manifest)
+        folders["latest"] = (aliases_key(latest, latest_pages), {})
+        aliases = ["latest"] if published.get("latest") == folders["latest"] else []
+        if not aliases:
+            write_aliases(site, latest, latest_pages)
+        if cache is not None:
+            for task, key in tasks:
+                cache.store(task.version.year, task.shard.name, key, task.out)
+        publish(site, out, [*kept, *aliases], patches)
+        if cache is not None:
+            cache.record_published(out, folders)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    built = tuple(f"{t.version.year}/{t.shard.name}" for t, _ in tasks)
+    return BuildReport(
+        tuple(versions), latest, pages, built, tuple(reused), tuple(kept), tuple(patches)
+    )

@@ -1,0 +1,44 @@
+"""What a build is asked to do, what it reports, and how it fails."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.problems import PlansError
+
+
+class BuildError(PlansError):
+    """The site could not be built; the previous site is left as it was."""
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What to build and where."""
+
+    root: Path
+    out: Path
+    drafts: bool = False
+    jobs: int = 0
+    cache: Path | None = None
+    """Where built versions are kept for reuse; None builds everything afresh."""
+    progress: Callable[[str], None] | None = dataclasses.field(default=None, compare=False)
+    """Told, a line at a time, how the build is going (a national build takes minutes)."""
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build produced."""
+
+    versions: tuple[str, ...]
+    latest: str
+    pages: int
+    built: tuple[str, ...] = ()
+    reused: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
+    """Versions taken over whole from the published site (their shards are in `reused`)."""
+    patched: tuple[str, ...] = ()
+    """Versions brought up to date where they stood in the published site: only what their
+    changed shards gave them was replaced."""

@@ -1,0 +1,220 @@
+"""Versions (financial years): which are published, how each is put together from its
+shards or patched in place, and the version selector, `latest/` aliases and root redirect.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.model import Project
+from generator.render import (
+    publishable,
+)
+from generator.site.cache import link_file, link_tree
+from generator.site.options import BuildError
+from generator.site.search import joined_files
+
+
+def versions_of(project: Project, drafts: bool) -> tuple[list[str], str]:
+    """The years to publish, oldest first, and the latest approved one."""
+    years = sorted({py.year for py in project.plan_years() if publishable(py, drafts)})
+    if not years:
+        raise BuildError("no plan year is approved or published; nothing to build (try --drafts)")
+    approved = sorted({py.year for py in project.plan_years() if publishable(py, False)})
+    return years, (approved[-1] if approved else years[-1])
+
+
+CROSS_ANCHORS = ".plans-cross-anchors.json"
+"""Kept in each built shard (and so in the cache), never published: see `cross_anchors`."""
+
+
+def _page_file(version: Path, page: str) -> Path:
+    stem = page.removesuffix(".md")
+    folder = "" if stem == "index" else stem.removesuffix("/index")
+    return version / folder / "index.html"
+
+
+def check_cross_anchors(parts: list[Path], label: str) -> list[str]:
+    """Every anchor a shard links to on another shard's page exists there (each page is in
+    exactly one of a version's shards, as it will be in the version)."""
+    problems = []
+    owner = {name: part for part in parts for name in part_entries(part)}
+    for part in parts:
+        listed = part / CROSS_ANCHORS
+        if not listed.is_file():
+            continue
+        for source, target, anchor in json.loads(listed.read_text(encoding="utf-8")):
+            page = _page_file(Path(), target)  # in the shard that gives its top-level folder
+            path = owner[page.parts[0]] / page if page.parts[0] in owner else None
+            ids = f'id="{html.escape(anchor, quote=True)}"'
+            if path is None or not path.is_file() or ids not in path.read_text(encoding="utf-8"):
+                problems.append(
+                    f"{label}: Doc file '{source}' contains a link '{target}#{anchor}', but the "
+                    f"doc '{target}' does not contain an anchor '#{anchor}'."
+                )
+    return problems
+
+
+_MERGED = ("search", "sitemap.xml", "sitemap.xml.gz", CROSS_ANCHORS)
+
+
+def part_entries(part: Path) -> list[str]:
+    """The top-level files and folders a built shard gives its version as they are (its search
+    index and sitemap are joined with the other shards' instead)."""
+    return sorted(name for name in os.listdir(part) if name not in _MERGED)
+
+
+def _link(source: Path, target: Path) -> None:
+    if source.is_dir():
+        link_tree(source, target)
+    else:
+        link_file(str(source), str(target))
+
+
+def _write_joined(
+    parts: list[Path], target: Path, epoch: int, areas: list[str] | None = None
+) -> list[str]:
+    """Write `joined_files` into `target`; their names."""
+    joined = joined_files(parts, epoch, areas)
+    for name, data in joined.items():
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)  # a link into the home shard: replaced, not written through
+        path.write_bytes(data)
+    return list(joined)
+
+
+def merge_version(
+    parts: list[Path], target: Path, epoch: int, areas: list[str] | None = None
+) -> None:
+    """Put a version together from its shards (the home shard first): their folders, one
+    search index holding every shard's entries, one sitemap listing every shard's pages.
+    Files are hard-linked from the shards, and no linked file is ever written to."""
+    target.mkdir(parents=True)
+    for part in parts:
+        for name in part_entries(part):
+            _link(part / name, target / name)
+    if (parts[0] / "search").is_dir():
+        link_tree(parts[0] / "search", target / "search")  # the theme's search workers
+    _write_joined(parts, target, epoch, areas)
+
+
+@dataclass(frozen=True)
+class Patch:
+    """How to bring a published version up to date where it stands, when only some of its
+    shards changed: take out what the changed shards gave it, move in what they give now and
+    the joined files. Everything new is made beforehand in `stage`; publishing only renames."""
+
+    stage: Path
+    remove: tuple[str, ...]
+    """Paths in the published version to take out."""
+    replace: tuple[str, ...]
+    """Paths in `stage` to move into the version (what stands there is taken out first)."""
+
+
+def stage_patch(
+    parts: list[Path],
+    changed: set[int],
+    published: Path,
+    stage: Path,
+    epoch: int,
+    areas: list[str] | None = None,
+) -> Patch:
+    """The patch that turns the `published` folder of a version, put together from the same
+    shards as `parts` except those numbered in `changed`, into the merge of `parts`."""
+    stage.mkdir(parents=True)
+    unchanged = {
+        name for i, part in enumerate(parts) if i not in changed for name in part_entries(part)
+    }
+    replace: list[str] = []
+    for i in sorted(changed):
+        for name in part_entries(parts[i]):
+            _link(parts[i] / name, stage / name)
+            replace.append(name)
+    if 0 in changed and (parts[0] / "search").is_dir():
+        link_tree(parts[0] / "search", stage / "search")
+        replace.append("search")
+    for name in _write_joined(parts, stage, epoch, areas):
+        if not name.startswith("search/") or "search" not in replace:
+            replace.append(name)
+    remove = [
+        name
+        for name in sorted(os.listdir(published))
+        if name not in unchanged and name not in replace and name != "search"
+    ]
+    return Patch(stage, tuple(remove), tuple(replace))
+
+
+def version_pages(folders: Iterable[Path]) -> list[str]:
+    """The folders of a version's pages (each an index.html), relative to the version."""
+    pages: set[str] = set()
+    for folder in folders:
+        start = str(folder)
+        for here, _, files in os.walk(start):
+            if "index.html" in files:
+                pages.add(here[len(start) :].strip(os.sep).replace(os.sep, "/"))
+    return sorted(pages)
+
+
+REDIRECT = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Redirecting to {label}</title>
+<link rel="canonical" href="{target}">
+<meta http-equiv="refresh" content="0; url={target}">
+</head>
+<body>
+<p>This page has moved to <a href="{target}">{label}</a>.</p>
+</body>
+</html>
+"""
+
+
+def write_versions(site: Path, versions: list[str], latest: str) -> None:
+    """versions.json as mkdocs-material's version selector reads it (the format mike writes)."""
+    entries = [
+        {
+            "version": year,
+            "title": year.replace("-", "/"),
+            "aliases": ["latest"] if year == latest else [],
+        }
+        for year in sorted(versions, reverse=True)
+    ]
+    (site / "versions.json").write_text(json.dumps(entries, indent=2) + "\n", encoding="utf-8")
+
+
+def write_aliases(site: Path, latest: str, pages: list[str]) -> None:
+    """`latest/…` redirects to the same page of the latest year (`pages`: its page folders,
+    as `version_pages` gives them)."""
+    label = latest.replace("-", "/")
+    for page in pages:
+        parts = page.split("/") if page else []
+        target = "../" * (len(parts) + 1) + latest + "/" + "".join(f"{part}/" for part in parts)
+        alias = site / "latest" / page / "index.html"
+        alias.parent.mkdir(parents=True, exist_ok=True)
+        alias.write_text(REDIRECT.format(target=target, label=label), encoding="utf-8")
+
+
+def write_root(site: Path, latest: str) -> None:
+    """The site's root page: a redirect to `latest/`."""
+    label = latest.replace("-", "/")
+    (site / "index.html").write_text(
+        REDIRECT.format(target=f"{latest}/", label=label), encoding="utf-8"
+    )
+
+
+def aliases_key(latest: str, pages: list[str]) -> str:
+    """What `latest/` holds follows only from these: the latest year and its page folders."""
+    return hashlib.sha256("\0".join([latest, *pages]).encode()).hexdigest()
+
+
+def version_key(keys: list[tuple[str, str]]) -> str:
+    """One version's key: its shards' names and cache keys, in order."""
+    return hashlib.sha256("\0".join(f"{name}={key}" for name, key in keys).encode()).hexdigest()
