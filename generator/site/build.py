@@ -7,8 +7,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from generator.model import Project
@@ -21,7 +19,7 @@ from generator.render.theme import BUNDLED
 from generator.site.cache import BuildCache
 from generator.site.config import source_date_epoch
 from generator.site.options import BuildError, BuildOptions, BuildReport
-from generator.site.publish import publish
+from generator.site.publish import publish, working_folder
 from generator.site.shards import ShardTask, plan_shards, run_tasks
 from generator.site.versions import (
     aliases_key,
@@ -59,9 +57,7 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
     # the notices of older pages point at each partnership's newest plan and review (later years)
     newest = newest_years(project, options.drafts)
     newest_key = json.dumps([[pid, n.plan, n.review] for pid, n in sorted(newest.items())])
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
-    try:
+    with working_folder(out) as work:
         parts: dict[str, list[Path]] = {}
         names: dict[str, list[str]] = {}  # each part's shard
         changed: dict[str, set[int]] = {}
@@ -149,11 +145,9 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
         if cache is not None:
             for task, key in tasks:
                 cache.store(task.version.year, task.shard.name, key, task.out)
-        publish(site, out, [*kept, *aliases], patches)
+        publish(site, out, work / "old", [*kept, *aliases], patches)
         if cache is not None:
             cache.record_published(out, folders)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
     built = tuple(f"{t.version.year}/{t.shard.name}" for t, _ in tasks)
     return BuildReport(
         tuple(versions), latest, pages, built, tuple(reused), tuple(kept), tuple(patches)
