@@ -83,11 +83,30 @@ def _run(debug: bool, action: Callable[[], int]) -> None:
     sys.exit(code)
 
 
+class NoProject(click.ClickException):
+    """Not inside a project, and none named: a usage error, in one line."""
+
+    exit_code = 2
+
+
+def _find_project(_: click.Context, __: click.Parameter, given: Path | None) -> Path:
+    """The project named, else the one the current folder is in (from any folder inside it)."""
+    from generator.pipeline import find_project
+
+    if given is not None:
+        return given
+    found = find_project(Path.cwd())
+    if found is None:
+        raise NoProject("no project here: run plans init, or give the project folder")
+    return found
+
+
 project_argument = click.argument(
     "project",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=".",
+    default=None,
     required=False,
+    callback=_find_project,
 )
 debug_option = click.option("--debug", is_flag=True, help="Show a traceback on failure.")
 CACHE_HOME = "~/.cache/partnership-plans, or $PLANS_CACHE_DIR"
@@ -106,7 +125,7 @@ def main() -> None:
     """Publish Community Safety Partnership plans as code."""
 
 
-@main.command()
+@main.command(short_help="Check a project and report every problem.")
 @project_argument
 @click.option(
     "--format",
@@ -126,7 +145,8 @@ def main() -> None:
 )
 @debug_option
 def validate(project: Path, fmt: str, strict: bool, cache: bool, debug: bool) -> None:
-    """Check a project (default: the current folder) and report every problem.
+    """Check a project and report every problem (default: the project the current folder is
+    in, found from any folder inside it).
 
     Exit codes: 0 clean, 1 problems, 2 usage.
     """
@@ -144,7 +164,7 @@ def validate(project: Path, fmt: str, strict: bool, cache: bool, debug: bool) ->
     _run(debug, action)
 
 
-@main.command()
+@main.command(short_help="Write the JSON Schema of every file kind.")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -180,7 +200,7 @@ def _validated(project: Path, strict: bool, cache: Path | None) -> Any:
     return model
 
 
-@main.command()
+@main.command(short_help="Validate the project and build the versioned site.")
 @project_argument
 @click.option(
     "--out",
@@ -214,7 +234,8 @@ def build(
     quiet: bool,
     debug: bool,
 ) -> None:
-    """Validate the project and build the versioned site (default: the current folder).
+    """Validate the project and build the versioned site (default: the project the current
+    folder is in, found from any folder inside it).
 
     Validation errors stop the build before anything is written; a failed build leaves the
     previously published site as it was. How the build is going goes to standard error (not
@@ -251,7 +272,7 @@ def build(
     _run(debug, action)
 
 
-@main.command()
+@main.command(short_help="Preview the site on localhost as you edit.")
 @project_argument
 @click.option("--drafts", is_flag=True, help="Include draft years.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")

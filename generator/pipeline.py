@@ -15,6 +15,15 @@ from generator.validate import validate_project
 from generator.validate.cache import ValidateCache, year_keys
 
 
+def find_project(start: Path) -> Path | None:
+    """The project `start` is in, found as git finds a repository: the nearest folder, from
+    `start` up, holding `data/settings.yml` or a `plans/` folder; None outside any project."""
+    for folder in (start, *start.parents):
+        if (folder / "data" / "settings.yml").is_file() or (folder / "plans").is_dir():
+            return folder
+    return None
+
+
 def check_project(
     root: Path, jobs: int = 0, cache: Path | None = None
 ) -> tuple[Project | None, list[Problem]]:

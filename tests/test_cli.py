@@ -94,6 +94,50 @@ def test_validate_defaults_to_the_current_folder(
     assert (result.exit_code, result.stdout) == (0, "No problems found.\n")
 
 
+@pytest.mark.parametrize("where", ["plans", "plans/fenwick-csp", FEN, "data"])
+def test_every_command_finds_the_project_from_a_folder_inside_it(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """As git finds its repository: the nearest folder above with data/settings.yml or plans/."""
+    (tree.root / FEN / "plan.yml").write_text("priorities: {}\n")  # a problem to find
+    monkeypatch.chdir(tree.root / where)
+    result = plans("validate")
+    assert result.exit_code == 1 and f"{FEN}plan.yml:1:1: error:" in result.stdout
+    built = plans("build", "-q")
+    assert built.exit_code == 1 and f"{FEN}plan.yml:1:1: error:" in built.stderr
+    assert not (tree.root / where / "site").exists() and not (tree.root / "site").exists()
+
+
+def test_the_project_found_is_built_into_its_own_site_folder(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tree.root / FEN)
+    result = plans("build", "-q", "--no-cache")
+    assert result.exit_code == 0, result.output
+    assert (tree.root / "site" / "versions.json").is_file()
+    assert not (tree.root / FEN / "site").exists()
+
+
+@pytest.mark.parametrize("command", ["validate", "build", "serve"])
+def test_outside_any_project_the_commands_say_so_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    (tmp_path / "notes").mkdir()
+    monkeypatch.chdir(tmp_path / "notes")
+    result = plans(command)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "Error: no project here: run plans init, or give the project folder\n"
+    assert list(tmp_path.iterdir()) == [tmp_path / "notes"], "nothing written"
+
+
+def test_help_lists_every_command_with_a_whole_sentence() -> None:
+    result = plans("--help")
+    listed = result.stdout.split("Commands:\n", 1)[1].splitlines()
+    assert {line.split()[0] for line in listed} == set(main.commands)
+    for line in listed:
+        assert line.rstrip().endswith(".") and not line.rstrip().endswith("..."), line
+
+
 def test_validate_a_broken_project_lists_every_problem_and_a_summary(tree: Tree) -> None:
     break_two_errors_and_a_warning(tree)
     result = plans("validate", str(tree.root))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -53,3 +57,87 @@ def test_serve_rebuilds_when_a_plan_changes(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def started(root: Path, port: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", str(root), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=ROOT,
+    )
+
+
+def test_serve_says_where_it_is_before_building_shows_the_404_page_and_build_problems(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "minimal", root)
+    port = free_port()
+    server = started(root, port)
+    try:
+        assert server.stdout is not None
+        assert server.stdout.readline() == f"Serving on http://127.0.0.1:{port}/\n"
+        assert "Building the site" in server.stdout.readline()  # before the build's first word
+        deadline = time.monotonic() + 90
+        page = fetch(f"http://127.0.0.1:{port}/2025-26/fenwick-csp/actions/", deadline)
+        assert "Fund refuge places" in page
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/2025-26/no-such-page/", timeout=5)
+        assert missing.value.code == 404
+        not_found = missing.value.read().decode()
+        assert "404 - Not found" in not_found  # the site's own page, its styles found
+        assert 'href="/2025-26/assets/stylesheets/' in not_found
+        actions = root / "plans" / "fenwick-csp" / "2025-26" / "actions.yml"
+        good = actions.read_text()
+        hostile = 'title: Fund refuge places\n    "<b>bold</b>": 1'  # an unknown field, named
+        actions.write_text(good.replace("title: Fund refuge places", hostile))
+        url = f"http://127.0.0.1:{port}/2025-26/fenwick-csp/"
+        shown = fetch_error(url, deadline + 60, "could not be rebuilt")
+        assert "plans/fenwick-csp/2025-26/actions.yml:" in shown
+        assert "unknown field &#x27;&lt;b&gt;bold&lt;/b&gt;&#x27;" in shown, "shown as text"
+        assert "<b>" not in shown
+        assert "livereload" in shown, "the page reloads itself once the problem is fixed"
+        actions.write_text(good)
+        assert "Fund refuge places" in fetch(url + "actions/", deadline + 120, "Fund refuge")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def fetch_error(url: str, deadline: float, wanted: str) -> str:
+    """The error page at `url` once it shows `wanted`, polling until `deadline`."""
+    last = ""
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                last = response.read().decode()
+        except urllib.error.HTTPError as error:
+            last = error.read().decode()
+            if wanted in last:
+                return last
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{url} did not show {wanted!r} in time; last: {last[:300]!r}")
+
+
+def test_serve_refuses_a_busy_port_in_one_line_before_building(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "minimal", root)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = int(busy.getsockname()[1])
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", "serve", str(root), "--port", str(port)],
+            capture_output=True, text=True, timeout=60, check=False, cwd=ROOT,
+        )  # fmt: skip
+    assert (result.returncode, result.stdout) == (1, "")
+    assert re.fullmatch(rf"Error: port {port} is in use; try --port (\d+)\n", result.stderr)
+    suggested = int(result.stderr.split("--port ")[1])
+    assert suggested > port
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", suggested))  # the port suggested is free
+    assert not list(root.rglob("site")), "nothing was built"

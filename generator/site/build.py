@@ -71,6 +71,7 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
                 latest,
                 str(options.drafts),
                 str(epoch),
+                str(options.site_url),
                 *in_latest,
                 plan.structure,
                 newest_key,
@@ -100,7 +101,8 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
                     parts[year].append(cached)
                     reused.append(name)
                     continue
-                task = ShardTask(version, shard, work / "shards" / year / shard.name, weight)
+                folder = work / "shards" / year / shard.name
+                task = ShardTask(version, shard, folder, weight, options.site_url)
                 parts[year].append(task.out)
                 tasks.append((task, key))
             if not same_shards or len(changed[year]) == len(keys):

@@ -83,7 +83,9 @@ without an mkdocs.yml of its own takes the rest of it, and its name from data/se
 FICTIONAL_COPYRIGHT = "All partnerships, people and organisations on this site are fictional."
 
 
-def base_config(root: Path, settings: Settings | None = None) -> dict[str, Any]:
+def base_config(
+    root: Path, settings: Settings | None = None, site_url: str | None = None
+) -> dict[str, Any]:
     """The project's mkdocs.yml: the settings every version shares. A project without one gets
     the bundled one's settings, named by `settings` (its title; with `fictional`, a footer that
     says so) instead of after the bundled example."""
@@ -100,6 +102,8 @@ def base_config(root: Path, settings: Settings | None = None) -> dict[str, Any]:
     if unsafe:
         reasons = "; ".join(f"{name} {UNSAFE_EXTENSIONS[name]}" for name in unsafe)
         raise BuildError(f"mkdocs.yml enables unsafe Markdown extensions: {reasons}; remove them")
+    if site_url is not None:
+        config["site_url"] = site_url
     if path != root / "mkdocs.yml":
         for key in EXAMPLE_IDENTITY:
             config.pop(key, None)

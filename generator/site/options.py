@@ -24,6 +24,9 @@ class BuildOptions:
     jobs: int = 0
     cache: Path | None = None
     """Where built versions are kept for reuse; None builds everything afresh."""
+    site_url: str | None = None
+    """The address the site is served from, in place of mkdocs.yml's `site_url` (`plans serve`
+    gives its own, so that pages such as 404.html, which link from the site's root, work)."""
     progress: Callable[[str], None] | None = dataclasses.field(default=None, compare=False)
     """Told, a line at a time, how the build is going (a national build takes minutes)."""
 

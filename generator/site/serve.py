@@ -1,61 +1,157 @@
-"""`plans serve`: build into a scratch folder, serve it on localhost, rebuild on every change."""
+"""`plans serve`: the site on localhost, rebuilt on every change to the project's sources.
+
+The address is printed before the first build starts (a port in use is found before anything
+is built); unknown addresses get the site's own 404 page; and while the last rebuild failed,
+every page shows its problems instead, reloading by itself once they are fixed.
+"""
 
 from __future__ import annotations
 
+import errno
+import html
 import shutil
+import socket
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import click
+from mkdocs.livereload import LiveReloadServer
 
 from generator.pipeline import check_project
-from generator.problems import Severity
-from generator.site import BuildError, BuildOptions, build_site
+from generator.problems import PlansError, Severity
+from generator.site.build import build_site
+from generator.site.options import BuildError, BuildOptions
 
 WATCHED = ("plans", "data", "theme", "mkdocs.yml")
+PROBLEMS_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Not rebuilt: {count} problem(s)</title>
+<style>
+body {{ font: 16px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; }}
+body {{ padding: 0 1rem; }}
+pre {{ white-space: pre-wrap; background: #fdf0f0; border-left: 4px solid #b00020; }}
+pre {{ padding: 1rem; }}
+</style>
+</head>
+<body>
+<h1>The site could not be rebuilt</h1>
+<p>{summary} Fix them and save the file: this page reloads by itself when the site builds
+again.</p>
+<pre>{problems}</pre>
+</body>
+</html>
+"""
 
 
-def rebuild(root: Path, out: Path, drafts: bool) -> None:
-    """One rebuild for the live server (it wants no result)."""
-    _rebuild(root, out, drafts)
+def _bind_error(host: str, port: int) -> OSError | None:
+    """What binding `host`:`port` as the server will (address reuse on) fails with, if it does."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc
+    return None
 
 
-def _rebuild(root: Path, out: Path, drafts: bool) -> bool:
-    """One rebuild; problems are printed and the last good site stays served."""
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on `host`:`port`, in one line; None if it can."""
+    error = _bind_error(host, port)
+    if error is None:
+        return None
+    if error.errno != errno.EADDRINUSE:
+        return f"cannot listen on {host} port {port}: {error.strerror or error}"
+    spare = next((p for p in range(port + 1, min(port + 50, 65536)) if not _bind_error(host, p)), 0)
+    return f"port {port} is in use" + (f"; try --port {spare}" if spare else "")
+
+
+def rebuild(root: Path, out: Path, drafts: bool, url: str) -> list[str]:
+    """One rebuild into `out`; the problems that stopped it (none when it was rebuilt). They are
+    printed too, and the last good site stays in `out`."""
     project, problems = check_project(root, cache=out.parent / "plans-load")
-    for problem in problems:
-        click.echo(str(problem), err=True)
+    lines = [str(problem) for problem in problems]
+    for line in lines:
+        click.echo(line, err=True)
     if project is None or any(p.severity is Severity.ERROR for p in problems):
         click.echo("Not rebuilt: fix the errors above.", err=True)
-        return False
+        return [
+            line for line, p in zip(lines, problems, strict=True) if p.severity is Severity.ERROR
+        ]
     try:
-        report = build_site(
-            project, BuildOptions(root, out, drafts=drafts, cache=out.parent / "cache")
-        )
+        options = BuildOptions(root, out, drafts=drafts, cache=out.parent / "cache", site_url=url)
+        report = build_site(project, options)
     except BuildError as exc:
         click.echo(f"Not rebuilt: {exc}", err=True)
-        return False
+        return [str(exc)]
     click.echo(f"Rebuilt {', '.join(report.versions)}.", err=True)
-    return True
+    return []
+
+
+class PlansServer(LiveReloadServer):
+    """MkDocs' live-reload server, showing the last rebuild's problems in place of every page
+    while there are any, and the site's 404 page for an unknown address."""
+
+    def __init__(self, builder: Callable[[], list[str]], host: str, port: int, root: Path) -> None:
+        super().__init__(builder=self._build, host=host, port=port, root=str(root))
+        self.site = root
+        self.problems: list[str] = []
+        self._rebuild = builder
+        self.error_handler = self._error_page
+
+    def _build(self) -> None:
+        self.problems = self._rebuild()
+
+    def _error_page(self, code: int) -> bytes | None:
+        versions = sorted(p for p in self.site.glob("*/404.html") if p.parent.name != "latest")
+        return versions[-1].read_bytes() if code == 404 and versions else None
+
+    def _serve_request(
+        self, environ: dict[str, Any], start_response: Any
+    ) -> Iterable[bytes] | None:
+        path = environ.get("PATH_INFO", "")
+        problems = self.problems
+        if problems and not path.startswith("/livereload/") and path.endswith(("/", ".html")):
+            count = len(problems)
+            page = PROBLEMS_PAGE.format(
+                count=count,
+                summary=f"{count} problem(s) stopped the last rebuild.",
+                problems=html.escape("\n".join(problems)),  # editors' text: never markup here
+            ).encode()
+            page = self._inject_js_into_html(page, self._visible_epoch)  # type: ignore[no-untyped-call]
+            start_response(
+                "500 Internal Server Error", [("Content-Type", "text/html; charset=utf-8")]
+            )
+            return [page]
+        return super()._serve_request(environ, start_response)
 
 
 def serve_site(root: Path, host: str, port: int, drafts: bool) -> None:
-    """Serve with MkDocs' live-reload server, watching the project's sources."""
-    from mkdocs.livereload import LiveReloadServer
-
+    """Serve the project on `host`:`port` until interrupted, rebuilding on every change."""
+    problem = port_problem(host, port)
+    if problem is not None:
+        raise PlansError(problem)
+    url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
     scratch = Path(tempfile.mkdtemp(prefix="plans-serve-"))
     out = scratch / "site"
+    out.mkdir()
     try:
-        rebuild(root, out, drafts)
-        out.mkdir(parents=True, exist_ok=True)
-        server = LiveReloadServer(
-            builder=lambda: rebuild(root, out, drafts), host=host, port=port, root=str(out)
-        )
+        server = PlansServer(lambda: rebuild(root, out, drafts, url), host, port, out)
         for name in WATCHED:
             if (root / name).exists():
                 server.watch(str(root / name))
+        click.echo(f"Serving on {url}")
+        click.echo("Building the site; pages wait for it. Press Ctrl+C to stop.", err=True)
+        # the first build runs in the server's own loop, as every rebuild does: the address is
+        # answered at once, and pages asked for meanwhile wait for the build
+        server._want_rebuild = True
         try:
-            server.serve()  # type: ignore[no-untyped-call]  # blocks, rebuilding on changes, until interrupted
+            server.serve()  # type: ignore[no-untyped-call]  # blocks until interrupted
         except KeyboardInterrupt:
             click.echo("Stopped.", err=True)
         finally:

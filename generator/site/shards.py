@@ -165,6 +165,8 @@ class ShardTask:
     out: Path
     weight: int
     """Plan years in the shard: the longest builds are started first."""
+    site_url: str | None = None
+    """In place of mkdocs.yml's `site_url` (`BuildOptions.site_url`)."""
 
 
 def build_shard(project: Project, root: Path, task: ShardTask, scratch: Path, epoch: int) -> int:
@@ -188,7 +190,12 @@ def build_shard(project: Project, root: Path, task: ShardTask, scratch: Path, ep
                         files[f"assets/{path.relative_to(assets).as_posix()}"] = path.read_bytes()
     write_files(docs, files)
     config = version_config(
-        root, base_config(root, project.settings), version, docs, out, shard_folder.nav
+        root,
+        base_config(root, project.settings, task.site_url),
+        version,
+        docs,
+        out,
+        shard_folder.nav,
     )
     config["exclude_docs"] = "".join(f"/{stub}\n" for stub in shard_folder.stubs)
     if project.settings.search == "area":  # an area shard is named by its area's id
