@@ -1,0 +1,126 @@
+"""The README is the front door and docs/ the rest: both stay true to the code and to CI."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel
+
+from generator.model.kinds import ALL_KINDS
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+DOCS = ROOT / "docs"
+PAGES = DOCS / "pages"
+CI = ROOT / ".ci" / "run"
+# pip options that change only what pip prints, not what it installs
+QUIET_PIP = {"--quiet", "-q", "--disable-pip-version-check"}
+
+
+def test_docs_build_strictly(tmp_path: Path) -> None:
+    # --strict: a broken link or anchor, or a page missing from the nav, fails the build
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
+    command += ["-f", str(DOCS / "mkdocs.yml"), "-d", str(tmp_path / "site")]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert (tmp_path / "site" / "formats" / "index.html").is_file()
+
+
+def test_readme_is_read_in_five_minutes() -> None:
+    assert len(README.read_text(encoding="utf-8").splitlines()) < 200
+
+
+def _quick_start() -> list[str]:
+    """The commands of the README's quick start, comments removed."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("\n## Quick start\n", 1)[1]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line.split("  #", 1)[0].strip() for line in block.splitlines() if line.strip()]
+
+
+def _ci_test_command() -> str:
+    """What .ci/run installs and runs, as one `install && test` command."""
+    steps = []
+    for line in CI.read_text(encoding="utf-8").splitlines():
+        words = shlex.split(line, comments=True)
+        if words[1:4] == ["-m", "pip", "install"]:
+            steps.append(shlex.join(word for word in words if word not in QUIET_PIP))
+        elif words[1:3] == ["-m", "pytest"]:
+            steps.append(shlex.join(words))
+    assert len(steps) == 2, f"expected one pip install and one pytest line in .ci/run: {steps}"
+    return " && ".join(steps)
+
+
+def test_readme_quick_start_is_two_commands_and_the_second_is_ci() -> None:
+    commands = _quick_start()
+    assert len(commands) == 2, commands
+    assert commands[0] == "pip install -e . && plans build"
+    steps = [shlex.join(shlex.split(step)) for step in commands[1].split(" && ")]
+    assert " && ".join(steps) == _ci_test_command()
+
+
+def test_readme_relative_links_point_at_files() -> None:
+    text = README.read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)\s]+)\)", text)
+    relative = [t for t in targets if not re.match(r"^(?:[a-z]+:|#)", t)]
+    assert relative, "the README links into docs/"
+    missing = [t for t in relative if not (ROOT / t.split("#", 1)[0]).exists()]
+    assert missing == []
+
+
+def _nav_files(nav: object) -> list[str]:
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, list):
+        return [file for item in nav for file in _nav_files(item)]
+    if isinstance(nav, dict):
+        return [file for value in nav.values() for file in _nav_files(value)]
+    return []
+
+
+def test_every_docs_page_is_in_the_nav() -> None:
+    config = yaml.safe_load((DOCS / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert (DOCS / config["docs_dir"]).resolve() == PAGES.resolve()
+    pages = sorted(str(p.relative_to(PAGES)) for p in PAGES.rglob("*.md"))
+    nav = sorted(_nav_files(config["nav"]))
+    assert nav == pages
+
+
+def _field_names(model: type[BaseModel], seen: set[type[BaseModel]]) -> set[str]:
+    if model in seen:
+        return set()
+    seen.add(model)
+    names = set(model.model_fields)
+    for info in model.model_fields.values():
+        for sub in _models_in(info.annotation):
+            names |= _field_names(sub, seen)
+    return names
+
+
+def _models_in(annotation: object) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    args = getattr(annotation, "__args__", ()) or ()
+    return [model for arg in args for model in _models_in(arg)]
+
+
+def test_file_formats_page_names_every_field_and_no_other() -> None:
+    seen: set[type[BaseModel]] = set()
+    fields = set().union(*(_field_names(kind.model, seen) for kind in ALL_KINDS.values()))
+    text = (PAGES / "formats.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`([a-z_0-9]+)`", text))
+    assert sorted(fields - named) == [], "fields of the model missing from formats.md"
+    first_cells = re.findall(r"^\| ([^|]+) \|", text, flags=re.MULTILINE)
+    in_tables = {name for cell in first_cells for name in re.findall(r"`([^`]+)`", cell)}
+    assert sorted(in_tables - fields) == [], "formats.md lists fields the model does not have"
+    for kind in ALL_KINDS.values():
+        where = kind.where.removeprefix("plans/<partnership>/<year>/")
+        assert f"## `{where}`" in text, f"no section for {kind.where}"
