@@ -162,7 +162,11 @@ def validate(project: Path, fmt: str, strict: bool, cache: bool, debug: bool) ->
 def init(
     folder: Path, title: str, kind: str, year: str | None, partnership: str | None, debug: bool
 ) -> None:
-    """Write a new project, ready to fill in, into FOLDER (a new or empty folder)."""
+    """Start a new project, ready to fill in.
+
+    FOLDER must be new or empty: nothing is written into a folder that holds anything. The
+    project's files are placeholders and comments saying what to write in their place.
+    """
     from generator.starter import create_project
 
     def action() -> int:

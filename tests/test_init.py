@@ -54,16 +54,16 @@ FILES = [
     *sorted(f"schemas/{name}" for name in json_schemas()),
 ]
 WARNINGS = [
-    f"{PLAN}:12:1: warning: an approved plan records its approval (body and date) under "
+    f"{PLAN}:13:1: warning: an approved plan records its approval (body and date) under "
     "approval; or, if the published plan has none, add approval to not_published in plan.yml "
     "[status]",
-    f"{PLAN}:50:5: warning: priority 'first-priority' cites no finding; list the assessment "
+    f"{PLAN}:51:5: warning: priority 'first-priority' cites no finding; list the assessment "
     "findings that justify it under findings; or, if the published plan has none, add findings "
     "to not_published in plan.yml [priorities[0].id]",
-    f"{PLAN}:50:5: warning: priority 'first-priority' has no action; add one to actions.yml "
+    f"{PLAN}:51:5: warning: priority 'first-priority' has no action; add one to actions.yml "
     "with priority: first-priority; or, if the published plan has none, add actions to "
     "not_published in plan.yml [priorities[0].id]",
-    f"{PLAN}:50:5: warning: priority 'first-priority' has no objective; add at least one under "
+    f"{PLAN}:51:5: warning: priority 'first-priority' has no objective; add at least one under "
     "objectives; or, if the published plan has none, add objectives to not_published in "
     "plan.yml [priorities[0].id]",
     "0 error(s), 4 warning(s)",
@@ -152,6 +152,66 @@ def test_the_placeholders_say_they_are_placeholders(project: Path) -> None:
     assert settings["fictional"] is True  # every page says so until the editor changes it
     for name in ("data/organisations.yml", "data/areas.yml", "data/funding-streams.yml", PLAN):
         assert "PLACEHOLDER" in (project / name).read_text(encoding="utf-8")
+
+
+def uncommented(text: str, first: str) -> str:
+    """The commented example whose first line starts (after its indentation) with `first`,
+    with its `# ` taken off as the comments tell the editor to do."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith(first))
+    column = lines[start].index("#")
+    block = [lines[start]]
+    for line in lines[start + 1 :]:
+        if not line[column:].startswith("#   "):
+            break
+        block.append(line)
+    return "".join(line[:column] + line[column + 2 :] + "\n" for line in block)
+
+
+def use_example(path: Path, first: str, *, replacing: str | None = None) -> None:
+    """Write an example in place of an empty list (`replacing`), or at the end of the file."""
+    text = path.read_text(encoding="utf-8")
+    example = uncommented(text, first)
+    if replacing is None:
+        text += example
+    else:
+        assert text.count(f"{replacing}\n") == 1, replacing
+        key = replacing.removesuffix(" []")
+        if not example.startswith(f"{key}\n"):  # an example of the list's items, not of the key
+            example = f"{key}\n{example}"
+        text = text.replace(f"{replacing}\n", example)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_the_commented_examples_are_right(tmp_path: Path) -> None:
+    """An editor who uncomments every example gets a valid project whose example priority is
+    complete: only the placeholder priority is still warned about."""
+    assert init(tmp_path).exit_code == 0
+    year = tmp_path / "plans" / ID / YEAR
+    use_example(tmp_path / "data/funding-streams.yml", "# pots:", replacing="    pots: []")
+    use_example(year / "actions.yml", "#   - id: refuge-places", replacing="actions: []")
+    use_example(year / "indicators.yml", "#   - id: domestic-abuse-r", replacing="indicators: []")
+    use_example(year / "services.yml", "#   - id: refuge", replacing="services: []")
+    use_example(
+        year / "funding.yml", "#   - id: community-safety-fund", replacing="allocations: []"
+    )
+    use_example(year / "funding.yml", "#   - id: cctv-contract")
+    use_example(year / "assessment.yml", "#   - id: police-recorded-crime", replacing="sources: []")
+    use_example(
+        year / "assessment.yml", "#   - id: domestic-abuse-rising", replacing="findings: []"
+    )
+    for first in ("# period:", "# published:"):
+        use_example(year / "assessment.yml", first)
+    for first in ("#   - id: domestic-abuse", "# approval:", "# meetings:"):
+        use_example(year / "plan.yml", first)
+    for first in ("# local_authorities:", "# strategies:", "# website:", "# contact:"):
+        use_example(year.parent / "partnership.yml", first)
+    result = plans("validate", str(tmp_path))
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        *(line for line in WARNINGS[1:4]),
+        "0 error(s), 3 warning(s)",
+    ]
 
 
 def test_year_option_chooses_the_first_plan_year(tmp_path: Path) -> None:
