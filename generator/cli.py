@@ -164,6 +164,43 @@ def validate(project: Path, fmt: str, strict: bool, cache: bool, debug: bool) ->
     _run(debug, action)
 
 
+@main.command(short_help="Start a new project, ready to fill in.")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--title", required=True, help="The site's title, e.g. 'Anyshire Community Safety Partnership'."
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["partnership", "pcc"]),
+    default="partnership",
+    show_default=True,
+    help="Whose plans: a partnership's, or a Police and Crime Commissioner's office's.",
+)
+@click.option("--year", help="The first plan year, e.g. 2026-27 (default: the current one).")
+@click.option("--id", "partnership", help="The partnership's id (default: made from the title).")
+@debug_option
+def init(
+    folder: Path, title: str, kind: str, year: str | None, partnership: str | None, debug: bool
+) -> None:
+    """Start a new project, ready to fill in.
+
+    FOLDER must be new or empty: nothing is written into a folder that holds anything. The
+    project's files are placeholders and comments saying what to write in their place.
+    """
+    from generator.starter import create_project
+
+    def action() -> int:
+        written = create_project(folder, title, kind=kind, year=year, partnership=partnership)
+        click.echo(f"Created a new project in {folder} ({len(written)} files).")
+        click.echo(
+            f"Next: cd {folder}, then `plans validate` lists what to fill in and `plans serve` "
+            "previews the site. README.md explains the rest."
+        )
+        return EXIT_OK
+
+    _run(debug, action)
+
+
 @main.command(short_help="Write the JSON Schema of every file kind.")
 @click.option(
     "--out",
