@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import socket
@@ -59,13 +60,15 @@ def test_serve_rebuilds_when_a_plan_changes(tmp_path: Path) -> None:
         server.wait(timeout=20)
 
 
-def started(root: Path, port: int) -> subprocess.Popen[str]:
+def started(root: Path, port: int, scratch: Path) -> subprocess.Popen[str]:
+    scratch.mkdir()
     return subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", str(root), "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(scratch)},
     )
 
 
@@ -75,7 +78,7 @@ def test_serve_says_where_it_is_before_building_shows_the_404_page_and_build_pro
     root = tmp_path / "project"
     shutil.copytree(ROOT / "tests" / "fixtures" / "minimal", root)
     port = free_port()
-    server = started(root, port)
+    server = started(root, port, tmp_path / "tmp")
     try:
         assert server.stdout is not None
         assert server.stdout.readline() == f"Serving on http://127.0.0.1:{port}/\n"
@@ -104,6 +107,7 @@ def test_serve_says_where_it_is_before_building_shows_the_404_page_and_build_pro
     finally:
         server.terminate()
         server.wait(timeout=20)
+    assert not list((tmp_path / "tmp").glob("plans-serve-*")), "stopped, it removed its folder"
 
 
 def fetch_error(url: str, deadline: float, wanted: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import html
 import shutil
+import signal
 import socket
 import tempfile
 from collections.abc import Callable, Iterable
@@ -30,7 +31,7 @@ PROBLEMS_PAGE = """<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Not rebuilt: {count} problem(s)</title>
+<title>Not rebuilt: {summary}</title>
 <style>
 body {{ font: 16px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; }}
 body {{ padding: 0 1rem; }}
@@ -120,7 +121,7 @@ class PlansServer(LiveReloadServer):
             count = len(problems)
             page = PROBLEMS_PAGE.format(
                 count=count,
-                summary=f"{count} problem(s) stopped the last rebuild.",
+                summary=f"{count} problem{'' if count == 1 else 's'} stopped the last rebuild.",
                 problems=html.escape("\n".join(problems)),  # editors' text: never markup here
             ).encode()
             page = self._inject_js_into_html(page, self._visible_epoch)  # type: ignore[no-untyped-call]
@@ -129,6 +130,10 @@ class PlansServer(LiveReloadServer):
             )
             return [page]
         return super()._serve_request(environ, start_response)
+
+
+def _stop(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def serve_site(root: Path, host: str, port: int, drafts: bool) -> None:
@@ -150,6 +155,7 @@ def serve_site(root: Path, host: str, port: int, drafts: bool) -> None:
         # the first build runs in the server's own loop, as every rebuild does: the address is
         # answered at once, and pages asked for meanwhile wait for the build
         server._want_rebuild = True
+        signal.signal(signal.SIGTERM, _stop)  # as Ctrl+C: the scratch folder is removed
         try:
             server.serve()  # type: ignore[no-untyped-call]  # blocks until interrupted
         except KeyboardInterrupt:
