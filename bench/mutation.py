@@ -424,14 +424,21 @@ def mutants(text: str, path: str, scopes: Sequence[str] | None = None) -> list[M
 KILLED, SURVIVED, TIMEOUT, ERROR = "killed", "survived", "timeout", "error"
 OUTCOMES = (KILLED, SURVIVED, TIMEOUT, ERROR)
 IGNORED = shutil.ignore_patterns(
-    ".git", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis", "site"
+    ".git", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis"
 )
+IGNORED_AT_TOP = {"site", "build", "dist", ".ci"}
+"""Built output at the project's top (not `generator/site/`, the site stage's package)."""
 
 
 def copy_tree(root: Path, into: Path) -> Path:
     """A copy of the project at `root` to mutate: its sources, tests and example, without
     bytecode (the tests run with none written, so a mutant is never taken for the module)."""
-    shutil.copytree(root, into, ignore=IGNORED, symlinks=True)
+
+    def ignored(folder: str, names: list[str]) -> set[str]:
+        top = IGNORED_AT_TOP if Path(folder) == root else set()
+        return set(IGNORED(folder, names)) | (top & set(names))
+
+    shutil.copytree(root, into, ignore=ignored, symlinks=True)
     return into
 
 

@@ -216,3 +216,15 @@ def test_the_committed_equivalent_list_is_well_formed() -> None:
     for ident, reason in read_equivalent().items():
         path = ident.split(" | ")[0]
         assert (ROOT / path).is_file() and reason.strip(), ident
+
+
+def test_the_copy_keeps_every_package_and_leaves_out_built_output(tmp_path: Path) -> None:
+    """A package named like an output folder (`generator/site/`) is source: copied."""
+    root = tmp_path / "project"
+    for name in ("generator/site/build.py", "site/index.html", "build/lib/x.py", "tests/t.py"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x", encoding="utf-8")
+    (root / "generator" / "__pycache__").mkdir()
+    copy = copy_tree(root, tmp_path / "copy")
+    copied = sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*") if p.is_file())
+    assert copied == ["generator/site/build.py", "tests/t.py"]
