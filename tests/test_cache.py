@@ -352,6 +352,18 @@ def test_caches_are_kept_outside_the_project(
     assert cache_folder(one).parent == tmp_path / "home" / ".cache" / "partnership-plans"
 
 
+def test_a_project_whose_path_is_not_utf8_still_has_its_own_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder named with bytes that are not UTF-8 (Python sees them as surrogates) is a
+    project too: its cache folder is found, and differs from its neighbour's."""
+    monkeypatch.setenv("PLANS_CACHE_DIR", str(tmp_path / "caches"))
+    odd = tmp_path / os.fsdecode(b"caf\xe9")  # Latin-1 e-acute: not UTF-8
+    assert "\udce9" in str(odd)
+    assert cache_folder(odd).parent == tmp_path / "caches"
+    assert cache_folder(odd) != cache_folder(tmp_path / "caf\udce8")
+
+
 def test_shard_keys_use_the_hashes_taken_as_files_were_loaded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
