@@ -395,6 +395,51 @@ def test_shard_keys_use_the_hashes_taken_as_files_were_loaded(
     assert after[0] == fresh[0] and after[1] != fresh[1]
 
 
+SHAPING_LIBRARIES = (  # written out here, not read from the code under test
+    "mkdocs",
+    "mkdocs-material",
+    "Markdown",
+    "pymdown-extensions",
+    "Pygments",
+    "nh3",
+    "Jinja2",
+    "MarkupSafe",
+    "selectolax",
+    "PyYAML",
+    "pydantic",
+    "pydantic-core",
+)
+
+
+@pytest.mark.parametrize("library", SHAPING_LIBRARIES)
+def test_every_library_that_shapes_the_pages_is_in_every_shard_key(
+    tmp_path: Path, fake_version: Callable[[str, str], None], library: str
+) -> None:
+    """The Markdown converter and its extensions (Pygments highlights code), the theme, the
+    sanitiser, the templates' engine and escaping, the search index's parser, the loader and
+    the model: upgrading any of them keys every shard afresh (no build needed to see it)."""
+    root = project_copy(tmp_path)
+
+    def keys() -> list[str]:
+        cache = BuildCache(tmp_path / "c", root, BUNDLED)
+        return [cache.key(y, ["o"], None) for y in ("2024-25", "2025-26")]
+
+    before = keys()
+    fake_version(library, "99.0")
+    after = keys()
+    assert after[0] != before[0] and after[1] != before[1]
+
+
+def test_a_cache_is_keyed_even_where_plans_is_not_a_folder(tmp_path: Path) -> None:
+    """The key is worked out from what is on disk, whatever is there: a file named plans has no
+    partnerships (validation reports it; the cache does not fail on it)."""
+    root = tmp_path / "project"
+    (root / "data").mkdir(parents=True)
+    (root / "plans").write_text("not a folder")
+    cache = BuildCache(tmp_path / "c", root, BUNDLED)
+    assert cache.key("2025-26", ["o"], None) == cache.key("2025-26", ["o"], None)
+
+
 def test_a_build_reading_years_typed_only_when_read_is_byte_identical(tmp_path: Path) -> None:
     """With both caches on, the second build leaves the unedited year's files untyped until a
     page reads them (the validation record vouches for them): the site is the same."""

@@ -116,7 +116,6 @@ class BuildCache:
         relative to `root` (those files are not read again; the key then follows what was
         validated)."""
         self.folder = folder
-        self.root = root
         known = loaded or {}
         theme = [*_tree(bundled / "theme"), *[p for p in [bundled / "mkdocs.yml"] if p.is_file()]]
         common = hashlib.sha256(
