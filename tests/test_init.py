@@ -441,3 +441,14 @@ def test_actionlint_catches_a_broken_workflow(project: Path, tmp_path: Path) -> 
     assert result.returncode == 1
     assert 'unexpected key "bogus" for "job" section' in result.stdout
     assert 'property "x" is not defined' in result.stdout
+
+
+def test_this_repositorys_own_workflows_pass_actionlint() -> None:
+    workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+    assert workflows, "the repository runs its tests in CI"
+    result = actionlint(*workflows)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    for workflow in workflows:
+        text = workflow.read_text(encoding="utf-8")
+        assert "pull_request_target" not in text and "permissions: {}" in text, workflow.name
+        assert "persist-credentials: false" in text, workflow.name
