@@ -80,7 +80,10 @@ def clear_stale(out: Path) -> list[Path]:
     for folder in sorted(out.parent.glob(working_prefix(out) + "*")):
         if not folder.is_dir() or folder.is_symlink():
             continue
-        held = _lock(folder, wait=False)
+        try:
+            held = _lock(folder, wait=False)
+        except OSError:
+            continue  # not ours to open: left alone
         if held is None:
             continue  # a build at work
         try:
