@@ -11,6 +11,8 @@ import hashlib
 import marshal
 import os
 import shutil
+import sys
+import zlib
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -284,6 +286,29 @@ def test_the_code_key_follows_the_loader_and_the_parser(
     assert code_key() != key
     monkeypatch.undo()
     fake_version("PyYAML", "99.0")
+    assert code_key() != key
+
+
+@pytest.mark.skipif(not generator.load.reader.HAVE_LIBYAML, reason="PyYAML without libyaml")
+def test_the_code_key_follows_libyamls_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Data read by another libyaml may differ: its version is in the key."""
+    from yaml import _yaml
+
+    key = code_key()
+    monkeypatch.setattr(_yaml, "get_version_string", lambda: "9.9.9")
+    assert code_key() != key
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [(sys.implementation, "cache_tag"), (zlib, "ZLIB_RUNTIME_VERSION")],
+    ids=["the Python that writes marshal", "the zlib that compresses the text"],
+)
+def test_the_code_key_follows_what_writes_the_pack(
+    monkeypatch: pytest.MonkeyPatch, module: object, name: str
+) -> None:
+    key = code_key()
+    monkeypatch.setattr(module, name, "other-99")
     assert code_key() != key
 
 
