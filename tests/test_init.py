@@ -383,8 +383,19 @@ def test_workflows_pin_actions_and_grant_least_privilege(project: Path) -> None:
                 assert PINNED.search(line), f"{name}: not pinned by commit: {line.strip()}"
     validate, publish = flows["validate.yml"], flows["publish.yml"]
     assert validate["on"] == {"pull_request": ""}
-    assert validate["jobs"]["validate"]["permissions"] == {"contents": "read"}
-    assert publish["on"] == {"push": {"branches": ["main"]}, "workflow_dispatch": ""}
+    assert validate["jobs"]["review"]["permissions"] == {"contents": "read"}
+    comment = validate["jobs"]["comment"]
+    assert comment["permissions"] == {"pull-requests": "write"}, "only the job running no code"
+    assert "head.repo.full_name == github.repository" in comment["if"], "never for a fork"
+    assert [s.get("uses", "").split("@")[0] for s in comment["steps"]] == [
+        "actions/download-artifact",
+        "",
+    ]
+    assert publish["on"] == {
+        "push": {"branches": ["main"]},
+        "schedule": [{"cron": "0 6 1 4 *"}],
+        "workflow_dispatch": "",
+    }
     assert publish["jobs"]["build"]["permissions"] == {"contents": "read", "pages": "read"}
     assert publish["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     steps = {name: yaml.safe_dump(flow) for name, flow in flows.items()}
@@ -433,7 +444,7 @@ def test_actionlint_catches_a_broken_workflow(project: Path, tmp_path: Path) -> 
     broken = tmp_path / "broken.yml"
     broken.write_text(
         text.replace(
-            "    timeout-minutes: 15\n", "    timeout-minutes: 15\n    bogus: 1\n"
+            "    timeout-minutes: 30\n", "    timeout-minutes: 30\n    bogus: 1\n"
         ).replace("--format github", "--format ${{ matrix.x }}"),
         encoding="utf-8",
     )
