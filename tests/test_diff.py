@@ -281,7 +281,8 @@ def test_a_formula_input_recomputes_every_share_to_the_penny(tmp_path: Path) -> 
     code, out, _ = plans_diff(root, "HEAD")
     assert code == 0
     assert out.splitlines()[3] == (
-        "**1 formula input changed, 3 allocations changed, £3,730.89 moved between 3 recipients "
+        "**1 formula input changed, 3 shares recomputed, 3 allocations changed, £3,730.89 moved "
+        "between 3 recipients "
         "of Community safety fund formula 2025/26.**"
     )
     assert (
@@ -293,3 +294,14 @@ def test_a_formula_input_recomputes_every_share_to_the_penny(tmp_path: Path) -> 
         "- **Allocation** community-safety-fund “PCC community safety fund”: allocation changed "
         "(+£3,730.89): £226,833.74 → £230,564.63"
     ) in out
+
+
+def test_a_problem_that_only_moved_down_its_file_is_neither_introduced_nor_fixed(
+    repo: Tree,
+) -> None:
+    repo.edit("plans/fenwick-csp/2025-26/actions.yml", "lead: fenwick-council", "lead: nobody")
+    commit(repo.root, "bad lead")
+    text = repo.read("plans/fenwick-csp/2025-26/actions.yml")
+    repo.write("plans/fenwick-csp/2025-26/actions.yml", "# Reviewed in May.\n\n" + text)
+    code, out, _ = plans_diff(repo.root, "HEAD")
+    assert (code, out.splitlines()[-1]) == (0, NO_CHANGES)

@@ -78,8 +78,8 @@ class Report:
         counted: dict[str, int] = {}
         for section in self.sections:
             for change in section.changes:
-                if change.counts:
-                    counted[change.counts] = counted.get(change.counts, 0) + 1
+                what = change.counts or f"{change.topic} changed"
+                counted[what] = counted.get(what, 0) + 1
         phrases = [_counted(n, what) for what, n in counted.items()]
         for moved in self.moved:
             phrases.append(

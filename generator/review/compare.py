@@ -40,11 +40,13 @@ def compare(
     problems_after: Iterable[Problem] = (),
     labels: tuple[str, str] = ("before", "after"),
     not_compared: Iterable[str] = (),
+    only: Collection[tuple[str, str]] | None = None,
 ) -> Report:
     """What differs between two versions of a project, per partnership and plan year.
 
-    `years`: the financial years to compare (None: all); a missing side (None) compares as
-    an empty project. Problems are compared as `plans validate` prints them."""
+    `years`: the financial years to compare (None: all); `only`: the plan years among them
+    that can differ (None: all; the others are known to be the same). A missing side (None)
+    compares as an empty project. Problems are compared as `plans validate` prints them."""
     old_problems = {_problem_key(p): str(p) for p in problems_before}
     new_problems = {_problem_key(p): str(p) for p in problems_after}
     sections: list[Section] = []
@@ -62,6 +64,8 @@ def compare(
         if own:
             sections.append(Section(pid, name, None, own))
         for year in sorted({y for p, y in (*old_years, *new_years) if p == pid}):
+            if only is not None and (pid, year) not in only:
+                continue
             old, new = old_years.get((pid, year)), new_years.get((pid, year))
             found = tuple(_plan_year(before, old, after, new))
             if found:
@@ -406,7 +410,7 @@ def _formula(was: Formula, now: Formula) -> Iterator[Change]:
             shown = f" ({pounds(change, signed=True)})" if change else ""
             yield Change(
                 "formula", now.id, now.title, f"{row.key}'s share recomputed{shown}", a_w, b_w,
-                change,
+                change, "share recomputed",
             )  # fmt: skip
 
 

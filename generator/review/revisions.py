@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from generator.load import Document, FoundFile, classify, load_contents
 from generator.model import REFERENCE_KINDS, YEAR_KINDS, Project
 from generator.pipeline import check_documents
@@ -160,7 +162,8 @@ def _scope(a: list[FoundFile], b: list[FoundFile], side_a: Side, side_b: Side) -
 
 def _needed(found: list[FoundFile], years: set[str]) -> list[FoundFile]:
     """The files that the plan years of `years` read: the reference data, every
-    partnership.yml, their own files and each partnership's previous plan year."""
+    partnership.yml, their own files and the plan.yml of each partnership's previous plan year
+    (the one file of it that validation reads)."""
     plan_years: dict[str, list[str]] = {}
     for item in found:
         if item.kind == "plan" and item.partnership is not None and item.year is not None:
@@ -169,14 +172,14 @@ def _needed(found: list[FoundFile], years: set[str]) -> list[FoundFile]:
     for partnership, own in plan_years.items():
         own.sort()
         for i, year in enumerate(own):
-            if year in years:
-                wanted.add((partnership, year))
-                if i:
-                    wanted.add((partnership, own[i - 1]))
+            if year in years and i:
+                wanted.add((partnership, own[i - 1]))
     return [
         item
         for item in found
-        if item.year is None or (item.partnership, item.year) in wanted or item.year in years
+        if item.year is None
+        or item.year in years
+        or (item.kind == "plan" and (item.partnership, item.year) in wanted)
     ]
 
 
@@ -215,6 +218,7 @@ def _check(
     own: Mapping[str, tuple[Document | None, list[Problem]]],
     other: Mapping[str, tuple[Document | None, list[Problem]]],
     years: set[str],
+    typed: dict[tuple[str, bytes], BaseModel],
 ) -> Loaded:
     """A side typed and validated; if some of its files do not load or type, it is typed
     again with the other side's version of those files (or without them), so that the rest
@@ -222,7 +226,7 @@ def _check(
     problems = [p for document, found_problems in own.values() for p in found_problems]
     files = [(item, own[item.path.as_posix()][0]) for item in found]
     project, problems = check_documents(
-        [(item, doc) for item, doc in files if doc is not None], problems, years
+        [(item, doc) for item, doc in files if doc is not None], problems, years, typed
     )
     unloaded = {name for name, (document, _) in own.items() if document is None}
     if project is not None and not unloaded:
@@ -238,7 +242,7 @@ def _check(
             document = other.get(name, (None, []))[0]
         if document is not None:
             swapped.append((item, document))
-    retried, _ = check_documents(swapped, (), ())
+    retried, _ = check_documents(swapped, (), (), typed)
     return Loaded(retried, problems, tuple(sorted(broken)))
 
 
@@ -252,8 +256,9 @@ def diff_sides(before: Side, after: Side, jobs: int = 0) -> Report:
         return Report(*labels)
     needed = (_needed(found[0], years), _needed(found[1], years))
     loaded = _load((before, after), needed, jobs)
-    old = _check(needed[0], loaded[0], loaded[1], years)
-    new = _check(needed[1], loaded[1], loaded[0], years)
+    typed: dict[tuple[str, bytes], BaseModel] = {}  # a file the same on both sides, typed once
+    old = _check(needed[0], loaded[0], loaded[1], years, typed)
+    new = _check(needed[1], loaded[1], loaded[0], years, typed)
     return compare(
         old.project,
         new.project,
@@ -262,11 +267,37 @@ def diff_sides(before: Side, after: Side, jobs: int = 0) -> Report:
         new.problems,
         labels,
         (*old.borrowed, *new.borrowed),
+        _affected(found, before, after),
     )
 
 
 def _common(side: Side) -> dict[str, str]:
     return {n: b for n, b in side.files.items() if n.startswith("data/") or n.count("/") == 2}
+
+
+def _affected(
+    found: list[list[FoundFile]], before: Side, after: Side
+) -> set[tuple[str, str]] | None:
+    """The plan years whose comparison can show a change (None: all): those with a file that
+    differs, and every plan year of a financial year whose funding differs somewhere (a
+    formula shares money between partnerships). A change to the reference data or a
+    partnership.yml (settings for RAG and risk bands, names) can change any of them."""
+    if _common(before) != _common(after):
+        return None
+    changed: set[tuple[str, str]] = set()
+    funding_years: set[str] = set()
+    for item in (*found[0], *found[1]):
+        name = item.path.as_posix()
+        if before.files.get(name) != after.files.get(name) and item.year is not None:
+            changed.add((str(item.partnership), item.year))
+            if item.kind == "funding":
+                funding_years.add(item.year)
+    plan_years = {
+        (str(item.partnership), item.year)
+        for item in (*found[0], *found[1])
+        if item.year is not None and item.year in funding_years
+    }
+    return changed | plan_years
 
 
 def diff_project(folder: Path, base: str, head: str | None = None, jobs: int = 0) -> Report:
