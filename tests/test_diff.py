@@ -305,3 +305,53 @@ def test_a_problem_that_only_moved_down_its_file_is_neither_introduced_nor_fixed
     repo.write("plans/fenwick-csp/2025-26/actions.yml", "# Reviewed in May.\n\n" + text)
     code, out, _ = plans_diff(repo.root, "HEAD")
     assert (code, out.splitlines()[-1]) == (0, NO_CHANGES)
+
+
+EXAMPLE_EDITS = {
+    # an action's lead that does not exist: a problem in the edited file
+    "own-file": ("plans/sallowfield/2025-26/actions.yml", "lead: ", "lead: nobody-"),
+    # a priority renamed that next year's plan continues: a problem in the next year's plan
+    "next-year": ("plans/sallowfield/2025-26/plan.yml", "  - id: domestic-abuse", "  - id: da"),
+    # a formula renamed: problems in the other partnerships' allocations that name it
+    "formula": (
+        "plans/brackenshire-pcc/2025-26/funding.yml",
+        "  - id: csf-formula-2025-26",
+        "  - id: csf-formula-renamed",
+    ),
+    # an organisation removed from the reference data: problems in every year
+    "reference": ("data/organisations.yml", "  - id: marrowby-borough-council", "  - id: gone"),
+}
+
+
+@pytest.fixture(scope="module")
+def example_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("example") / "project"
+    for folder in ("plans", "data"):
+        shutil.copytree(Path(__file__).resolve().parents[1] / folder, root / folder)
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "base")
+    return root
+
+
+@pytest.mark.parametrize("edit", EXAMPLE_EDITS, ids=list(EXAMPLE_EDITS))
+def test_problems_introduced_and_fixed_are_those_of_validating_both_whole(
+    example_repo: Path, edit: str, tmp_path: Path
+) -> None:
+    """Reading only what a change can affect loses no problem: the problems introduced and
+    fixed are exactly those `plans validate` finds on the whole of each version."""
+    from generator.pipeline import check_project
+
+    after = tmp_path / "after"
+    shutil.copytree(example_repo, after, ignore=shutil.ignore_patterns(".git"))
+    name, old, new = EXAMPLE_EDITS[edit]
+    text = (after / name).read_text(encoding="utf-8")
+    assert old in text
+    (after / name).write_text(text.replace(old, new), encoding="utf-8")
+    code, out, _ = plans_diff(example_repo, "HEAD", str(after), "--format", "json")
+    assert code == 0
+    report = json.loads(out)
+    _, before_problems = check_project(example_repo)
+    _, after_problems = check_project(after)
+    old_set, new_set = set(map(str, before_problems)), set(map(str, after_problems))
+    assert set(report["introduced"]) == new_set - old_set != set()
+    assert set(report["fixed"]) == old_set - new_set

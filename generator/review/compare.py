@@ -47,8 +47,8 @@ def compare(
     `years`: the financial years to compare (None: all); `only`: the plan years among them
     that can differ (None: all; the others are known to be the same). A missing side (None)
     compares as an empty project. Problems are compared as `plans validate` prints them."""
-    old_problems = {_problem_key(p): str(p) for p in problems_before}
-    new_problems = {_problem_key(p): str(p) for p in problems_after}
+    old_problems = {_problem_key(p): p for p in problems_before}
+    new_problems = {_problem_key(p): p for p in problems_after}
     sections: list[Section] = []
     moved: list[Moved] = []
     old_years = _years(before, years)
@@ -77,12 +77,19 @@ def compare(
         after=labels[1],
         sections=tuple(sections),
         moved=tuple(moved),
-        introduced=tuple(
-            text for key, text in sorted(new_problems.items()) if key not in old_problems
-        ),
-        fixed=tuple(text for key, text in sorted(old_problems.items()) if key not in new_problems),
+        introduced=_missing(new_problems, old_problems),
+        fixed=_missing(old_problems, new_problems),
         not_compared=tuple(sorted(set(not_compared))),
     )
+
+
+def _missing(
+    problems: Mapping[tuple[str, str, str, str], Problem],
+    other: Mapping[tuple[str, str, str, str], Problem],
+) -> tuple[str, ...]:
+    """The problems of one version the other does not have, in file and line order."""
+    kept = [p for key, p in problems.items() if key not in other]
+    return tuple(str(p) for p in sorted(kept, key=Problem.sort_key))
 
 
 def _problem_key(problem: Problem) -> tuple[str, str, str, str]:

@@ -160,10 +160,23 @@ def _scope(a: list[FoundFile], b: list[FoundFile], side_a: Side, side_b: Side) -
     return {y for y in {*keys[0], *keys[1]} if keys[0].get(y) != keys[1].get(y)}
 
 
-def _needed(found: list[FoundFile], years: set[str]) -> list[FoundFile]:
+OWN_KINDS = frozenset({"actions", "indicators", "assessment", "risks"})
+"""Kinds of plan file read by the rules only with their own plan year's other files (and the
+reference data): their problems follow from no other partnership's files, and no other
+partnership's problems follow from them. (The year-wide rules read funding, services and
+reviews: formulas, the money drawn from each stream, decision notices recorded elsewhere.)"""
+
+
+def _needed(
+    found: list[FoundFile], years: set[str], edited: set[tuple[str, str]] | None
+) -> list[FoundFile]:
     """The files that the plan years of `years` read: the reference data, every
     partnership.yml, their own files and the plan.yml of each partnership's previous plan year
-    (the one file of it that validation reads)."""
+    (the one file of it that validation reads).
+
+    A plan year with no file edited (of `edited`; None: every one may have changed) is the same
+    on both sides but for what other partnerships' files change, so its files of OWN_KINDS
+    are left out: they would give the same problems and the same comparison on both sides."""
     plan_years: dict[str, list[str]] = {}
     for item in found:
         if item.kind == "plan" and item.partnership is not None and item.year is not None:
@@ -178,7 +191,14 @@ def _needed(found: list[FoundFile], years: set[str]) -> list[FoundFile]:
         item
         for item in found
         if item.year is None
-        or item.year in years
+        or (
+            item.year in years
+            and (
+                edited is None
+                or item.kind not in OWN_KINDS
+                or (str(item.partnership), item.year) in edited
+            )
+        )
         or (item.kind == "plan" and (item.partnership, item.year) in wanted)
     ]
 
@@ -254,7 +274,8 @@ def diff_sides(before: Side, after: Side, jobs: int = 0) -> Report:
     labels = (before.label, after.label)
     if not years and _common(before) == _common(after):
         return Report(*labels)
-    needed = (_needed(found[0], years), _needed(found[1], years))
+    edited = _edited(found, before, after)
+    needed = (_needed(found[0], years, edited), _needed(found[1], years, edited))
     loaded = _load((before, after), needed, jobs)
     typed: dict[tuple[str, bytes], BaseModel] = {}  # a file the same on both sides, typed once
     old = _check(needed[0], loaded[0], loaded[1], years, typed)
@@ -267,7 +288,7 @@ def diff_sides(before: Side, after: Side, jobs: int = 0) -> Report:
         new.problems,
         labels,
         (*old.borrowed, *new.borrowed),
-        _affected(found, before, after),
+        _affected(found, before, after, edited),
     )
 
 
@@ -275,29 +296,43 @@ def _common(side: Side) -> dict[str, str]:
     return {n: b for n, b in side.files.items() if n.startswith("data/") or n.count("/") == 2}
 
 
-def _affected(
-    found: list[list[FoundFile]], before: Side, after: Side
-) -> set[tuple[str, str]] | None:
-    """The plan years whose comparison can show a change (None: all): those with a file that
-    differs, and every plan year of a financial year whose funding differs somewhere (a
-    formula shares money between partnerships). A change to the reference data or a
-    partnership.yml (settings for RAG and risk bands, names) can change any of them."""
+def _edited(found: list[list[FoundFile]], before: Side, after: Side) -> set[tuple[str, str]] | None:
+    """The plan years with a file that differs between the sides; None when the reference
+    data or a partnership.yml differ (settings for RAG and risk bands, names: any plan year
+    may read differently)."""
     if _common(before) != _common(after):
         return None
-    changed: set[tuple[str, str]] = set()
-    funding_years: set[str] = set()
-    for item in (*found[0], *found[1]):
-        name = item.path.as_posix()
-        if before.files.get(name) != after.files.get(name) and item.year is not None:
-            changed.add((str(item.partnership), item.year))
-            if item.kind == "funding":
-                funding_years.add(item.year)
-    plan_years = {
+    return {
+        (str(item.partnership), item.year)
+        for item in (*found[0], *found[1])
+        if item.year is not None
+        and before.files.get(item.path.as_posix()) != after.files.get(item.path.as_posix())
+    }
+
+
+def _affected(
+    found: list[list[FoundFile]],
+    before: Side,
+    after: Side,
+    edited: set[tuple[str, str]] | None,
+) -> set[tuple[str, str]] | None:
+    """The plan years whose comparison can show a change (None: all): those edited, and every
+    plan year of a financial year whose funding differs somewhere (a formula shares money
+    between partnerships)."""
+    if edited is None:
+        return None
+    funding_years = {
+        item.year
+        for item in (*found[0], *found[1])
+        if item.kind == "funding"
+        and item.year is not None
+        and before.files.get(item.path.as_posix()) != after.files.get(item.path.as_posix())
+    }
+    return edited | {
         (str(item.partnership), item.year)
         for item in (*found[0], *found[1])
         if item.year is not None and item.year in funding_years
     }
-    return changed | plan_years
 
 
 def diff_project(folder: Path, base: str, head: str | None = None, jobs: int = 0) -> Report:
