@@ -15,6 +15,13 @@ The last line printed is
 
 with diff_s the wall-clock seconds of `plans diff`, cpu_s its CPU seconds, peak_mib its peak
 resident memory and changes the number of changes it reported (1 expected).
+
+Measured at 350 x 10 (3,940 plan years, 31,524 files) on this 2-core machine, shared with
+other work: diff_s 5.2-6.1 s, cpu_s 5.1-6.0 s, peak 215 MiB (the target is 10 s). It reads the
+edited financial year (all partnerships: formulas, streams and decision notices are checked
+across a year) without the actions, indicators, assessments and risks of the partnerships not
+edited, and the year before's plan.yml files; files the same on both sides are parsed and
+typed once. Reading every file of both commits instead took 28.6 s.
 """
 
 from __future__ import annotations

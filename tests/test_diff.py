@@ -355,3 +355,17 @@ def test_problems_introduced_and_fixed_are_those_of_validating_both_whole(
     old_set, new_set = set(map(str, before_problems)), set(map(str, after_problems))
     assert set(report["introduced"]) == new_set - old_set != set()
     assert set(report["fixed"]) == old_set - new_set
+
+
+def test_a_project_in_a_folder_of_the_repository(tree: Tree, tmp_path: Path) -> None:
+    outer = tmp_path / "repository"
+    shutil.copytree(tree.root, outer / "plans-site")
+    git(outer, "init", "-q", "-b", "main")
+    commit(outer, "base")
+    Tree(outer / "plans-site").edit(
+        "plans/fenwick-csp/2025-26/indicators.yml", "value: 120", "value: 100"
+    )
+    commit(outer, "edit")
+    code, out, _ = plans_diff(outer / "plans-site", "HEAD~1", "HEAD")
+    assert code == 0
+    assert "target changed: 120 (count) → 100 (count)" in out
