@@ -369,3 +369,38 @@ def test_a_project_in_a_folder_of_the_repository(tree: Tree, tmp_path: Path) -> 
     code, out, _ = plans_diff(outer / "plans-site", "HEAD~1", "HEAD")
     assert code == 0
     assert "target changed: 120 (count) → 100 (count)" in out
+
+
+# --- what changed since last year: the same engine, a plan year against the one before ------
+
+
+def test_each_plan_year_says_what_changed_since_last_year_in_its_open_data() -> None:
+    from generator.render import Version, render_version
+    from generator.site.versions import versions_of
+    from tests.conftest import CHECKOUT, checked_example
+
+    project = checked_example()
+    _, latest = versions_of(project, drafts=False)
+    files = render_version(project, CHECKOUT / "theme", Version("2025-26", latest, False)).files
+    document = json.loads(files["marrowby/data/marrowby-2025-26.json"])
+    changes = {(c["topic"], c["id"], c["what"]): c for c in document["since_last_year"]}
+    assert changes[("priority", "safer-streets", "continues last year's")]["before"] == (
+        "anti-social-behaviour"
+    )
+    dropped = changes[("priority", "environmental-crime", "priority dropped")]
+    assert dropped["after"].startswith("Left to the council's environmental services")
+    assert ("priority", "safer-streets", "priority added") not in changes  # it continues one
+    page = files["marrowby/changes.md"].decode("utf-8")
+    assert (
+        "| Priority | safer\\-streets | Safer streets and town centre | continues last year's | "
+        "anti\\-social\\-behaviour | safer\\-streets |"
+    ) in page
+
+
+def test_a_first_year_has_nothing_to_compare_with() -> None:
+    from generator.review import since_last_year
+    from tests.conftest import checked_example
+
+    project = checked_example()
+    first = project.years_of("marrowby")[0]
+    assert since_last_year(project, first) == ()

@@ -3,6 +3,6 @@ from git revisions or folders without checking anything out (`revisions`), repor
 pull request (`report`)."""
 
 from generator.review.changes import Change, Moved, Report, Section
-from generator.review.compare import compare
+from generator.review.compare import compare, since_last_year
 
-__all__ = ["Change", "Moved", "Report", "Section", "compare"]
+__all__ = ["Change", "Moved", "Report", "Section", "compare", "since_last_year"]

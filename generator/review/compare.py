@@ -12,12 +12,18 @@ from decimal import Decimal
 from typing import TypeVar
 
 from generator.compute.indicators import indicator_facts
-from generator.compute.money import ZERO, all_formulas, allocation_facts, formula_facts
+from generator.compute.money import (
+    ZERO,
+    FormulaFacts,
+    all_formulas,
+    allocation_facts,
+    formula_facts,
+)
 from generator.compute.risk import RiskBand, assess_risk, rank_risks
 from generator.model import PlanYear, Project
 from generator.model.delivery import Action, Service
 from generator.model.funding import Formula
-from generator.model.partnership import Partnership
+from generator.model.partnership import Partnership, Priority
 from generator.model.performance import Figure, Indicator
 from generator.model.review import RISK_DIMENSIONS
 from generator.problems import Problem
@@ -166,20 +172,66 @@ def _plan_year(
     yield from _records(old, new)
 
 
-def _plan(old: PlanYear, new: PlanYear) -> Iterator[Change]:
+def since_last_year(
+    project: Project,
+    plan_year: PlanYear,
+    formulas: Callable[[str], Mapping[str, FormulaFacts]] | None = None,
+) -> tuple[Change, ...]:
+    """What a partnership's plan year changes from its previous plan year, by the same
+    comparison as a review (a priority that `continues` one of last year's is matched with
+    it, and one the plan records as dropped is said to be dropped); () for a first year.
+    `formulas` gives a year's formulas worked out (a site's renderer keeps them)."""
+    previous = project.previous(plan_year)
+    if previous is None:
+        return ()
+    return (
+        *_plan(previous, plan_year, across_years=True),
+        *_actions(previous, plan_year),
+        *_services(previous, plan_year),
+        *_funding(project, previous, project, plan_year, formulas),
+        *_indicators(project, previous, project, plan_year),
+        *_risks(project, previous, project, plan_year),
+    )
+
+
+def _continued(old: PlanYear, new: PlanYear) -> dict[str, Priority]:
+    """Last year's priorities keyed by the id of this year's priority that continues each
+    (renamed or regrouped), else by their own id."""
+    earlier = _by_id(old.plan.priorities)
+    keyed: dict[str, Priority] = {}
+    for priority in new.plan.priorities:
+        for previous_id in priority.continues:
+            if previous_id in earlier and priority.id not in keyed:
+                keyed[priority.id] = earlier.pop(previous_id)
+            elif previous_id in earlier:
+                earlier.pop(previous_id)  # regrouped into a priority already matched
+    return {**keyed, **{pid: p for pid, p in earlier.items() if pid not in keyed}}
+
+
+def _plan(old: PlanYear, new: PlanYear, across_years: bool = False) -> Iterator[Change]:
     a, b = old.plan, new.plan
     if a.title != b.title:
         yield Change("plan", b.year, b.title, "plan retitled", a.title, b.title)
-    if a.status != b.status:
+    if a.status != b.status and not across_years:
         yield Change("plan", b.year, b.title, "status changed", a.status, b.status)
-    old_p, new_p = _by_id(a.priorities), _by_id(b.priorities)
+    old_p = _continued(old, new) if across_years else _by_id(a.priorities)
+    new_p = _by_id(b.priorities)
+    dropped = {d.priority: d for d in b.dropped} if across_years else {}
     for pid, was, now in _matched(old_p, new_p):
         if was is None:
             assert now is not None
             yield Change("priority", pid, now.title, "priority added", counts="priority added")
+        elif now is None and was.id in dropped:
+            reason = dropped[was.id].reason
+            yield Change(
+                "priority", was.id, was.title, "priority dropped",
+                after=str(reason) if reason else None, counts="priority dropped",
+            )  # fmt: skip
         elif now is None:
             yield Change("priority", pid, was.title, "priority removed", counts="priority removed")
         else:
+            if was.id != now.id:
+                yield Change("priority", pid, now.title, "continues last year's", was.id, now.id)
             if was.title != now.title:
                 yield Change("priority", pid, now.title, "reworded", was.title, now.title)
             if was.tier != now.tier:
@@ -208,8 +260,8 @@ def _plan(old: PlanYear, new: PlanYear) -> Iterator[Change]:
                 yield Change(
                     "objective", oid, now_o[1].title, "reworded", was_o[1].title, now_o[1].title
                 )
-    old_d = _by_id(a.dropped, lambda d: d.priority)
-    new_d = _by_id(b.dropped, lambda d: d.priority)
+    old_d = {} if across_years else _by_id(a.dropped, lambda d: d.priority)
+    new_d = {} if across_years else _by_id(b.dropped, lambda d: d.priority)
     for pid, was_d, now_d in _matched(old_d, new_d):
         if was_d is None and now_d is not None:
             yield Change(
@@ -295,8 +347,8 @@ def _services(old: PlanYear, new: PlanYear) -> Iterator[Change]:
         old_c, new_c = was.contract, now.contract
         old_v = old_c.value if old_c else None
         new_v = new_c.value if new_c else None
-        old_w = amount_words(old_v, old_c) if old_c else "no contract"
-        new_w = amount_words(new_v, new_c) if new_c else "no contract"
+        old_w = amount_words(old_v, old_c, old_c.value_status) if old_c else "no contract"
+        new_w = amount_words(new_v, new_c, new_c.value_status) if new_c else "no contract"
         if old_w != new_w:
             diff = difference(old_v, new_v)
             yield Change(
@@ -306,7 +358,8 @@ def _services(old: PlanYear, new: PlanYear) -> Iterator[Change]:
             )  # fmt: skip
         old_f, new_f = _service_funding(was, old.year), _service_funding(now, new.year)
         if old_f != new_f:
-            diff = new_f[0] - old_f[0]
+            # a total with lines of unknown amount is "at least": no difference can be taken
+            diff = new_f[0] - old_f[0] if not (old_f[1] or new_f[1]) else None
             yield Change(
                 "service", sid, now.name,
                 "funding this year changed" + (f" ({pounds(diff, signed=True)})" if diff else ""),
@@ -322,13 +375,17 @@ def _known(total: tuple[Decimal, int]) -> str:
     return f"at least {pounds(amount)} ({lines})" if amount else lines
 
 
-def _funding(before: Project, old: PlanYear, after: Project, new: PlanYear) -> Iterator[Change]:
-    old_facts = _by_id(
-        allocation_facts(old, all_formulas(before, old.year)), lambda f: f.allocation.id
-    )
-    new_facts = _by_id(
-        allocation_facts(new, all_formulas(after, new.year)), lambda f: f.allocation.id
-    )
+def _funding(
+    before: Project,
+    old: PlanYear,
+    after: Project,
+    new: PlanYear,
+    formulas: Callable[[str], Mapping[str, FormulaFacts]] | None = None,
+) -> Iterator[Change]:
+    old_formulas = formulas(old.year) if formulas else all_formulas(before, old.year)
+    new_formulas = formulas(new.year) if formulas else all_formulas(after, new.year)
+    old_facts = _by_id(allocation_facts(old, old_formulas), lambda f: f.allocation.id)
+    new_facts = _by_id(allocation_facts(new, new_formulas), lambda f: f.allocation.id)
     for aid, was, now in _matched(old_facts, new_facts):
         line = (now or was).allocation  # type: ignore[union-attr]
         stream = after.streams.get(line.stream) or before.streams.get(line.stream)

@@ -25,11 +25,14 @@ def pounds(amount: Decimal, signed: bool = False) -> str:
     return f"{sign}£{text}"
 
 
-def amount_words(amount: Decimal | None, line: UnknownAmount | None = None) -> str:
-    """A known amount in pounds, else why there is none: an unknown amount is never £0."""
+def amount_words(
+    amount: Decimal | None, line: UnknownAmount | None = None, status: str | None = None
+) -> str:
+    """A known amount in pounds, else why there is none (`status`, else the line's
+    amount_status): an unknown amount is never £0."""
     if amount is not None:
         return pounds(amount)
-    status = line.amount_status if line is not None else None
+    status = status or (line.amount_status if line is not None else None)
     if status == "combined" and line is not None and line.combined_with:
         return f"published only as a combined total with {', '.join(line.combined_with)}"
     return UNKNOWN_WORDS.get(status or "", "not known")
