@@ -132,7 +132,15 @@ def _partnership(old: Partnership | None, new: Partnership | None) -> Iterator[C
         yield Change("partnership", item.id, item.name, what, counts=what)
         return
     if old.name != new.name:
-        yield Change("partnership", new.id, new.name, "renamed", old.name, new.name)
+        yield Change(
+            "partnership",
+            new.id,
+            new.name,
+            "renamed",
+            old.name,
+            new.name,
+            counts="partnership renamed",
+        )
     old_members = {m.organisation: m for m in old.members}
     new_members = {m.organisation: m for m in new.members}
     for org, was, now in _matched(old_members, new_members):
@@ -233,7 +241,15 @@ def _plan(old: PlanYear, new: PlanYear, across_years: bool = False) -> Iterator[
             if was.id != now.id:
                 yield Change("priority", pid, now.title, "continues last year's", was.id, now.id)
             if was.title != now.title:
-                yield Change("priority", pid, now.title, "reworded", was.title, now.title)
+                yield Change(
+                    "priority",
+                    pid,
+                    now.title,
+                    "reworded",
+                    was.title,
+                    now.title,
+                    counts="priority reworded",
+                )
             if was.tier != now.tier:
                 yield Change("priority", pid, now.title, "moved between tiers", was.tier, now.tier)
             if was.rationale != now.rationale:
@@ -258,8 +274,9 @@ def _plan(old: PlanYear, new: PlanYear, across_years: bool = False) -> Iterator[
                 )
             if was_o[1].title != now_o[1].title:
                 yield Change(
-                    "objective", oid, now_o[1].title, "reworded", was_o[1].title, now_o[1].title
-                )
+                    "objective", oid, now_o[1].title, "reworded", was_o[1].title, now_o[1].title,
+                    counts="objective reworded",
+                )  # fmt: skip
     old_d = {} if across_years else _by_id(a.dropped, lambda d: d.priority)
     new_d = {} if across_years else _by_id(b.dropped, lambda d: d.priority)
     for pid, was_d, now_d in _matched(old_d, new_d):
@@ -287,7 +304,9 @@ def _actions(old: PlanYear, new: PlanYear) -> Iterator[Change]:
             yield Change("action", aid, was.title, "action removed", counts="action removed")
             continue
         if was.title != now.title:
-            yield Change("action", aid, now.title, "reworded", was.title, now.title)
+            yield Change(
+                "action", aid, now.title, "reworded", was.title, now.title, counts="action reworded"
+            )
         if was.status != now.status:
             yield Change(
                 "action", aid, now.title, "status changed", was.status, now.status,
@@ -324,7 +343,9 @@ def _services(old: PlanYear, new: PlanYear) -> Iterator[Change]:
             yield Change("service", sid, was.name, "service removed", counts="service removed")
             continue
         if was.name != now.name:
-            yield Change("service", sid, now.name, "renamed", was.name, now.name)
+            yield Change(
+                "service", sid, now.name, "renamed", was.name, now.name, counts="service renamed"
+            )
         if was.status != now.status:
             if now.status in STATUS_WORDS:
                 counts, what = STATUS_WORDS[now.status]
@@ -514,7 +535,15 @@ def _indicators(before: Project, old: PlanYear, after: Project, new: PlanYear) -
             )
             continue
         if was.title != now.title:
-            yield Change("indicator", iid, now.title, "reworded", was.title, now.title)
+            yield Change(
+                "indicator",
+                iid,
+                now.title,
+                "reworded",
+                was.title,
+                now.title,
+                counts="indicator reworded",
+            )
         if was.target != now.target:
             yield Change(
                 "indicator", iid, now.title, "target changed", _target(was), _target(now),
