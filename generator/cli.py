@@ -326,3 +326,40 @@ def serve(project: Path, drafts: bool, host: str, port: int, debug: bool) -> Non
         return EXIT_OK
 
     _run(debug, action)
+
+
+@main.command("diff", short_help="Compare the plans at two git revisions, for a review.")
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option(
+    "--project",
+    "project",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    callback=_find_project,
+    help="The project folder (default: the one the current folder is in).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="Markdown for a pull-request comment, or JSON for tools.",
+)
+@debug_option
+def diff(base: str, head: str | None, project: Path, fmt: str, debug: bool) -> None:
+    """Compare the project at git revision BASE with HEAD (default: the working tree), in
+    plain English, per partnership and plan year. Either may be a folder holding a project.
+    Exits 0 whatever the differences; non-zero only when a version cannot be read."""
+    from generator.render.diff import as_json, markdown
+    from generator.review.revisions import diff_project
+
+    def action() -> int:
+        report = diff_project(project, base, head)
+        click.echo(
+            as_json(report) if fmt == "json" else markdown(report, project / "theme"), nl=False
+        )
+        return EXIT_OK
+
+    _run(debug, action)

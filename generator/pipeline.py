@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator.load import discover, file_name, load_sources
+from pydantic import BaseModel
+
+from generator.load import Document, FoundFile, SourceFile, discover, file_name, load_sources
 from generator.load.cache import LoadCache
 from generator.model import REFERENCE_KINDS, YEAR_KINDS, Project, build_project
 from generator.problems import Problem
@@ -62,6 +64,29 @@ def check_project(
                 record.update(year_keys(found, names, digests), checked, found_now)
                 problems.extend(record.replay(unchanged & set(project.all_years())))
     return project, sorted(set(problems), key=Problem.sort_key)
+
+
+def check_documents(
+    files: Sequence[tuple[FoundFile, Document]],
+    problems: Sequence[Problem] = (),
+    years: Collection[str] | None = None,
+    typed: dict[tuple[str, bytes], BaseModel] | None = None,
+) -> tuple[Project | None, list[Problem]]:
+    """`check_project` for files already loaded (read from a git revision, say), with the
+    problems of loading them: typed and validated. With `years`, only those financial years
+    are validated: the files given are those years' and what they read (the reference data,
+    every partnership.yml, each partnership's previous plan.yml). `typed` as for
+    `build_project`: models shared with another version of the project."""
+    found = list(problems)
+    with collector_paused():
+        sources = [
+            SourceFile(item.kind, document, item.partnership, item.year) for item, document in files
+        ]
+        project, model_problems = build_project(sources, typed=typed)
+        found.extend(model_problems)
+        if project is not None and not found:
+            found.extend(validate_project(project if years is None else project.part(years)))
+    return project, sorted(set(found), key=Problem.sort_key)
 
 
 @contextmanager

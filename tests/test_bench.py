@@ -141,3 +141,14 @@ def test_about_eight_csps_an_area_plus_one_pcc_each() -> None:
     assert {len(area.csps) for area in layout.areas} == {7, 8}
     assert sum(len(area.csps) for area in layout.areas) == 350
     assert layout.plan_years == (350 + 44) * 10
+
+
+def test_the_diff_benchmark_reports_the_one_change(small_project: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from bench.diff import run
+
+    project = tmp_path / "project"
+    shutil.copytree(small_project, project)
+    line = run(project)
+    assert line.startswith("plans=") and line.endswith(" changes=1"), line

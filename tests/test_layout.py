@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "generator"
-STAGES = ("load", "model", "compute", "validate", "render", "site")
+STAGES = ("load", "model", "compute", "validate", "review", "render", "site")
 """The pipeline's stages, in the order data flows through them. `compute` holds pure functions
 over the model; validation's reconciliation calls them too, so it comes before `validate` here
 (and never imports it)."""
@@ -22,11 +22,12 @@ RANK = {
     "compute": 3,
     "validate": 4,
     "pipeline": 5,  # load -> model -> validate, for every command
-    "render": 6,
-    "site": 7,
-    "starter": 8,  # `plans init`
-    "cli": 9,
-    "__main__": 10,
+    "review": 6,  # two versions compared: `plans diff`, what changed since last year
+    "render": 7,
+    "site": 8,
+    "starter": 9,  # `plans init`
+    "cli": 10,
+    "__main__": 11,
 }
 assert [RANK[s] for s in STAGES] == sorted(RANK[s] for s in STAGES)
 

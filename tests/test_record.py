@@ -334,7 +334,11 @@ def test_approval_steps_questions_and_dropped_priorities_are_shown(
 
 def test_the_changes_page_says_how_a_priority_was_dropped(marrowby: dict[str, str]) -> None:
     page = marrowby["2025-26/marrowby/changes.md"]
-    assert "| Dropped | priority | Fly\\-tipping and environmental crime |" in page
+    assert (
+        "| Priority | environmental\\-crime | Fly\\-tipping and environmental crime | priority "
+        "dropped |  | Left to the council's environmental services; the partnership kept its "
+        "money for anti\\-social behaviour and domestic abuse\\. |"
+    ) in page
     assert (
         '- "Fly\\-tipping and environmental crime": dropped at the partnership board\'s planning '
         "workshop in March 2025. Left to the council's environmental services" in page

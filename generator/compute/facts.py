@@ -6,7 +6,7 @@ templates render and what the open-data downloads publish.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -33,7 +33,6 @@ from generator.compute.risk import RiskAssessment, RiskBand, assess_risk, heat_m
 from generator.model import PlanYear, Project
 from generator.model.delivery import PATHWAYS, Action, Funding, Service
 from generator.model.partnership import Priority
-from generator.model.performance import Indicator
 from generator.model.review import RISK_DIMENSIONS, Risk, ServiceReview
 
 ACTION_RAG = {
@@ -94,16 +93,6 @@ class ServiceFacts:
 
 
 @dataclass(frozen=True)
-class Change:
-    """One difference from the previous year."""
-
-    kind: str
-    what: str
-    id: str
-    title: str
-
-
-@dataclass(frozen=True)
 class PlanYearFacts:
     """Everything computed for one partnership's year."""
 
@@ -122,7 +111,6 @@ class PlanYearFacts:
     spend_by_model: tuple[tuple[str, Decimal], ...]
     allocated_total: Decimal
     spent_total: Decimal | None
-    changes: tuple[Change, ...] = field(default_factory=tuple)
     unknown_spend: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     """(service or action id, stream) of the year's funding lines whose amount is unknown:
     left out of the spend totals, which are then "at least"."""
@@ -170,41 +158,6 @@ def _risks(
         for rank, a in rank_risks(assessments)
     )
     return ranked, heat_map(assessments)
-
-
-def _names(items: Iterable[Service | Indicator]) -> dict[str, str]:
-    return {x.id: x.name if isinstance(x, Service) else x.title for x in items}
-
-
-def _changes(project: Project, plan_year: PlanYear) -> tuple[Change, ...]:
-    previous = project.previous(plan_year)
-    if previous is None:
-        return ()
-    out: list[Change] = []
-    now = {p.id: p for p in plan_year.plan.priorities}
-    before = {p.id: p for p in previous.plan.priorities}
-    carried = {old for p in plan_year.plan.priorities for old in p.continues}
-    for pid, priority in now.items():
-        if pid not in before and not priority.continues:
-            out.append(Change("added", "priority", pid, priority.title))
-        elif priority.continues and priority.continues != [pid]:
-            titles = ", ".join(before[c].title for c in priority.continues if c in before)
-            out.append(Change("renamed", "priority", pid, f"{priority.title} (was {titles})"))
-    for pid, priority in before.items():
-        if pid not in now and pid not in carried:
-            out.append(Change("dropped", "priority", pid, priority.title))
-    named = (
-        ("service", _names(plan_year.services.services), _names(previous.services.services)),
-        (
-            "indicator",
-            _names(plan_year.indicators.indicators),
-            _names(previous.indicators.indicators),
-        ),
-    )
-    for kind, new, old in named:
-        out.extend(Change("added", kind, xid, new[xid]) for xid in sorted(set(new) - set(old)))
-        out.extend(Change("dropped", kind, xid, old[xid]) for xid in sorted(set(old) - set(new)))
-    return tuple(out)
 
 
 def _nothing_to_judge(plan_year: PlanYear) -> str:
@@ -308,7 +261,6 @@ def plan_year_facts(
         spend_by_model=sum_by((model, amount) for _, _, amount, _, model in lines),
         allocated_total=allocated_total,
         spent_total=spent,
-        changes=_changes(project, plan_year),
         unknown_spend=unknown_lines(plan_year),
         allocations_unknown=unknown,
         cuts=tuple(c for c in cuts if plan_year.year in c.applies_to),

@@ -241,3 +241,59 @@ def load_sources(
         problems.extend(file_problems)
         if document is not None:
             yield SourceFile(item.kind, document, item.partnership, item.year)
+
+
+def classify(
+    names: Sequence[str], reference_kinds: dict[str, str], year_kinds: list[str]
+) -> list[FoundFile]:
+    """The project's files among `names` (relative paths, as a git tree lists them), each with
+    the role its place gives it, as `discover` finds them in a folder; other names are left out."""
+    wanted = {where: kind for kind, where in reference_kinds.items()}
+    found: list[FoundFile] = []
+    for name in sorted(names):
+        parts = name.split("/")
+        if name in wanted:
+            found.append(FoundFile(wanted[name], Path(name)))
+        elif len(parts) < 3 or parts[0] != "plans" or not PARTNERSHIP_FOLDER.fullmatch(parts[1]):
+            continue
+        elif len(parts) == 3 and parts[2] == "partnership.yml":
+            found.append(FoundFile("partnership", Path(name), parts[1]))
+        elif (
+            len(parts) == 4
+            and YEAR_FOLDER.fullmatch(parts[2])
+            and parts[3].endswith(".yml")
+            and parts[3].removesuffix(".yml") in year_kinds
+        ):
+            found.append(FoundFile(parts[3].removesuffix(".yml"), Path(name), parts[1], parts[2]))
+    return found
+
+
+def _load_named(raw: bytes, name: str) -> tuple[Document | None, list[Problem]]:
+    document, problems = load_bytes(raw, name)
+    if document is not None:
+        document = dataclasses.replace(document, digest=content_hash(raw))
+    return document, problems
+
+
+def load_contents(
+    contents: Sequence[tuple[bytes, str]], jobs: int = 0
+) -> list[tuple[Document | None, list[Problem]]]:
+    """`load_bytes` of each (bytes, file name), in order, in worker processes when there are
+    many (`jobs` as for `load_files`); each document carries its `content_hash`."""
+    if not jobs:
+        jobs = (os.cpu_count() or 1) if len(contents) >= PARALLEL_FROM else 1
+    workers = min(jobs, len(contents))
+    if workers <= 1:
+        return [_load_named(raw, name) for raw, name in contents]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    chunk = max(1, min(64, len(contents) // (workers * 8)))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(
+            pool.map(
+                _load_named,
+                [raw for raw, _ in contents],
+                [name for _, name in contents],
+                chunksize=chunk,
+            )
+        )

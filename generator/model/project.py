@@ -241,13 +241,17 @@ def _parse(kind_name: str, source: SourceFile, problems: list[Problem]) -> BaseM
 
 
 def build_project(
-    sources: Iterable[SourceFile], defer: Callable[[SourceFile], bool] | None = None
+    sources: Iterable[SourceFile],
+    defer: Callable[[SourceFile], bool] | None = None,
+    typed: dict[tuple[str, bytes], BaseModel] | None = None,
 ) -> tuple[Project | None, list[Problem]]:
     """Type every loaded file and assemble the project; None if any file does not fit.
 
     `sources` is read once, so it may be files still loading. A plan file whose data are still
     `Marshalled` and for which `defer` says so is left `Untyped`, to be typed when read: only
-    for files known to type with no problem (generator.validate.cache)."""
+    for files known to type with no problem (generator.validate.cache). `typed` holds models
+    already typed, by file name and content hash (models are frozen, so two projects may share
+    them): a file found there is not typed again, and each file typed with no problem is added."""
     problems: list[Problem] = []
     documents: dict[str, Document] = {}
     reference: dict[str, Any] = {}
@@ -270,9 +274,15 @@ def build_project(
             )
             year_files.setdefault(key, {})[source.kind] = source.document.file
             continue
-        model = _parse(source.kind, source, problems)
+        memo = (source.document.file, source.document.digest)
+        model = typed.get(memo) if typed is not None and source.document.digest else None
         if model is None:
-            continue
+            before = len(problems)
+            model = _parse(source.kind, source, problems)
+            if model is None:
+                continue
+            if typed is not None and source.document.digest and len(problems) == before:
+                typed[memo] = model
         if source.kind in REFERENCE_KINDS:
             reference[source.kind] = model
             reference_files[source.kind] = source.document.file

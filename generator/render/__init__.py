@@ -17,11 +17,12 @@ import jinja2
 
 from generator.compute import record
 from generator.compute.facts import PlanYearFacts, plan_year_facts
-from generator.compute.money import FormulaFacts, all_formulas
+from generator.compute.money import FormulaFacts, Formulas, all_formulas
 from generator.model import PlanYear, Project
 from generator.model.delivery import PATHWAYS
 from generator.render import charts, opendata, text
 from generator.render.theme import BYTECODE, template_folders
+from generator.review import since_last_year
 from generator.validate.context import declared
 
 PAGES = (
@@ -188,6 +189,7 @@ class Renderer:
         self.theme = theme
         self.version = version
         self.formulas = all_formulas(project, version.year)
+        self._other_formulas: dict[str, Formulas] = {version.year: self.formulas}
         self._envs: dict[str | None, jinja2.Environment] = {}
         self.years = [
             py
@@ -326,6 +328,12 @@ class Renderer:
                     found.append((py.partnership, formula.id))
         return found
 
+    def formulas_of(self, year: str) -> Formulas:
+        """Every formula of a year, worked out once (the previous year's, for what changed)."""
+        if year not in self._other_formulas:
+            self._other_formulas[year] = all_formulas(self.project, year)
+        return self._other_formulas[year]
+
     def area_formulas(self, area_id: str) -> list[tuple[str, FormulaFacts]]:
         """(owner, formula worked out) of every formula `area_formula_owners` finds."""
         return [(owner, self.formulas[fid]) for owner, fid in self.area_formula_owners(area_id)]
@@ -334,6 +342,7 @@ class Renderer:
         facts = self.facts(py)
         pid = py.partnership
         previous = self.project.previous(py)
+        changes = since_last_year(self.project, py, self.formulas_of)
         specs = charts.chart_specs(facts, common)
         context = {
             **common,
@@ -341,6 +350,7 @@ class Renderer:
             "py": py,
             "facts": facts,
             "previous": previous,
+            "since_last_year": changes,
             "draft": py.plan.status not in ("approved", "published", "superseded"),
             "in_latest": pid in self.latest_partnerships,
             "members": record.members_during(self.project.partnerships[pid], py.year),
@@ -357,7 +367,7 @@ class Renderer:
         svg = charts.render_charts(self.theme, pid, specs)
         for name, content in svg.items():
             files[f"{pid}/charts/{name}"] = content
-        for name, content in opendata.plan_year_files(self.project, facts).items():
+        for name, content in opendata.plan_year_files(self.project, facts, changes).items():
             files[f"{pid}/data/{name}"] = content
         for name, _title, template in PAGES:
             files[f"{pid}/{name}.md"] = self._page(pid, template, context, page=name)

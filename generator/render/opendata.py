@@ -7,6 +7,7 @@ decimals written as strings (a float would round pounds and pence).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from collections.abc import Iterable, Sequence
@@ -16,6 +17,7 @@ from typing import Any
 
 from generator.compute.facts import PlanYearFacts, ServiceFacts
 from generator.model import Project, json_schemas
+from generator.review import Change
 
 CSV_TABLES = ("actions", "services", "indicators", "allocations", "risks")
 
@@ -338,11 +340,16 @@ def _tables(facts: PlanYearFacts) -> dict[str, tuple[list[str], list[list[Any]]]
     }
 
 
-def plan_year_files(project: Project, facts: PlanYearFacts) -> dict[str, bytes]:
-    """JSON and CSV downloads of one plan year, by file name."""
+def plan_year_files(
+    project: Project, facts: PlanYearFacts, since_last_year: Sequence[Change] | None = None
+) -> dict[str, bytes]:
+    """JSON and CSV downloads of one plan year, by file name; the JSON says what changed since
+    the previous plan year when `since_last_year` is given (`generator.review`)."""
     py = facts.plan_year
     names = download_names(py.partnership, py.year)
     document = plan_year_document(project, facts)
+    if since_last_year is not None:
+        document["since_last_year"] = [_plain(dataclasses.asdict(c)) for c in since_last_year]
     text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     files = {names["json"]: text.encode("utf-8")}
     for table, (header, rows) in _tables(facts).items():

@@ -1,0 +1,670 @@
+"""The comparison engine: two versions of a project, compared as typed values, never as text.
+
+Items are matched by id, so moving an item within a list, re-ordering keys, re-quoting or
+re-indenting changes nothing here. Computed figures (formula shares to the penny, RAG status,
+risk scores and ranks) are worked out on each side and compared too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from decimal import Decimal
+from typing import TypeVar
+
+from generator.compute.indicators import indicator_facts
+from generator.compute.money import (
+    ZERO,
+    FormulaFacts,
+    all_formulas,
+    allocation_facts,
+    formula_facts,
+)
+from generator.compute.risk import RiskBand, assess_risk, rank_risks
+from generator.model import PlanYear, Project
+from generator.model.delivery import Action, Service
+from generator.model.funding import Formula
+from generator.model.partnership import Partnership, Priority
+from generator.model.performance import Figure, Indicator
+from generator.model.review import RISK_DIMENSIONS
+from generator.problems import Problem
+from generator.review.changes import Change, Moved, Report, Section
+from generator.review.words import amount_words, difference, moved_by, pounds, words
+
+T = TypeVar("T")
+
+STATUS_WORDS = {
+    "decommissioned": ("service decommissioned", "decommissioned"),
+    "recommissioned": ("service recommissioned", "recommissioned"),
+}
+
+
+def compare(
+    before: Project | None,
+    after: Project | None,
+    years: Collection[str] | None = None,
+    problems_before: Iterable[Problem] = (),
+    problems_after: Iterable[Problem] = (),
+    labels: tuple[str, str] = ("before", "after"),
+    not_compared: Iterable[str] = (),
+    only: Collection[tuple[str, str]] | None = None,
+) -> Report:
+    """What differs between two versions of a project, per partnership and plan year.
+
+    `years`: the financial years to compare (None: all); `only`: the plan years among them
+    that can differ (None: all; the others are known to be the same). A missing side (None)
+    compares as an empty project. Problems are compared as `plans validate` prints them."""
+    old_problems = {_problem_key(p): p for p in problems_before}
+    new_problems = {_problem_key(p): p for p in problems_after}
+    sections: list[Section] = []
+    moved: list[Moved] = []
+    old_years = _years(before, years)
+    new_years = _years(after, years)
+    partnerships = sorted(
+        {*(before.partnerships if before else {}), *(after.partnerships if after else {})}
+    )
+    for pid in partnerships:
+        old_p = before.partnerships.get(pid) if before else None
+        new_p = after.partnerships.get(pid) if after else None
+        name = (new_p or old_p).name  # type: ignore[union-attr]
+        own = tuple(_partnership(old_p, new_p))
+        if own:
+            sections.append(Section(pid, name, None, own))
+        for year in sorted({y for p, y in (*old_years, *new_years) if p == pid}):
+            if only is not None and (pid, year) not in only:
+                continue
+            old, new = old_years.get((pid, year)), new_years.get((pid, year))
+            found = tuple(_plan_year(before, old, after, new))
+            if found:
+                sections.append(Section(pid, name, year, found))
+            if old is not None and new is not None:
+                moved.extend(_moved(old, new))
+    return Report(
+        before=labels[0],
+        after=labels[1],
+        sections=tuple(sections),
+        moved=tuple(moved),
+        introduced=_missing(new_problems, old_problems),
+        fixed=_missing(old_problems, new_problems),
+        not_compared=tuple(sorted(set(not_compared))),
+    )
+
+
+def _missing(
+    problems: Mapping[tuple[str, str, str, str], Problem],
+    other: Mapping[tuple[str, str, str, str], Problem],
+) -> tuple[str, ...]:
+    """The problems of one version the other does not have, in file and line order."""
+    kept = [p for key, p in problems.items() if key not in other]
+    return tuple(str(p) for p in sorted(kept, key=Problem.sort_key))
+
+
+def _problem_key(problem: Problem) -> tuple[str, str, str, str]:
+    """A problem as compared between versions: where it is by field, not by line (an edit
+    above it moves it down the file without changing it)."""
+    return (problem.file, problem.field, problem.message, problem.severity.value)
+
+
+def _years(
+    project: Project | None, years: Collection[str] | None
+) -> dict[tuple[str, str], PlanYear]:
+    if project is None:
+        return {}
+    return {key: py for key, py in project.years.items() if years is None or key[1] in years}
+
+
+def _by_id(items: Iterable[T], key: Callable[[T], str] = lambda x: x.id) -> dict[str, T]:  # type: ignore[attr-defined]
+    return {key(item): item for item in items}
+
+
+def _matched(
+    old: Mapping[str, T], new: Mapping[str, T]
+) -> Iterator[tuple[str, T | None, T | None]]:
+    """Each id of either side, in the new side's order then the removed ones."""
+    for key in [*new, *(k for k in old if k not in new)]:
+        yield key, old.get(key), new.get(key)
+
+
+def _partnership(old: Partnership | None, new: Partnership | None) -> Iterator[Change]:
+    if old is None or new is None:
+        item = new or old
+        assert item is not None
+        what = "partnership added" if new else "partnership removed"
+        yield Change("partnership", item.id, item.name, what, counts=what)
+        return
+    if old.name != new.name:
+        yield Change(
+            "partnership",
+            new.id,
+            new.name,
+            "renamed",
+            old.name,
+            new.name,
+            counts="partnership renamed",
+        )
+    old_members = {m.organisation: m for m in old.members}
+    new_members = {m.organisation: m for m in new.members}
+    for org, was, now in _matched(old_members, new_members):
+        if was is None:
+            yield Change("partnership", org, org, "member added")
+        elif now is None:
+            yield Change("partnership", org, org, "member removed")
+        elif was != now:
+            for attr in ("role", "joined", "left"):
+                if getattr(was, attr) != getattr(now, attr):
+                    yield Change(
+                        "partnership", org, org, f"membership {attr} changed",
+                        words(getattr(was, attr)), words(getattr(now, attr)),
+                    )  # fmt: skip
+
+
+def _plan_year(
+    before: Project | None, old: PlanYear | None, after: Project | None, new: PlanYear | None
+) -> Iterator[Change]:
+    if old is None or new is None:
+        item = new or old
+        assert item is not None
+        yield Change(
+            "plan", item.year, item.plan.title,
+            "plan year added" if new else "plan year removed",
+            counts="plan year added" if new else "plan year removed",
+        )  # fmt: skip
+        return
+    assert before is not None and after is not None
+    yield from _plan(old, new)
+    yield from _actions(old, new)
+    yield from _services(old, new)
+    yield from _funding(before, old, after, new)
+    yield from _indicators(before, old, after, new)
+    yield from _risks(before, old, after, new)
+    yield from _review(old, new)
+    yield from _records(old, new)
+
+
+def since_last_year(
+    project: Project,
+    plan_year: PlanYear,
+    formulas: Callable[[str], Mapping[str, FormulaFacts]] | None = None,
+) -> tuple[Change, ...]:
+    """What a partnership's plan year changes from its previous plan year, by the same
+    comparison as a review (a priority that `continues` one of last year's is matched with
+    it, and one the plan records as dropped is said to be dropped); () for a first year.
+    `formulas` gives a year's formulas worked out (a site's renderer keeps them)."""
+    previous = project.previous(plan_year)
+    if previous is None:
+        return ()
+    return (
+        *_plan(previous, plan_year, across_years=True),
+        *_actions(previous, plan_year),
+        *_services(previous, plan_year),
+        *_funding(project, previous, project, plan_year, formulas),
+        *_indicators(project, previous, project, plan_year),
+        *_risks(project, previous, project, plan_year),
+    )
+
+
+def _continued(old: PlanYear, new: PlanYear) -> dict[str, Priority]:
+    """Last year's priorities keyed by the id of this year's priority that continues each
+    (renamed or regrouped), else by their own id."""
+    earlier = _by_id(old.plan.priorities)
+    keyed: dict[str, Priority] = {}
+    for priority in new.plan.priorities:
+        for previous_id in priority.continues:
+            if previous_id in earlier and priority.id not in keyed:
+                keyed[priority.id] = earlier.pop(previous_id)
+            elif previous_id in earlier:
+                earlier.pop(previous_id)  # regrouped into a priority already matched
+    return {**keyed, **{pid: p for pid, p in earlier.items() if pid not in keyed}}
+
+
+def _plan(old: PlanYear, new: PlanYear, across_years: bool = False) -> Iterator[Change]:
+    a, b = old.plan, new.plan
+    if a.title != b.title:
+        yield Change("plan", b.year, b.title, "plan retitled", a.title, b.title)
+    if a.status != b.status and not across_years:
+        yield Change("plan", b.year, b.title, "status changed", a.status, b.status)
+    old_p = _continued(old, new) if across_years else _by_id(a.priorities)
+    new_p = _by_id(b.priorities)
+    dropped = {d.priority: d for d in b.dropped} if across_years else {}
+    for pid, was, now in _matched(old_p, new_p):
+        if was is None:
+            assert now is not None
+            yield Change("priority", pid, now.title, "priority added", counts="priority added")
+        elif now is None and was.id in dropped:
+            reason = dropped[was.id].reason
+            yield Change(
+                "priority", was.id, was.title, "priority dropped",
+                after=str(reason) if reason else None, counts="priority dropped",
+            )  # fmt: skip
+        elif now is None:
+            yield Change("priority", pid, was.title, "priority removed", counts="priority removed")
+        else:
+            if was.id != now.id:
+                yield Change("priority", pid, now.title, "continues last year's", was.id, now.id)
+            if was.title != now.title:
+                yield Change(
+                    "priority",
+                    pid,
+                    now.title,
+                    "reworded",
+                    was.title,
+                    now.title,
+                    counts="priority reworded",
+                )
+            if was.tier != now.tier:
+                yield Change("priority", pid, now.title, "moved between tiers", was.tier, now.tier)
+            if was.rationale != now.rationale:
+                yield Change("priority", pid, now.title, "rationale rewritten")
+    old_o = {o.id: (p.id, o) for p in a.priorities for o in p.objectives}
+    new_o = {o.id: (p.id, o) for p in b.priorities for o in p.objectives}
+    for oid, was_o, now_o in _matched(old_o, new_o):
+        if was_o is None:
+            assert now_o is not None
+            yield Change(
+                "objective", oid, now_o[1].title, f"objective added under {now_o[0]}",
+                counts="objective added",
+            )  # fmt: skip
+        elif now_o is None:
+            yield Change(
+                "objective", oid, was_o[1].title, "objective removed", counts="objective removed"
+            )
+        else:
+            if was_o[0] != now_o[0]:
+                yield Change(
+                    "objective", oid, now_o[1].title, "moved between priorities", was_o[0], now_o[0]
+                )
+            if was_o[1].title != now_o[1].title:
+                yield Change(
+                    "objective", oid, now_o[1].title, "reworded", was_o[1].title, now_o[1].title,
+                    counts="objective reworded",
+                )  # fmt: skip
+    old_d = {} if across_years else _by_id(a.dropped, lambda d: d.priority)
+    new_d = {} if across_years else _by_id(b.dropped, lambda d: d.priority)
+    for pid, was_d, now_d in _matched(old_d, new_d):
+        if was_d is None and now_d is not None:
+            yield Change(
+                "priority", pid, pid, "recorded as dropped from last year's plan",
+                after=str(now_d.reason) if now_d.reason else None, counts="priority dropped",
+            )  # fmt: skip
+        elif now_d is None:
+            yield Change("priority", pid, pid, "no longer recorded as dropped")
+
+
+def _actions(old: PlanYear, new: PlanYear) -> Iterator[Change]:
+    old_a: dict[str, Action] = _by_id(old.actions.actions)
+    new_a: dict[str, Action] = _by_id(new.actions.actions)
+    for aid, was, now in _matched(old_a, new_a):
+        if was is None:
+            assert now is not None
+            yield Change(
+                "action", aid, now.title, "new action", after=f"due {now.due.words()}",
+                counts="action added",
+            )  # fmt: skip
+            continue
+        if now is None:
+            yield Change("action", aid, was.title, "action removed", counts="action removed")
+            continue
+        if was.title != now.title:
+            yield Change(
+                "action", aid, now.title, "reworded", was.title, now.title, counts="action reworded"
+            )
+        if was.status != now.status:
+            yield Change(
+                "action", aid, now.title, "status changed", was.status, now.status,
+                counts="action status changed",
+            )  # fmt: skip
+        if was.due != now.due:
+            yield Change(
+                "action", aid, now.title, f"due date moved {moved_by(was.due, now.due)}",
+                was.due.words(), now.due.words(), counts="due date moved",
+            )  # fmt: skip
+        if was.lead != now.lead:
+            yield Change("action", aid, now.title, "lead changed", was.lead, now.lead)
+        if was.priority != now.priority:
+            yield Change(
+                "action", aid, now.title, "moved between priorities", was.priority, now.priority
+            )
+
+
+def _service_funding(service: Service, year: str) -> tuple[Decimal, int]:
+    lines = [f for f in service.funding if f.year in (None, year)]
+    known = sum((f.amount for f in lines if f.amount is not None), ZERO)
+    return known, sum(1 for f in lines if f.amount is None)
+
+
+def _services(old: PlanYear, new: PlanYear) -> Iterator[Change]:
+    old_s: dict[str, Service] = _by_id(old.services.services)
+    new_s: dict[str, Service] = _by_id(new.services.services)
+    for sid, was, now in _matched(old_s, new_s):
+        if was is None:
+            assert now is not None
+            yield Change("service", sid, now.name, "new service", counts="service added")
+            continue
+        if now is None:
+            yield Change("service", sid, was.name, "service removed", counts="service removed")
+            continue
+        if was.name != now.name:
+            yield Change(
+                "service", sid, now.name, "renamed", was.name, now.name, counts="service renamed"
+            )
+        if was.status != now.status:
+            if now.status in STATUS_WORDS:
+                counts, what = STATUS_WORDS[now.status]
+                yield Change("service", sid, now.name, what, before=was.status, counts=counts)
+            else:
+                yield Change(
+                    "service", sid, now.name, "status changed", was.status, now.status,
+                    counts="service status changed",
+                )  # fmt: skip
+        if was.providers != now.providers and set(was.providers) != set(now.providers):
+            yield Change(
+                "service", sid, now.name, "provider changed", words(was.providers),
+                words(now.providers), counts="provider changed",
+            )  # fmt: skip
+        if was.delivery_model != now.delivery_model:
+            yield Change(
+                "service", sid, now.name, "delivery model changed", was.delivery_model,
+                now.delivery_model,
+            )  # fmt: skip
+        old_c, new_c = was.contract, now.contract
+        old_v = old_c.value if old_c else None
+        new_v = new_c.value if new_c else None
+        old_w = amount_words(old_v, old_c, old_c.value_status) if old_c else "no contract"
+        new_w = amount_words(new_v, new_c, new_c.value_status) if new_c else "no contract"
+        if old_w != new_w:
+            diff = difference(old_v, new_v)
+            yield Change(
+                "service", sid, now.name,
+                "contract value changed" + (f" ({pounds(diff, signed=True)})" if diff else ""),
+                old_w, new_w, diff, "contract value changed",
+            )  # fmt: skip
+        old_f, new_f = _service_funding(was, old.year), _service_funding(now, new.year)
+        if old_f != new_f:
+            # a total with lines of unknown amount is "at least": no difference can be taken
+            diff = new_f[0] - old_f[0] if not (old_f[1] or new_f[1]) else None
+            yield Change(
+                "service", sid, now.name,
+                "funding this year changed" + (f" ({pounds(diff, signed=True)})" if diff else ""),
+                _known(old_f), _known(new_f), diff, "service funding changed",
+            )  # fmt: skip
+
+
+def _known(total: tuple[Decimal, int]) -> str:
+    amount, unknown = total
+    if not unknown:
+        return pounds(amount)
+    lines = f"{unknown} line{'s' if unknown != 1 else ''} of unknown amount"
+    return f"at least {pounds(amount)} ({lines})" if amount else lines
+
+
+def _funding(
+    before: Project,
+    old: PlanYear,
+    after: Project,
+    new: PlanYear,
+    formulas: Callable[[str], Mapping[str, FormulaFacts]] | None = None,
+) -> Iterator[Change]:
+    old_formulas = formulas(old.year) if formulas else all_formulas(before, old.year)
+    new_formulas = formulas(new.year) if formulas else all_formulas(after, new.year)
+    old_facts = _by_id(allocation_facts(old, old_formulas), lambda f: f.allocation.id)
+    new_facts = _by_id(allocation_facts(new, new_formulas), lambda f: f.allocation.id)
+    for aid, was, now in _matched(old_facts, new_facts):
+        line = (now or was).allocation  # type: ignore[union-attr]
+        stream = after.streams.get(line.stream) or before.streams.get(line.stream)
+        title = line.title or (stream.name if stream else line.stream)
+        if was is None:
+            assert now is not None
+            yield Change(
+                "allocation", aid, title, "new allocation", after=amount_words(now.amount, line),
+                money=now.amount, counts="allocation added",
+            )  # fmt: skip
+        elif now is None:
+            yield Change(
+                "allocation", aid, title, "allocation removed",
+                before=amount_words(was.amount, was.allocation), counts="allocation removed",
+            )  # fmt: skip
+        else:
+            old_w = amount_words(was.amount, was.allocation)
+            new_w = amount_words(now.amount, now.allocation)
+            if old_w != new_w:
+                diff = difference(was.amount, now.amount)
+                yield Change(
+                    "allocation", aid, title,
+                    "allocation changed" + (f" ({pounds(diff, signed=True)})" if diff else ""),
+                    old_w, new_w, diff, "allocation changed",
+                )  # fmt: skip
+    old_f: dict[str, Formula] = _by_id(old.funding.formulas)
+    new_f: dict[str, Formula] = _by_id(new.funding.formulas)
+    for fid, was_f, now_f in _matched(old_f, new_f):
+        if was_f is None or now_f is None:
+            item = now_f or was_f
+            assert item is not None
+            what = "formula added" if now_f else "formula removed"
+            yield Change("formula", fid, item.title, what, counts=what)
+            continue
+        yield from _formula(was_f, now_f)
+
+
+def _formula(was: Formula, now: Formula) -> Iterator[Change]:
+    if was.pot != now.pot:
+        diff = now.pot - was.pot
+        yield Change(
+            "formula", now.id, now.title, f"pot changed ({pounds(diff, signed=True)})",
+            pounds(was.pot), pounds(now.pot), diff, "formula pot changed",
+        )  # fmt: skip
+    old_c, new_c = _by_id(was.criteria), _by_id(now.criteria)
+    for cid, a, b in _matched(old_c, new_c):
+        if a is None or b is None:
+            yield Change(
+                "formula", now.id, now.title, f"criterion {cid} {'added' if b else 'removed'}",
+                counts="formula weight changed",
+            )  # fmt: skip
+        elif a.weight != b.weight:
+            yield Change(
+                "formula", now.id, now.title, f"weight of {cid} changed", words(a.weight),
+                words(b.weight), counts="formula weight changed",
+            )  # fmt: skip
+    old_r = _by_id(was.recipients, lambda r: r.key)
+    new_r = _by_id(now.recipients, lambda r: r.key)
+    for key, a_r, b_r in _matched(old_r, new_r):
+        if a_r is None or b_r is None:
+            yield Change(
+                "formula", now.id, now.title, f"recipient {key} {'added' if b_r else 'removed'}"
+            )
+            continue
+        for cid in dict.fromkeys([*a_r.inputs, *b_r.inputs]):
+            x, y = a_r.inputs.get(cid), b_r.inputs.get(cid)
+            if x != y:
+                yield Change(
+                    "formula", now.id, now.title, f"{key}'s {cid} input changed", words(x),
+                    words(y), counts="formula input changed",
+                )  # fmt: skip
+        if a_r.adjustment != b_r.adjustment:
+            yield Change(
+                "formula", now.id, now.title, f"{key}'s adjustment changed",
+                pounds(a_r.adjustment.amount, signed=True) if a_r.adjustment else "none",
+                pounds(b_r.adjustment.amount, signed=True) if b_r.adjustment else "none",
+            )  # fmt: skip
+    old_rows = {r.key: r for r in formula_facts(was).rows}
+    for row in formula_facts(now).rows:
+        prior = old_rows.get(row.key)
+        if prior is None:
+            continue
+        a_w, b_w = amount_words(prior.received), amount_words(row.received)
+        if a_w != b_w:
+            change = difference(prior.received, row.received)
+            shown = f" ({pounds(change, signed=True)})" if change else ""
+            yield Change(
+                "formula", now.id, now.title, f"{row.key}'s share recomputed{shown}", a_w, b_w,
+                change, "share recomputed",
+            )  # fmt: skip
+
+
+def _moved(old: PlanYear, new: PlanYear) -> Iterator[Moved]:
+    """For each formula of both versions: the money that moved between its recipients."""
+    old_f: dict[str, Formula] = _by_id(old.funding.formulas)
+    for formula in new.funding.formulas:
+        if formula.id not in old_f or old_f[formula.id] == formula:
+            continue
+        before: dict[str, Decimal | None] = {
+            r.key: r.received for r in formula_facts(old_f[formula.id]).rows
+        }
+        up = ZERO
+        moved: list[str] = []
+        for row in formula_facts(formula).rows:
+            diff = difference(before.get(row.key), row.received)
+            if diff:
+                moved.append(row.key)
+                up += max(diff, ZERO)
+        if moved and up:
+            yield Moved(formula.id, formula.title, new.year, up, tuple(moved))
+
+
+def _indicators(before: Project, old: PlanYear, after: Project, new: PlanYear) -> Iterator[Change]:
+    old_i: dict[str, Indicator] = _by_id(old.indicators.indicators)
+    new_i: dict[str, Indicator] = _by_id(new.indicators.indicators)
+    old_out = {o.indicator: o for o in old.review.outturns} if old.review else {}
+    new_out = {o.indicator: o for o in new.review.outturns} if new.review else {}
+    for iid, was, now in _matched(old_i, new_i):
+        if was is None:
+            assert now is not None
+            yield Change("indicator", iid, now.title, "new indicator", counts="indicator added")
+            continue
+        if now is None:
+            yield Change(
+                "indicator", iid, was.title, "indicator removed", counts="indicator removed"
+            )
+            continue
+        if was.title != now.title:
+            yield Change(
+                "indicator",
+                iid,
+                now.title,
+                "reworded",
+                was.title,
+                now.title,
+                counts="indicator reworded",
+            )
+        if was.target != now.target:
+            yield Change(
+                "indicator", iid, now.title, "target changed", _target(was), _target(now),
+                counts="target changed",
+            )  # fmt: skip
+        old_q = {a.quarter: a for a in was.actuals}
+        for actual in now.actuals:
+            prior = old_q.get(actual.quarter)
+            if prior is None:
+                yield Change(
+                    "indicator", iid, now.title, f"{actual.quarter} actual added",
+                    after=_figure(actual), counts="actual added",
+                )  # fmt: skip
+            elif prior != actual and _figure(prior) != _figure(actual):
+                yield Change(
+                    "indicator", iid, now.title, f"{actual.quarter} actual changed",
+                    _figure(prior), _figure(actual), counts="actual changed",
+                )  # fmt: skip
+        if was == now and old_out.get(iid) == new_out.get(iid) and _same_rag_inputs(before, after):
+            continue
+        old_rag = indicator_facts(before, old, was, old_out.get(iid)).status
+        new_rag = indicator_facts(after, new, now, new_out.get(iid)).status
+        if old_rag.status != new_rag.status:
+            yield Change(
+                "indicator", iid, now.title,
+                f"RAG status {old_rag.status.label.lower()} → {new_rag.status.label.lower()}",
+                after=new_rag.reason, counts="RAG status changed",
+            )  # fmt: skip
+
+
+def _same_rag_inputs(before: Project, after: Project) -> bool:
+    a, b = before.settings, after.settings
+    return (a.rag_tolerance_percent, a.rag_for_inferred_targets) == (
+        b.rag_tolerance_percent,
+        b.rag_for_inferred_targets,
+    )
+
+
+def _target(indicator: Indicator) -> str:
+    target = indicator.target
+    if target is None:
+        return "no target"
+    if target.value is None:
+        return str(target.comparator)
+    unit = target.unit or indicator.unit
+    text = f"{words(target.value)} ({unit})"
+    return f"{text}, {target.comparator}" if target.comparator else text
+
+
+def _figure(figure: Figure) -> str:
+    if figure.value is not None:
+        return words(figure.value)
+    return str(figure.printed or figure.status.replace("-", " "))
+
+
+def _risk_table(project: Project, plan_year: PlanYear) -> dict[str, tuple[int, int, str]]:
+    bands = [RiskBand(b.name, b.low, b.high) for b in project.settings.risk_bands]
+    assessed = [
+        assess_risk(
+            risk.id,
+            {d: (getattr(risk, d).likelihood, getattr(risk, d).impact) for d in RISK_DIMENSIONS},
+            bands,
+        )
+        for risk in plan_year.risks.risks
+    ]
+    return {a.key: (rank, a.overall, a.band.name) for rank, a in rank_risks(assessed)}
+
+
+def _risks(before: Project, old: PlanYear, after: Project, new: PlanYear) -> Iterator[Change]:
+    if old.risks == new.risks and before.settings.risk_bands == after.settings.risk_bands:
+        return
+    old_r, new_r = _by_id(old.risks.risks), _by_id(new.risks.risks)
+    old_t, new_t = _risk_table(before, old), _risk_table(after, new)
+    for rid, was, now in _matched(old_r, new_r):
+        if was is None or now is None:
+            item = now or was
+            assert item is not None
+            what = "risk added" if now else "risk removed"
+            yield Change("risk", rid, item.service, what, counts=what)
+            continue
+        (rank_a, score_a, band_a), (rank_b, score_b, band_b) = old_t[rid], new_t[rid]
+        if score_a != score_b:
+            yield Change(
+                "risk", rid, now.service, "score changed", str(score_a), str(score_b),
+                counts="risk score changed",
+            )  # fmt: skip
+        if band_a != band_b:
+            yield Change("risk", rid, now.service, "band changed", band_a, band_b)
+        if rank_a != rank_b:
+            yield Change("risk", rid, now.service, "rank changed", str(rank_a), str(rank_b))
+        if was.recommendation != now.recommendation:
+            yield Change(
+                "risk", rid, now.service, "recommendation changed", was.recommendation,
+                now.recommendation,
+            )  # fmt: skip
+
+
+def _review(old: PlanYear, new: PlanYear) -> Iterator[Change]:
+    old_d = {d.service: d for d in old.review.services} if old.review else {}
+    new_d = {d.service: d for d in new.review.services} if new.review else {}
+    for sid, was, now in _matched(old_d, new_d):
+        if now is None:
+            yield Change("decision", sid, sid, "review decision removed")
+        elif was is None:
+            yield Change(
+                "decision", sid, sid, "review decision added", after=now.decision,
+                counts="review decision added",
+            )  # fmt: skip
+        elif was != now:
+            yield Change(
+                "decision", sid, sid, "review decision changed", was.decision, now.decision,
+                counts="review decision changed",
+            )  # fmt: skip
+
+
+def _records(old: PlanYear, new: PlanYear) -> Iterator[Change]:
+    """Corrections and variations newly recorded in changes.yml."""
+    seen = {(c.date, c.kind, c.summary) for c in old.changes.changes}
+    for change in new.changes.changes:
+        if (change.date, change.kind, change.summary) not in seen:
+            yield Change(
+                "record", change.date.isoformat(), change.summary, f"{change.kind} recorded",
+                after=str(change.reason), counts=f"{change.kind} recorded",
+            )  # fmt: skip
