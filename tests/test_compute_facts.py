@@ -232,3 +232,44 @@ def test_the_latest_quarter_gives_the_status_until_the_review(tree: Tree) -> Non
         Rag.AMBER,
         "118 against a target of 120 (higher is better): missed by 1.7%, within the 5% tolerance",
     )
+
+
+# --- a priority with nothing to judge it by -------------------------------------------------
+
+QUIET = (
+    "  - id: quiet-streets\n    title: Quiet streets\n    rationale: Residents asked for it.\n"
+    "    leads: [fenwick-council]\n"
+)
+
+
+def _quiet_reason(tree: Tree, absent: list[str]) -> RagResult:
+    plan = FEN_NEXT + "plan.yml"
+    tree.edit(plan, "    public: true\npriorities:\n", "    public: true\npriorities:\n" + QUIET)
+    if absent:
+        parts = ", ".join(absent)
+        absence = f"not_published:\n  parts: [{parts}]\n  reason: Not in the document.\n"
+        tree.edit(plan, "priorities:\n", absence + "priorities:\n")
+    (quiet,) = (p for p in _facts(tree).priorities if p.priority.id == "quiet-streets")
+    return quiet.rag
+
+
+def test_a_priority_with_nothing_yet_says_so(tree: Tree) -> None:
+    assert _quiet_reason(tree, []) == RagResult(Rag.GREY, "no indicators or actions yet")
+
+
+def test_a_priority_whose_plan_published_neither_says_so(tree: Tree) -> None:
+    reason = _quiet_reason(tree, ["indicators", "actions"])
+    assert reason == RagResult(Rag.GREY, "no indicators or actions published")
+
+
+def test_a_priority_whose_plan_published_no_indicators_says_so(tree: Tree) -> None:
+    reason = _quiet_reason(tree, ["indicators"])
+    assert reason == RagResult(Rag.GREY, "no indicators published, and no actions yet")
+
+
+def test_a_years_trend_looks_back_never_forward(tree: Tree) -> None:
+    """2024-25's pages show its own year alone; 2025-26's show both years."""
+    (earlier,) = _facts(tree, "2024-25").indicators
+    (later,) = _facts(tree).indicators
+    assert [point.year for point in earlier.trend] == ["2024-25"]
+    assert [point.year for point in later.trend] == ["2024-25", "2025-26"]

@@ -258,6 +258,20 @@ def test_an_edit_first_seen_in_a_run_with_problems_is_checked_in_the_year_after_
     assert f"{KEL}2026-27/plan.yml" in {p.file for p in problems}
 
 
+def test_the_record_key_follows_what_the_loaded_data_depend_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Problems are found in loaded data: what changes those (libyaml's version, the Python
+    that packs them) changes the record's key too, as it changes the load cache's."""
+    import sys
+
+    from generator.validate.cache import code_key
+
+    key = code_key()
+    monkeypatch.setattr(sys.implementation, "cache_tag", "other-99")
+    assert code_key() != key
+
+
 def test_the_record_key_follows_every_module_and_pydantic(
     tmp_path: Path, fake_version: Callable[[str, str], None]
 ) -> None:
