@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 import traceback
@@ -360,6 +361,34 @@ def diff(base: str, head: str | None, project: Path, fmt: str, debug: bool) -> N
         click.echo(
             as_json(report) if fmt == "json" else markdown(report, project / "theme"), nl=False
         )
+        return EXIT_OK
+
+    _run(debug, action)
+
+
+@main.command("comment", short_help="Post a plans diff report as the pull request's one comment.")
+@click.argument("report", type=click.File("r", encoding="utf-8"))
+@click.option("--repository", required=True, help="owner/name, as $GITHUB_REPOSITORY gives it.")
+@click.option("--pull", type=click.IntRange(1), required=True, help="The pull request's number.")
+@click.option(
+    "--api",
+    envvar="GITHUB_API_URL",
+    default="https://api.github.com",
+    show_default=True,
+    help="GitHub's API (Actions sets $GITHUB_API_URL).",
+)
+@debug_option
+def comment(report: Any, repository: str, pull: int, api: str, debug: bool) -> None:
+    """Post REPORT (the Markdown `plans diff` wrote) on a pull request, or update the comment
+    an earlier report made there: one comment, never repeated. The token is $GITHUB_TOKEN."""
+    from generator.review.github import post_review
+
+    def action() -> int:
+        token = os.environ.get("GITHUB_TOKEN", "")
+        if not token:
+            raise PlansError("set GITHUB_TOKEN to a token that may write pull-request comments")
+        done = post_review(report.read(), repository, pull, token, api)
+        click.echo(f"{done.capitalize()} the review on {repository}#{pull}.")
         return EXIT_OK
 
     _run(debug, action)

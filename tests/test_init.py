@@ -385,12 +385,17 @@ def test_workflows_pin_actions_and_grant_least_privilege(project: Path) -> None:
     assert validate["on"] == {"pull_request": ""}
     assert validate["jobs"]["review"]["permissions"] == {"contents": "read"}
     comment = validate["jobs"]["comment"]
-    assert comment["permissions"] == {"pull-requests": "write"}, "only the job running no code"
+    assert comment["permissions"] == {"contents": "read", "pull-requests": "write"}
     assert "head.repo.full_name == github.repository" in comment["if"], "never for a fork"
     assert [s.get("uses", "").split("@")[0] for s in comment["steps"]] == [
+        "actions/checkout",
+        "actions/setup-python",
+        "",
         "actions/download-artifact",
         "",
     ]
+    assert comment["steps"][0]["with"]["ref"] == "${{ github.event.pull_request.base.sha }}"
+    assert comment["steps"][-1]["run"].startswith("plans comment review.md ")
     assert publish["on"] == {
         "push": {"branches": ["main"]},
         "schedule": [{"cron": "0 6 1 4 *"}],

@@ -17,8 +17,8 @@ import jinja2
 
 from generator.render.theme import template_folders
 from generator.review.changes import Report
+from generator.review.github import MARKER
 
-MARKER = "<!-- plans-diff -->"
 """The comment's first line, by which a workflow finds its earlier comment to update it."""
 
 NO_CHANGES = "No changes to the plans."
