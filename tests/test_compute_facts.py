@@ -273,3 +273,21 @@ def test_a_years_trend_looks_back_never_forward(tree: Tree) -> None:
     (later,) = _facts(tree).indicators
     assert [point.year for point in earlier.trend] == ["2024-25"]
     assert [point.year for point in later.trend] == ["2024-25", "2025-26"]
+
+
+# --- an action's funding lines count in their own year ---------------------------------------
+
+
+def test_an_actions_funding_counts_in_the_year_it_names_or_the_plans_own(tree: Tree) -> None:
+    before = dict(_facts(tree).spend_by_stream).get("council-base", Decimal(0))
+    lines = (
+        "    funding:\n"
+        "      - stream: council-base\n        amount: 500\n        year: 2025-26\n"
+        "      - stream: council-base\n        amount: 300\n"
+        "      - stream: council-base\n        amount: 700\n        year: 2026-27\n"
+    )
+    tree.edit(
+        FEN_NEXT + "actions.yml", "    services: [refuge]\n", "    services: [refuge]\n" + lines
+    )
+    after = dict(_facts(tree).spend_by_stream)["council-base"]
+    assert after - before == Decimal(800)  # 500 named 2025-26, 300 the plan's year; not 700

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[1]
 FEN = "plans/fenwick-csp/2024-25/"
+FEN_NEXT = "plans/fenwick-csp/2025-26/"
 PCC = "plans/ashdown-pcc/2024-25/"
 STREAMS = "data/funding-streams.yml"
 BASE = """  - id: base
@@ -394,6 +395,18 @@ def test_a_cut_announced_in_one_year_is_shown_on_the_year_it_reduces(tree: Tree)
     assert "### Council base budget cut by £3,000" in reduced
     assert "| Evening patrols | Re-profiled to 2026/27 | £2,000 | £0 | — |" in reduced
     assert "| Wardens | Transferred to Fenwick District Council | £1,000 | £0 | — |" in reduced
+
+
+def test_a_cut_announced_before_a_year_began_is_not_news_in_that_year(tree: Tree) -> None:
+    """Announced in March 2024, before 2024/25 began on 1 April: 2024/25's page does not list
+    it as announced that year (it reduces 2025/26, where it is recorded)."""
+    early = CUT.replace("    announced: 2024-12\n", "    announced: 2024-03\n")
+    tree.write(FEN_NEXT + "funding.yml", tree.read(FEN_NEXT + "funding.yml") + early)
+    assert tree.problems() == []
+    assert "a cut of £3,000 announced" not in pages(tree, "2024-25")["fenwick-csp/funding.md"]
+    assert (
+        "### Council base budget cut by £3,000" in pages(tree, "2025-26")["fenwick-csp/funding.md"]
+    )
 
 
 CUTS = {

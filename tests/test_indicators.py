@@ -213,6 +213,33 @@ def test_the_project_may_ask_for_a_status_against_inferred_targets(tree: Tree) -
     assert _facts(tree).status.status == Rag.RED
 
 
+def test_asked_for_a_status_against_inferred_targets_the_outturn_is_judged_too(
+    tree: Tree,
+) -> None:
+    """2024-25's outturn, 125 against an inferred 120 (higher is better): green when asked."""
+    year = "plans/fenwick-csp/2024-25/indicators.yml"
+    tree.edit(year, "      value: 120\n", "      value: 120\n      target_kind: inferred\n")
+    assert _facts(tree, "2024-25").status.status == Rag.GREY
+    tree.edit(
+        "data/settings.yml",
+        "fictional: true\n",
+        "fictional: true\nrag_for_inferred_targets: true\n",
+    )
+    assert tree.problems() == []
+    facts = _facts(tree, "2024-25")
+    assert facts.outturn_rag is not None and facts.outturn_rag.status == Rag.GREEN
+
+
+def test_a_figure_with_no_new_data_says_so(tree: Tree) -> None:
+    tree.edit(
+        FEN_NEXT + "indicators.yml",
+        "      - quarter: Q1\n        value: 30\n",
+        "      - quarter: Q1\n        status: no-new-data\n",
+    )
+    assert tree.problems() == []
+    assert _facts(tree).latest == RagResult(Rag.GREY, "no new data")
+
+
 def test_a_target_kind_is_stated_or_inferred(tree: Tree) -> None:
     tree.edit(
         FEN_NEXT + "indicators.yml",
