@@ -10,9 +10,8 @@ import sys
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel
 
-from generator.model.kinds import ALL_KINDS
+from generator.model.kinds import ALL_KINDS, field_names
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -94,27 +93,8 @@ def test_every_docs_page_is_in_the_nav() -> None:
     assert nav == pages
 
 
-def _field_names(model: type[BaseModel], seen: set[type[BaseModel]]) -> set[str]:
-    if model in seen:
-        return set()
-    seen.add(model)
-    names = set(model.model_fields)
-    for info in model.model_fields.values():
-        for sub in _models_in(info.annotation):
-            names |= _field_names(sub, seen)
-    return names
-
-
-def _models_in(annotation: object) -> list[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    args = getattr(annotation, "__args__", ()) or ()
-    return [model for arg in args for model in _models_in(arg)]
-
-
 def test_file_formats_page_names_every_field_and_no_other() -> None:
-    seen: set[type[BaseModel]] = set()
-    fields = set().union(*(_field_names(kind.model, seen) for kind in ALL_KINDS.values()))
+    fields = set().union(*(field_names(kind.model) for kind in ALL_KINDS.values()))
     text = (PAGES / "formats.md").read_text(encoding="utf-8")
     named = set(re.findall(r"`([a-z_0-9]+)`", text))
     assert sorted(fields - named) == [], "fields of the model missing from formats.md"

@@ -24,19 +24,22 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def fetch(url: str, deadline: float, wanted: str | None = None) -> str:
-    """The page at `url` once it answers (and contains `wanted`), polling until `deadline`."""
+def fetch(url: str, deadline: float, wanted: str | None = None, error: bool = False) -> str:
+    """The page at `url` once it answers (and contains `wanted`), polling until `deadline`;
+    with `error`, the page of an error answer (a 500 with the build's problems) is awaited."""
     last = ""
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
-                last = response.read().decode()
-            if wanted is None or wanted in last:
-                return last
+                last, failed = response.read().decode(), False
+        except urllib.error.HTTPError as answer:
+            last, failed = answer.read().decode(), True
         except OSError:
-            pass
+            last, failed = "", not error
+        if failed == error and (wanted is None or wanted in last):
+            return last
         time.sleep(0.3)
-    raise AssertionError(f"{url} did not show {wanted!r} in time; last: {last[:200]!r}")
+    raise AssertionError(f"{url} did not show {wanted!r} in time; last: {last[:300]!r}")
 
 
 def test_serve_rebuilds_when_a_plan_changes(tmp_path: Path) -> None:
@@ -97,7 +100,7 @@ def test_serve_says_where_it_is_before_building_shows_the_404_page_and_build_pro
         hostile = 'title: Fund refuge places\n    "<b>bold</b>": 1'  # an unknown field, named
         actions.write_text(good.replace("title: Fund refuge places", hostile))
         url = f"http://127.0.0.1:{port}/2025-26/fenwick-csp/"
-        shown = fetch_error(url, deadline + 60, "could not be rebuilt")
+        shown = fetch(url, deadline + 60, "could not be rebuilt", error=True)
         assert "plans/fenwick-csp/2025-26/actions.yml:" in shown
         assert "unknown field &#x27;&lt;b&gt;bold&lt;/b&gt;&#x27;" in shown, "shown as text"
         assert "<b>" not in shown
@@ -108,23 +111,6 @@ def test_serve_says_where_it_is_before_building_shows_the_404_page_and_build_pro
         server.terminate()
         server.wait(timeout=20)
     assert not list((tmp_path / "tmp").glob("plans-serve-*")), "stopped, it removed its folder"
-
-
-def fetch_error(url: str, deadline: float, wanted: str) -> str:
-    """The error page at `url` once it shows `wanted`, polling until `deadline`."""
-    last = ""
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                last = response.read().decode()
-        except urllib.error.HTTPError as error:
-            last = error.read().decode()
-            if wanted in last:
-                return last
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"{url} did not show {wanted!r} in time; last: {last[:300]!r}")
 
 
 def test_serve_refuses_a_busy_port_in_one_line_before_building(tmp_path: Path) -> None:

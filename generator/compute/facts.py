@@ -23,6 +23,7 @@ from generator.compute.money import (
     known_total,
     partnership_cuts,
     pot_totals,
+    service_funding,
     split_evenly,
     streams_of,
     sum_by,
@@ -31,7 +32,7 @@ from generator.compute.money import (
 from generator.compute.rag import Rag, RagResult, worst
 from generator.compute.risk import RiskAssessment, RiskBand, assess_risk, heat_map, rank_risks
 from generator.model import PlanYear, Project
-from generator.model.delivery import PATHWAYS, Action, Funding, Service
+from generator.model.delivery import PATHWAYS, Action, Service
 from generator.model.partnership import Priority
 from generator.model.review import RISK_DIMENSIONS, Risk, ServiceReview
 
@@ -135,17 +136,10 @@ def cycle_stage(plan_year: PlanYear) -> str:
     return "do"
 
 
-def _this_year(service: Service, year: str) -> list[Funding]:
-    return [line for line in service.funding if line.year in (None, year)]
-
-
-def _risks(
-    project: Project, plan_year: PlanYear
-) -> tuple[tuple[RiskFacts, ...], list[list[list[str]]]]:
+def risk_assessments(project: Project, plan_year: PlanYear) -> list[RiskAssessment]:
+    """Each risk of the year's register scored and banded by the project's risk bands."""
     bands = [RiskBand(b.name, b.low, b.high) for b in project.settings.risk_bands]
-    names = {s.id: s.name for s in plan_year.services.services}
-    by_id = {r.id: r for r in plan_year.risks.risks}
-    assessments = [
+    return [
         assess_risk(
             risk.id,
             {d: (getattr(risk, d).likelihood, getattr(risk, d).impact) for d in RISK_DIMENSIONS},
@@ -153,6 +147,14 @@ def _risks(
         )
         for risk in plan_year.risks.risks
     ]
+
+
+def _risks(
+    project: Project, plan_year: PlanYear
+) -> tuple[tuple[RiskFacts, ...], list[list[list[str]]]]:
+    names = {s.id: s.name for s in plan_year.services.services}
+    by_id = {r.id: r for r in plan_year.risks.risks}
+    assessments = risk_assessments(project, plan_year)
     ranked = tuple(
         RiskFacts(by_id[a.key], a, rank, names.get(by_id[a.key].service, by_id[a.key].service))
         for rank, a in rank_risks(assessments)
@@ -231,10 +233,10 @@ def plan_year_facts(
     services = tuple(
         ServiceFacts(
             s,
-            sum((f.amount for f in _this_year(s, plan_year.year) if f.amount is not None), ZERO),
+            (funded := service_funding(s, plan_year.year))[0],
             decisions.get(s.id),
             tuple(p for p in PATHWAYS if p not in s.pathways),
-            sum(1 for f in _this_year(s, plan_year.year) if f.amount is None),
+            funded[1],
         )
         for s in plan_year.services.services
     )

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from generator.compute.allocation import Criterion, allocate_by_formula
 from generator.model import PlanYear, Project
-from generator.model.delivery import Funding
+from generator.model.delivery import Funding, Service
 from generator.model.funding import Allocation, Cut, Formula
 
 ZERO = Decimal("0.00")
@@ -333,6 +333,14 @@ def funding_lines(plan_year: PlanYear) -> list[tuple[str, str, Decimal, list[str
             if line.year in (None, plan_year.year) and line.amount is not None:
                 lines.append((action.id, line.stream, line.amount, [action.priority], "action"))
     return lines
+
+
+def service_funding(service: Service, year: str) -> tuple[Decimal, int]:
+    """A service's funding in a year: the sum of its lines of known amount, and how many lines
+    have none (so that a total with unknown lines is said to be "at least")."""
+    lines = [line for line in service.funding if line.year in (None, year)]
+    known = sum((line.amount for line in lines if line.amount is not None), ZERO)
+    return known, sum(1 for line in lines if line.amount is None)
 
 
 def unknown_lines(plan_year: PlanYear) -> tuple[tuple[str, str], ...]:

@@ -63,7 +63,7 @@ YEAR_KINDS = {
 ALL_KINDS = {**REFERENCE_KINDS, PARTNERSHIP_KIND.name: PARTNERSHIP_KIND, **YEAR_KINDS}
 
 
-def _field_names(model: type[BaseModel], seen: set[type[BaseModel]] | None = None) -> set[str]:
+def field_names(model: type[BaseModel], seen: set[type[BaseModel]] | None = None) -> set[str]:
     """Every field name used anywhere in a model, for 'did you mean' on unknown fields."""
     seen = seen if seen is not None else set()
     if model in seen:
@@ -72,7 +72,7 @@ def _field_names(model: type[BaseModel], seen: set[type[BaseModel]] | None = Non
     names = set(model.model_fields)
     for info in model.model_fields.values():
         for sub in _models_in(info.annotation):
-            names |= _field_names(sub, seen)
+            names |= field_names(sub, seen)
     return names
 
 
@@ -154,7 +154,7 @@ def parse_document(kind: FileKind, document: Document) -> tuple[BaseModel | None
     try:
         return kind.model.model_validate(document.data), []
     except ValidationError as exc:
-        vocabulary = _field_names(kind.model)
+        vocabulary = field_names(kind.model)
         problems = []
         errors = exc.errors(include_url=False)
         shown = (

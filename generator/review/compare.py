@@ -11,6 +11,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import TypeVar
 
+from generator.compute.facts import risk_assessments
 from generator.compute.indicators import indicator_facts
 from generator.compute.money import (
     ZERO,
@@ -18,14 +19,14 @@ from generator.compute.money import (
     all_formulas,
     allocation_facts,
     formula_facts,
+    service_funding,
 )
-from generator.compute.risk import RiskBand, assess_risk, rank_risks
+from generator.compute.risk import rank_risks
 from generator.model import PlanYear, Project
 from generator.model.delivery import Action, Service
 from generator.model.funding import Formula
 from generator.model.partnership import Partnership, Priority
 from generator.model.performance import Figure, Indicator
-from generator.model.review import RISK_DIMENSIONS
 from generator.problems import Problem
 from generator.review.changes import Change, Moved, Report, Section
 from generator.review.words import amount_words, difference, moved_by, pounds, words
@@ -325,12 +326,6 @@ def _actions(old: PlanYear, new: PlanYear) -> Iterator[Change]:
             )
 
 
-def _service_funding(service: Service, year: str) -> tuple[Decimal, int]:
-    lines = [f for f in service.funding if f.year in (None, year)]
-    known = sum((f.amount for f in lines if f.amount is not None), ZERO)
-    return known, sum(1 for f in lines if f.amount is None)
-
-
 def _services(old: PlanYear, new: PlanYear) -> Iterator[Change]:
     old_s: dict[str, Service] = _by_id(old.services.services)
     new_s: dict[str, Service] = _by_id(new.services.services)
@@ -377,7 +372,7 @@ def _services(old: PlanYear, new: PlanYear) -> Iterator[Change]:
                 "contract value changed" + (f" ({pounds(diff, signed=True)})" if diff else ""),
                 old_w, new_w, diff, "contract value changed",
             )  # fmt: skip
-        old_f, new_f = _service_funding(was, old.year), _service_funding(now, new.year)
+        old_f, new_f = service_funding(was, old.year), service_funding(now, new.year)
         if old_f != new_f:
             # a total with lines of unknown amount is "at least": no difference can be taken
             diff = new_f[0] - old_f[0] if not (old_f[1] or new_f[1]) else None
@@ -600,15 +595,7 @@ def _figure(figure: Figure) -> str:
 
 
 def _risk_table(project: Project, plan_year: PlanYear) -> dict[str, tuple[int, int, str]]:
-    bands = [RiskBand(b.name, b.low, b.high) for b in project.settings.risk_bands]
-    assessed = [
-        assess_risk(
-            risk.id,
-            {d: (getattr(risk, d).likelihood, getattr(risk, d).impact) for d in RISK_DIMENSIONS},
-            bands,
-        )
-        for risk in plan_year.risks.risks
-    ]
+    assessed = risk_assessments(project, plan_year)
     return {a.key: (rank, a.overall, a.band.name) for rank, a in rank_risks(assessed)}
 
 
