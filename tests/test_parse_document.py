@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from generator.load import Document, discover, load_bytes, load_sources, parse_text
 from generator.model import ALL_KINDS, REFERENCE_KINDS, YEAR_KINDS, build_project
 from generator.model.delivery import ServicesFile
-from generator.model.kinds import FileKind, _field_names, parse_document
+from generator.model.kinds import FileKind, field_names, parse_document
 from generator.model.partnership import PlanFile
 from generator.problems import Problem
 
@@ -519,7 +519,7 @@ SCALARS = st.one_of(
 
 
 def _values(kind: str) -> st.SearchStrategy[Any]:
-    names = st.sampled_from(sorted(_field_names(ALL_KINDS[kind].model)))
+    names = st.sampled_from(sorted(field_names(ALL_KINDS[kind].model)))
     return st.recursive(
         SCALARS,
         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(names, inner, max_size=5),
@@ -532,7 +532,7 @@ def shaped_documents(draw: st.DrawFn) -> tuple[str, Any]:
     """Data shaped like a kind's files: its own field names, any plain values; or a valid
     file's data, as it is or with one field changed to any such value or left out."""
     kind = draw(KINDS)
-    names = st.sampled_from(sorted(_field_names(ALL_KINDS[kind].model)))
+    names = st.sampled_from(sorted(field_names(ALL_KINDS[kind].model)))
     if draw(st.booleans()):
         return kind, draw(st.dictionaries(names, _values(kind), max_size=8))
     document, _ = load_bytes(SEEDS[kind], FILE)
