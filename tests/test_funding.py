@@ -580,3 +580,18 @@ def test_combined_lines_are_counted_once(tree: Tree) -> None:
 def test_combined_lines_agree(tree: Tree, old: str, new: str, expected: list[str]) -> None:
     tree.edit(FEN + "funding.yml", BASE, COMBINED.replace(old, new))
     assert tree.problems() == expected
+
+
+def test_a_stream_ends_by_a_year_only_when_its_latest_last_day_is_in_or_before_it() -> None:
+    from generator.compute.money import ends_by
+    from generator.model.reference import FundingStream
+
+    def stream(ends: str | None) -> FundingStream:
+        data = {"id": "s", "name": "S", "funder": "f"}
+        return FundingStream.model_validate(data if ends is None else {**data, "ends": ends})
+
+    assert ends_by(stream("2028-03-31"), "2027-28")
+    assert ends_by(stream("2026-03"), "2027-28")
+    assert not ends_by(stream("2028-04-01"), "2027-28")
+    assert not ends_by(stream("2028"), "2027-28")  # any day of 2028: maybe after March
+    assert not ends_by(stream(None), "2027-28")

@@ -15,6 +15,7 @@ from generator.compute.allocation import Criterion, allocate_by_formula
 from generator.model import PlanYear, Project
 from generator.model.delivery import Funding, Service
 from generator.model.funding import Allocation, Cut, Formula
+from generator.model.reference import FundingStream
 
 ZERO = Decimal("0.00")
 
@@ -267,6 +268,13 @@ def announced_in(facts: CutFacts, plan_year: PlanYear) -> bool:
     start = date(plan_year.start_year, 4, 1)
     end = date(plan_year.start_year + 1, 3, 31)
     return start <= when.earliest and when.latest <= end
+
+
+def ends_by(stream: FundingStream, year: str) -> bool:
+    """Whether a stream's money stops in or before a financial year: its last day, as late
+    as the source's date can mean (`2028` is any day of 2028), is on or before 31 March at
+    the end of `year`."""
+    return stream.ends is not None and stream.ends.latest <= date(int(year[:4]) + 1, 3, 31)
 
 
 def streams_of(plan_year: PlanYear, allocations: Iterable[AllocationFacts]) -> list[str]:
