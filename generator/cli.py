@@ -366,6 +366,58 @@ def diff(base: str, head: str | None, project: Path, fmt: str, debug: bool) -> N
     _run(debug, action)
 
 
+@main.command(short_help="Record a plan year's approval and freeze it as published.")
+@click.argument("partnership")
+@click.argument("year")
+@click.option("--approved-by", required=True, help="Who approved it, e.g. the partnership's board.")
+@click.option(
+    "--on",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    required=True,
+    help="The day it was approved, as YYYY-MM-DD.",
+)
+@click.option(
+    "--project",
+    "project",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    callback=_find_project,
+    help="The project folder (default: the one the current folder is in).",
+)
+@debug_option
+def publish(
+    partnership: str, year: str, approved_by: str, on: Any, project: Path, debug: bool
+) -> None:
+    """Publish PARTNERSHIP's plan for YEAR: record who approved it and when, and freeze it.
+
+    Writes the year's published.yml (a digest of its content) and sets status: published in
+    its plan.yml (and superseded in the year before's). From then on `plans validate` fails if
+    the published plan changes without an entry in the year's changes.yml."""
+    from generator.cycle.publish import publish as publish_year
+
+    def action() -> int:
+        done = publish_year(
+            project, partnership, year, approved_by, on.date(), _cache(project, True, "load")
+        )
+        where = done.record.relative_to(project).as_posix()
+        click.echo(
+            f"Published {partnership} {year}: wrote {where} "
+            f"({done.files} files, {done.fields} fields)."
+        )
+        if done.status_was not in ("published", "superseded"):
+            click.echo(f"plan.yml: status {done.status_was} -> published.")
+        if done.superseded is not None:
+            click.echo(f"{done.superseded}/plan.yml: status published -> superseded.")
+        click.echo(
+            "Commit these files. From now on a change to this year's plan needs an entry in "
+            "its changes.yml."
+        )
+        return EXIT_OK
+
+    _run(debug, action)
+
+
 @main.command("comment", short_help="Post a plans diff report as the pull request's one comment.")
 @click.argument("report", type=click.File("r", encoding="utf-8"))
 @click.option("--repository", required=True, help="owner/name, as $GITHUB_REPOSITORY gives it.")

@@ -58,10 +58,10 @@ class PlansError(Exception):
 class ProblemsFound(PlansError):
     """Raised by stages that cannot go on because the input has errors."""
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[Problem], outcome: str = "nothing was built") -> None:
         self.problems = tuple(problems)
         errors = sum(1 for p in problems if p.severity is Severity.ERROR)
-        super().__init__(f"{errors} error(s) found; nothing was built")
+        super().__init__(f"{errors} error(s) found; {outcome}")
 
 
 def format_path(path: Iterable[str | int]) -> str:

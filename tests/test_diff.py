@@ -283,8 +283,8 @@ def test_a_formula_input_recomputes_every_share_to_the_penny(tmp_path: Path) -> 
     assert out.splitlines()[3] == (
         "**1 formula input changed, 3 shares recomputed, 3 allocations changed, £3,730.89 moved "
         "between 3 recipients "
-        "of Community safety fund formula 2025/26.**"
-    )
+        "of Community safety fund formula 2025/26, 1 problem introduced.**"
+    )  # 2025-26 is published: the change needs an entry in its changes.yml
     assert (
         "sallowfield's share recomputed (+£3,730.89): £226,833.74 → £230,564.63" in out
         and "safer-kelderton's share recomputed (-£2,299.05): £591,588.85 → £589,289.80" in out

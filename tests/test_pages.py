@@ -185,7 +185,7 @@ def test_a_year_without_priorities_says_so_on_every_page(tree: Tree) -> None:
         for name, text in pages(tree).items()
         if name.startswith("2023-24/fenwick-csp/")
     }
-    assert len(found) == 11  # every page of the year
+    assert len(found) == 12  # every page of the year
     overview = found["index.md"]
     assert (
         "The partnership did not publish its priorities, the approval of its plan, a record of its"

@@ -422,6 +422,7 @@ SEEDS = {
         "organisations": "tests/fixtures/minimal/data/organisations.yml",
         "partnership": "tests/fixtures/minimal/plans/ashdown-pcc/partnership.yml",
         "plan": "tests/fixtures/minimal/plans/ashdown-pcc/2024-25/plan.yml",
+        "published": "plans/marrowby/2024-25/published.yml",
         "review": "tests/fixtures/minimal/plans/fenwick-csp/2024-25/review.yml",
         "risks": "plans/safer-kelderton/2025-26/risks.yml",
         "services": "tests/fixtures/minimal/plans/fenwick-csp/2024-25/services.yml",

@@ -25,7 +25,7 @@ Edit = tuple[str, str, str]
 
 ALLOWED = (
     "allowed: plan.yml, assessment.yml, actions.yml, indicators.yml, services.yml, "
-    "funding.yml, risks.yml, review.yml, changes.yml"
+    "funding.yml, risks.yml, review.yml, changes.yml, published.yml"
 )
 PATHWAYS = (
     "accommodation, education-training-employment, health, drugs-alcohol, "

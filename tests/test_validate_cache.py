@@ -80,7 +80,7 @@ def _move_a_partnership(tree: Tree) -> None:
 
 
 def _mistype_a_plan(tree: Tree) -> None:
-    tree.edit(f"{SAL}2024-25/plan.yml", "status: published", "status: publishd")
+    tree.edit(f"{SAL}2024-25/plan.yml", "status: superseded", "status: supersedd")
 
 
 def _drop_a_formula_allocation(tree: Tree) -> None:
@@ -253,7 +253,7 @@ def test_an_edit_first_seen_in_a_run_with_problems_is_checked_in_the_year_after_
     _rename_last_years_priority(example)
     _mistype_a_plan(example)
     assert [p.file for p in warm_equals_cold(example, cache)[1]] == [f"{SAL}2024-25/plan.yml"]
-    example.edit(f"{SAL}2024-25/plan.yml", "status: publishd", "status: published")
+    example.edit(f"{SAL}2024-25/plan.yml", "status: supersedd", "status: superseded")
     problems = warm_equals_cold(example, cache)[1]
     assert f"{KEL}2026-27/plan.yml" in {p.file for p in problems}
 

@@ -37,7 +37,17 @@ def test_the_pull_request_jobs_commands_run_on_the_example(tmp_path: Path) -> No
     text = indicators.read_text(encoding="utf-8")
     assert text.count(TARGET) == 1
     indicators.write_text(text.replace(TARGET, "    target:\n      value: 25\n"))
-    git(repo, "commit", "-q", "-am", "A lower MARAC target")
+    # 2025-26 is published: the change is recorded as a variation, or validation fails
+    (indicators.parent / "changes.yml").write_text(
+        "changes:\n  - date: 2025-09-18\n    kind: variation\n"
+        "    summary: MARAC repeat-referral target lowered to 25%\n"
+        "    reason: The board agreed a stretch target at its September meeting.\n"
+        "    approved_by: Safer Kelderton Partnership Board\n"
+        "    fields:\n      - indicators[da-repeat-marac].target\n",
+        encoding="utf-8",
+    )
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "A lower MARAC target")
 
     workflow = yaml.safe_load((ROOT / ".github/workflows/review.yml").read_text())
     steps = [s for s in workflow["jobs"]["review"]["steps"] if "run" in s]
@@ -58,5 +68,6 @@ def test_the_pull_request_jobs_commands_run_on_the_example(tmp_path: Path) -> No
     review = (repo / "review.md").read_text(encoding="utf-8")
     assert review.startswith("<!-- plans-diff -->\n")
     assert "target changed" in review and "Repeat referrals to MARAC" in review
+    assert "variation recorded" in review
     assert summary.read_text(encoding="utf-8") == review
     assert (repo / "preview" / "versions.json").is_file()

@@ -16,6 +16,7 @@ from generator.model.delivery import ActionsFile, ServicesFile
 from generator.model.funding import FundingFile
 from generator.model.partnership import Partnership, PlanFile
 from generator.model.performance import IndicatorsFile
+from generator.model.publication import PublicationFile
 from generator.model.reference import (
     AreasFile,
     FundingStreamsFile,
@@ -58,6 +59,7 @@ YEAR_KINDS = {
         FileKind("risks", RisksFile, "plans/<partnership>/<year>/risks.yml"),
         FileKind("review", ReviewFile, "plans/<partnership>/<year>/review.yml"),
         FileKind("changes", ChangesFile, "plans/<partnership>/<year>/changes.yml"),
+        FileKind("published", PublicationFile, "plans/<partnership>/<year>/published.yml"),
     )
 }
 ALL_KINDS = {**REFERENCE_KINDS, PARTNERSHIP_KIND.name: PARTNERSHIP_KIND, **YEAR_KINDS}

@@ -25,6 +25,7 @@ from generator.model.kinds import (
 )
 from generator.model.partnership import Partnership, PlanFile
 from generator.model.performance import IndicatorsFile
+from generator.model.publication import PublicationFile
 from generator.model.reference import (
     Area,
     AreasFile,
@@ -67,6 +68,7 @@ _ABSENT: dict[str, BaseModel | None] = {
     "risks": RisksFile(),
     "review": None,
     "changes": ChangesFile(),
+    "published": None,
 }
 """What a plan year without a file of that kind reads (models are frozen, so one is shared)."""
 
@@ -122,6 +124,7 @@ class PlanYear:
     risks: RisksFile = _part("risks")
     review: ReviewFile | None = _part("review")
     changes: ChangesFile = _part("changes")
+    published: PublicationFile | None = _part("published")
 
     def __repr__(self) -> str:
         return f"PlanYear({self.partnership!r}, {self.year!r})"
@@ -146,7 +149,8 @@ class PlanYear:
         return (self.partnership, self.year)
 
     @property
-    def published(self) -> bool:
+    def is_published(self) -> bool:
+        """Whether the plan says it is published (or superseded by the next year's)."""
         return self.plan.status in ("published", "superseded")
 
     @property

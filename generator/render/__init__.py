@@ -21,6 +21,7 @@ from generator.compute.money import FormulaFacts, Formulas, all_formulas
 from generator.model import PlanYear, Project
 from generator.model.delivery import PATHWAYS
 from generator.render import charts, opendata, text
+from generator.render.corrections import changes_by_page
 from generator.render.theme import BYTECODE, template_folders
 from generator.review import since_last_year
 from generator.validate.context import declared
@@ -36,6 +37,7 @@ PAGES = (
     ("risks", "Decommissioning risks", "risks.md.j2"),
     ("review", "Annual review", "review.md.j2"),
     ("changes", "Changes and corrections", "changes.md.j2"),
+    ("corrections", "Corrections log", "corrections.md.j2"),
     ("data", "Open data", "data.md.j2"),
 )
 PATHWAY_LABELS = {
@@ -351,6 +353,12 @@ class Renderer:
             "facts": facts,
             "previous": previous,
             "since_last_year": changes,
+            "corrected": changes_by_page(py),
+            "history": [
+                other
+                for other in self.project.years_of(pid)
+                if other.year <= py.year and publishable(other, self.version.drafts)
+            ][::-1],
             "draft": py.plan.status not in ("approved", "published", "superseded"),
             "in_latest": pid in self.latest_partnerships,
             "members": record.members_during(self.project.partnerships[pid], py.year),

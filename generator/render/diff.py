@@ -36,6 +36,7 @@ TOPICS = {
     "risk": "Risk",
     "decision": "Review decision",
     "record": "Changes log",
+    "publication": "Publication",
 }
 
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}

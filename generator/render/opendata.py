@@ -53,6 +53,8 @@ def plan_year_document(project: Project, facts: PlanYearFacts) -> dict[str, Any]
         model = getattr(py, kind)
         if model is not None:
             source[kind] = model.model_dump(mode="json", exclude_none=True)
+    if py.published is not None:  # the record, without the per-field digests
+        source["published"] = py.published.model_dump(mode="json", exclude={"files"})
     computed = {
         "stage": facts.stage,
         "priorities": [

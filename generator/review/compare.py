@@ -179,6 +179,7 @@ def _plan_year(
     yield from _risks(before, old, after, new)
     yield from _review(old, new)
     yield from _records(old, new)
+    yield from _publication(old, new)
 
 
 def since_last_year(
@@ -655,3 +656,28 @@ def _records(old: PlanYear, new: PlanYear) -> Iterator[Change]:
                 "record", change.date.isoformat(), change.summary, f"{change.kind} recorded",
                 after=str(change.reason), counts=f"{change.kind} recorded",
             )  # fmt: skip
+
+
+def _publication(old: PlanYear, new: PlanYear) -> Iterator[Change]:
+    """The year's publication record written, rewritten or removed: a reviewer must see a
+    change to what freezes a published plan."""
+    was, now = old.published, new.published
+    if was == now:
+        return
+    if now is None:
+        what = "publication record removed: the published plan is no longer frozen"
+        yield Change(
+            "publication", new.year, new.plan.title, what, counts="publication record removed"
+        )
+    elif was is None:
+        yield Change(
+            "publication", new.year, new.plan.title, "published: its content is frozen",
+            after=f"approved by {now.approved_by} on {now.published.isoformat()}",
+            counts="plan published",
+        )  # fmt: skip
+    else:
+        yield Change(
+            "publication", new.year, new.plan.title,
+            "publication record rewritten: check why (a correction belongs in changes.yml)",
+            counts="publication record rewritten",
+        )  # fmt: skip

@@ -308,6 +308,7 @@ def status_is_coherent(project: Project) -> Iterator[Problem]:
         if (
             py.plan.status in ("approved", "published", "superseded")
             and py.plan.approval is None
+            and py.published is None
             and not declared(py, "approval")
         ):
             yield plan.problem(
@@ -317,7 +318,7 @@ def status_is_coherent(project: Project) -> Iterator[Problem]:
                 WARNING,
             )
         if (
-            py.published
+            py.is_published
             and not any(m.public for m in py.plan.meetings)
             and not declared(py, "meetings")
         ):
@@ -346,7 +347,7 @@ def status_is_coherent(project: Project) -> Iterator[Problem]:
 def changes_follow_publication(project: Project) -> Iterator[Problem]:
     """Corrections and variations are logged against published years."""
     for py in project.plan_years():
-        if py.changes.changes and not py.published:
+        if py.changes.changes and not py.is_published:
             yield at(project, py, "changes").problem(
                 ("changes",),
                 f"the year is {py.plan.status}, not published: change it directly; the "

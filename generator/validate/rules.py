@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 from generator.model import Project
 from generator.problems import Problem
-from generator.validate import coverage, indicators, money, references
+from generator.validate import coverage, cycle, indicators, money, references
 
 Rule = Callable[[Project], Iterator[Problem]]
 RULES: tuple[Rule, ...] = (
@@ -27,6 +27,8 @@ RULES: tuple[Rule, ...] = (
     coverage.dates_fall_in_year,
     coverage.status_is_coherent,
     coverage.changes_follow_publication,
+    cycle.publications_are_recorded,
+    cycle.published_years_are_frozen,
     coverage.review_is_complete,
     money.settings_are_sound,
     money.formula_recipients_resolve,
@@ -38,4 +40,5 @@ RULES: tuple[Rule, ...] = (
     money.combined_lines_agree,
     money.allocations_add_up,
     money.streams_are_live,
+    cycle.ending_funding_is_decided,
 )

@@ -1,0 +1,1 @@
+"""The yearly cycle: starting the next plan year, and publishing (freezing) one."""

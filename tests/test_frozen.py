@@ -1,0 +1,356 @@
+"""Publishing a plan year freezes it: `plans publish`, the publication record, the frozen-year
+check in `plans validate`, corrections shown on the pages, and funding that ends."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import Tree, render_year
+
+from generator.cli import main
+from generator.compute.frozen import frozen_content, year_digests
+from generator.cycle.publish import set_status
+from generator.pipeline import check_project
+from generator.problems import PlansError
+
+FEN = "plans/fenwick-csp/2025-26/"
+PUBLISH = ["publish", "fenwick-csp", "2025-26", "--approved-by", "Safer Fenwick Partnership board"]
+CHANGE = """\
+changes:
+  - date: 2025-06-02
+    kind: correction
+    summary: Refuge funding corrected to £45,000
+    reason: The plan printed the old figure.
+    approved_by: Safer Fenwick Partnership board
+    fields:
+      - "{field}"
+"""
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def publish(tree: Tree, *extra: str) -> tuple[int, str]:
+    args = [*PUBLISH, "--on", "2025-04-15", "--project", str(tree.root), *extra]
+    result = CliRunner().invoke(main, args)
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def published(tree: Tree) -> Tree:
+    """The minimal fixture with fenwick-csp's 2025-26 published by `plans publish`."""
+    code, output = publish(tree)
+    assert code == 0, output
+    return tree
+
+
+def test_publish_writes_the_record_and_changes_only_the_status_words(tree: Tree) -> None:
+    before = snapshot(tree.root)
+    code, output = publish(tree)
+    assert code == 0, output
+    assert output.splitlines()[0].startswith(
+        f"Published fenwick-csp 2025-26: wrote {FEN}published.yml (6 files, "
+    )
+    assert "plan.yml: status approved -> published." in output
+    assert "2024-25/plan.yml: status published -> superseded." in output
+    after = snapshot(tree.root)
+    changed = {name for name in after if before.get(name) != after[name]}
+    assert changed == {
+        f"{FEN}published.yml",
+        f"{FEN}plan.yml",
+        "plans/fenwick-csp/2024-25/plan.yml",
+    }
+    assert "status: published\n" in tree.read(f"{FEN}plan.yml")
+    assert "status: superseded\n" in tree.read("plans/fenwick-csp/2024-25/plan.yml")
+    record = yaml.safe_load(tree.read(f"{FEN}published.yml"))
+    assert record["approved_by"] == "Safer Fenwick Partnership board"
+    assert record["published"] == "2025-04-15"
+    assert sorted(record["files"]) == [
+        "actions.yml", "assessment.yml", "funding.yml", "indicators.yml", "plan.yml",
+        "services.yml",
+    ]  # fmt: skip
+    assert "refuge" in record["files"]["services.yml"]["fields"]["services"]
+    assert tree.problems() == []
+
+
+def test_publishing_again_is_refused_and_writes_nothing(published: Tree) -> None:
+    before = snapshot(published.root)
+    code, output = publish(published)
+    assert code == 1
+    assert output.strip() == (
+        "Error: fenwick-csp 2025-26 was published on 2025-04-15; record a correction or "
+        "variation in its changes.yml instead"
+    )
+    assert snapshot(published.root) == before
+
+
+def test_publish_refuses_a_project_with_errors_and_an_unknown_year(tree: Tree) -> None:
+    tree.edit(f"{FEN}services.yml", "stream: council-base", "stream: council-bass")
+    before = snapshot(tree.root)
+    code, output = publish(tree)
+    assert code == 1
+    assert output.strip().endswith("Error: 1 error(s) found; nothing was published")
+    assert snapshot(tree.root) == before
+    tree.edit(f"{FEN}services.yml", "stream: council-bass", "stream: council-base")
+    result = CliRunner().invoke(
+        main,
+        ["publish", "fenwick-csp", "2030-31", "--approved-by", "B", "--on", "2030-04-01",
+         "--project", str(tree.root)],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: fenwick-csp has no plan year 2030-31; its years are 2024-25, 2025-26"
+    )
+    result = CliRunner().invoke(
+        main, [*PUBLISH, "--on", "15 April 2025", "--project", str(tree.root)]
+    )
+    assert result.exit_code == 2
+    assert "'15 April 2025' does not match the format '%Y-%m-%d'" in result.output
+
+
+def test_hostile_approver_text_round_trips_through_the_record(tree: Tree) -> None:
+    hostile = 'Board: "quoted" # not a comment\n- {{ x }} <script>'
+    code, output = publish(tree, "--approved-by", hostile)  # the last option wins
+    assert code == 1, output  # a newline is refused by the model's text type
+    hostile = 'Board: "quoted" # not a comment - {{ x }} <b>'
+    code, output = publish(tree, "--approved-by", hostile)
+    assert code == 0, output
+    project, problems = check_project(tree.root)
+    assert problems == [] and project is not None
+    record = project.years[("fenwick-csp", "2025-26")].published
+    assert record is not None and record.approved_by == hostile
+
+
+def test_set_status_changes_only_the_word() -> None:
+    text = "# comment\r\nyear: 2025-26\r\nstatus: 'approved'  # set by the board\r\ntitle: x\r\n"
+    assert set_status(text, "published", "p.yml") == text.replace("approved", "published")
+    with pytest.raises(PlansError, match="cannot find the line 'status: …' to change"):
+        set_status("{year: 2025-26, status: approved}\n", "published", "p.yml")
+
+
+def test_editing_a_published_year_fails_naming_the_file_and_field(published: Tree) -> None:
+    published.edit(f"{FEN}services.yml", "amount: 40000", "amount: 45000")
+    assert published.problems() == [
+        f"{FEN}services.yml:12:5: error: 'services[refuge].funding' changed since the year was "
+        "published on 2025-04-15: undo it, or record it in changes.yml (a correction or "
+        "variation) with 'services[refuge].funding' under fields [services[0].funding]"
+    ]
+
+
+@pytest.mark.parametrize("field", ["services[refuge].funding", "services[refuge]", "services"])
+def test_a_change_log_entry_naming_the_field_allows_it(published: Tree, field: str) -> None:
+    published.edit(f"{FEN}services.yml", "amount: 40000", "amount: 45000")
+    published.write(f"{FEN}changes.yml", CHANGE.format(field=field))
+    assert published.problems() == []
+
+
+def test_an_entry_naming_another_field_or_dated_before_publication_does_not(
+    published: Tree,
+) -> None:
+    published.edit(f"{FEN}services.yml", "amount: 40000", "amount: 45000")
+    published.write(f"{FEN}changes.yml", CHANGE.format(field="services[refuge].contract"))
+    assert len(published.problems()) == 1
+    published.write(
+        f"{FEN}changes.yml",
+        CHANGE.format(field="services").replace("2025-06-02", "2025-04-01"),
+    )
+    assert len(published.problems()) == 1
+
+
+def test_added_and_removed_items_fields_and_files_are_changes(published: Tree) -> None:
+    published.edit(f"{FEN}services.yml", "    contract:\n      value: 40000\n", "")
+    published.edit(
+        f"{FEN}plan.yml", "title: Safer Fenwick Plan 2024-27", "title: Safer Fenwick Plan"
+    )
+    published.remove(f"{FEN}assessment.yml")
+    problems = [p for p in published.problems() if "published" in p]
+    assert [p.split(": error: ")[1].split(" since")[0] for p in problems] == [
+        "'plan.title' changed",
+        "assessment.yml was published with the year and is gone: restore it, or record its "
+        "removal in changes.yml with 'assessment' under fields [files.assessment.yml]",
+        "'services[refuge].contract' was removed",
+    ]
+    assert problems[1].startswith(f"{FEN}published.yml:")
+
+
+def test_reformatting_a_published_year_is_not_a_change(published: Tree) -> None:
+    for name in ("services.yml", "plan.yml", "indicators.yml", "actions.yml", "funding.yml"):
+        data = yaml.load(published.read(FEN + name), Loader=yaml.BaseLoader)
+        published.write(
+            FEN + name,
+            "# re-indented, keys sorted, every value quoted\n"
+            + yaml.dump(data, indent=4, sort_keys=True, default_style='"', width=60),
+        )
+    published.edit(f"{FEN}services.yml", '"amount": "40000"', '"amount": "40000.00"')
+    assert published.problems() == []
+
+
+def test_data_that_arrives_after_publication_is_not_a_change(published: Tree) -> None:
+    published.edit(
+        f"{FEN}indicators.yml",
+        "      - quarter: Q1\n        value: 30\n",
+        "      - quarter: Q1\n        value: 30\n      - quarter: Q2\n        value: 61\n",
+    )
+    published.edit(f"{FEN}plan.yml", "    public: true\n", "    public: true\n"
+                   "  - date: 2025-10-09\n    title: Autumn board meeting\n")  # fmt: skip
+    published.edit(f"{FEN}services.yml", "    pathways:", "    status: ending\n    pathways:")
+    published.write(
+        f"{FEN}review.yml",
+        "summary: Half way.\n",
+    )
+    problems = [p for p in published.problems() if ": error: " in p]
+    assert problems == []
+
+
+def test_open_fields_are_left_out_of_the_digest() -> None:
+    project, _ = check_project(Path(__file__).resolve().parents[1])
+    assert project is not None
+    py = project.years[("safer-kelderton", "2024-25")]
+    indicators = frozen_content("indicators", py.indicators)
+    assert all("actuals" not in item for item in indicators["indicators"])
+    assert "status" not in frozen_content("plan", py.plan)
+    assert "review.yml" not in year_digests(py) and "risks.yml" not in year_digests(py)
+
+
+def test_a_record_edited_by_hand_is_an_error(published: Tree) -> None:
+    text = published.read(f"{FEN}published.yml")
+    digest = yaml.safe_load(text)["digest"]
+    published.write(f"{FEN}published.yml", text.replace(digest, "sha256:" + "0" * 64))
+    assert published.problems() == [
+        f"{FEN}published.yml:9:1: error: the record's digest does not match its files' "
+        "digests: published.yml was edited by hand; restore it from git [digest]"
+    ]
+
+
+def test_status_and_record_must_agree(published: Tree) -> None:
+    published.edit(f"{FEN}plan.yml", "status: published", "status: draft")
+    assert published.problems() == [
+        f"{FEN}plan.yml:3:1: error: the year was published on 2025-04-15 (published.yml), but "
+        "its status is draft; set status: published (or superseded) [status]"
+    ]
+
+
+def test_a_year_published_by_hand_after_a_recorded_one_is_warned(tree: Tree) -> None:
+    code = CliRunner().invoke(
+        main,
+        ["publish", "fenwick-csp", "2024-25", "--approved-by", "Board", "--on", "2024-04-15",
+         "--project", str(tree.root)],
+    ).exit_code  # fmt: skip
+    assert code == 0
+    assert tree.problems() == []  # 2025-26 is approved: nothing to record yet
+    tree.edit(f"{FEN}plan.yml", "status: approved", "status: published")
+    assert tree.problems() == [
+        f"{FEN}plan.yml:3:1: warning: a published plan without a publication record can change "
+        "silently (2024-25 has one): run plans publish fenwick-csp 2025-26 --approved-by … "
+        "--on YYYY-MM-DD [status]"
+    ]
+
+
+def test_the_pages_say_a_page_was_corrected_and_link_the_log(published: Tree) -> None:
+    published.edit(f"{FEN}services.yml", "amount: 40000", "amount: 45000")
+    published.write(f"{FEN}changes.yml", CHANGE.format(field="services[refuge].funding"))
+    files = render_year(published.root, "2025-26")
+    services = files["fenwick-csp/services.md"].decode()
+    assert (
+        "<strong>Changed after publication.</strong> This plan was corrected on 2 June 2025: "
+        'Refuge funding corrected to £45,000. <a href="../corrections/">See the corrections '
+        "log</a>."
+    ) in services
+    assert "Changed after publication" not in files["fenwick-csp/performance.md"].decode()
+    log = files["fenwick-csp/corrections.md"].decode()
+    assert "## 2025/26" in log and "## 2024/25" in log
+    assert "Published on 15 April 2025, approved by Safer Fenwick Partnership board." in log
+    assert "| Refuge funding corrected to £45,000 | services\\[refuge\\]\\.funding |" in log
+    data = json.loads(files["fenwick-csp/data/fenwick-csp-2025-26.json"])
+    assert data["source"]["published"]["approved_by"] == "Safer Fenwick Partnership board"
+
+
+def test_a_hostile_change_summary_is_escaped_in_the_notice(published: Tree) -> None:
+    published.edit(f"{FEN}services.yml", "amount: 40000", "amount: 45000")
+    published.write(
+        f"{FEN}changes.yml",
+        CHANGE.format(field="services").replace(
+            "Refuge funding corrected to £45,000", "'<img src=x onerror=alert(1)> & \"x\"'"
+        ),
+    )
+    services = render_year(published.root, "2025-26")["fenwick-csp/services.md"].decode()
+    assert "&lt;img src=x onerror=alert(1)&gt; &amp; &quot;x&quot;" in services
+    assert "<img" not in services
+
+
+STREAM_ENDS = """\
+  - id: council-base
+    name: Council base budget
+    funder: fenwick-council
+    ends: 2027-03-31
+"""
+
+
+def test_funding_that_ends_next_year_needs_a_decision_or_a_risk(tree: Tree) -> None:
+    tree.edit(
+        "data/funding-streams.yml",
+        "  - id: council-base\n    name: Council base budget\n    funder: fenwick-council\n",
+        STREAM_ENDS,
+    )
+    warning = (
+        f"{FEN}services.yml:13:9: warning: 'council-base' ends on 2027-03-31, in 2026-27: decide "
+        "what happens to service 'refuge' (a decision in review.yml) or put it on the "
+        "decommissioning risk register (risks.yml, reason funding-ends) so the commissioner "
+        "can weigh what ending it would cost [services[0].funding[0].stream]"
+    )
+    assert warning in tree.problems()
+    tree.write(
+        f"{FEN}review.yml",
+        "summary: x\nservices:\n  - service: refuge\n    decision: recommission\n"
+        "    rationale: Funding ends.\n    effective: 2026-04-01\n",
+    )
+    assert warning not in tree.problems()
+    tree.remove(f"{FEN}review.yml")
+    tree.edit(f"{FEN}services.yml", "    pathways:", "    status: ending\n    pathways:")
+    assert warning not in tree.problems()
+
+
+def test_funding_that_ends_later_or_already_is_not_warned_here(tree: Tree) -> None:
+    text = tree.read("data/funding-streams.yml")
+    for ends in ("2028-03-31", "2026-03-31", "2027"):
+        tree.write("data/funding-streams.yml", text.replace(
+            "  - id: council-base\n    name: Council base budget\n    funder: fenwick-council\n",
+            STREAM_ENDS.replace("2027-03-31", ends),
+        ))  # fmt: skip
+        assert not [p for p in tree.problems() if p.startswith(FEN) and "decide what" in p]
+
+
+def test_plans_diff_shows_a_publication_and_a_rewritten_record(tree: Tree) -> None:
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.email=e@x", "-c", "user.name=E", *args],
+            cwd=tree.root, check=True, capture_output=True,
+        )  # fmt: skip
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "base")
+    code, output = publish(tree)
+    assert code == 0, output
+    report = CliRunner().invoke(main, ["diff", "HEAD", "--project", str(tree.root)]).output
+    assert (
+        "- **Publication** 2025-26 “Safer Fenwick Plan 2024-27”: published: its content is "
+        "frozen: approved by Safer Fenwick Partnership board on 2025-04-15"
+    ) in report
+    git("add", "-A")
+    git("commit", "-qm", "published")
+    tree.edit(f"{FEN}published.yml", "approved_by: Safer", "approved_by: The Safer")
+    report = CliRunner().invoke(main, ["diff", "HEAD", "--project", str(tree.root)]).output
+    assert "publication record rewritten: check why" in report
