@@ -418,6 +418,86 @@ def publish(
     _run(debug, action)
 
 
+class BadScenario(click.ClickException):
+    """A scenario that cannot be asked (both or neither of --change and --pot, a bad
+    percentage, an unknown partnership, year or stream): a usage error, in one line."""
+
+    exit_code = 2
+
+
+@main.command("scenario", short_help="What if a stream's money changes: each formula shared again.")
+@click.argument("partnership")
+@click.argument("year")
+@click.option("--stream", required=True, help="The funding stream whose money changes (its id).")
+@click.option(
+    "--change",
+    help="Change each formula pot the stream feeds by this signed percentage, e.g. -20% or +5% "
+    "(the new pot rounded to the nearest penny, half a penny up).",
+)
+@click.option("--pot", help="The formula's new pot in pounds, e.g. 123456.78.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="Markdown for people (a terminal, a pull request, an email), or JSON for tools.",
+)
+@click.option(
+    "--project",
+    "project",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    callback=_find_project,
+    help="The project folder (default: the one the current folder is in).",
+)
+@debug_option
+def scenario(
+    partnership: str,
+    year: str,
+    stream: str,
+    change: str | None,
+    pot: str | None,
+    fmt: str,
+    project: Path,
+    debug: bool,
+) -> None:
+    """What if a stream's money changes: every formula in PARTNERSHIP's YEAR funding.yml fed
+    by the stream is shared out again to the penny with its new pot; each recipient's new
+    allocation, the £ and % change, and whether the services and actions it funds from the
+    stream still fit. Give --change or --pot. Changes no file.
+
+    Exit codes: 0 done, 1 the project has errors, 2 usage."""
+    from generator.compute.scenario import PotChange, ScenarioError, parse_change, parse_pot
+    from generator.compute.scenario import scenario as work_out
+    from generator.render.scenario import as_json, markdown
+
+    if change is not None and pot is not None:
+        raise BadScenario("give --change or --pot, not both")
+    if change is None and pot is None:
+        raise BadScenario("give --change (e.g. -20%) or --pot (e.g. 123456.78)")
+    try:
+        if change is not None:
+            asked = PotChange(percent=parse_change(change))
+        else:
+            asked = PotChange(pot=parse_pot(pot or ""))
+    except ScenarioError as exc:
+        raise BadScenario(str(exc)) from None
+
+    def action() -> int:
+        model = _validated(project, strict=False, cache=None)  # reads; writes nothing
+        try:
+            result = work_out(model, partnership, year, stream, asked)
+        except ScenarioError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            return 2
+        text = as_json(result) if fmt == "json" else markdown(result, project / "theme")
+        click.echo(text, nl=False)
+        return EXIT_OK
+
+    _run(debug, action)
+
+
 @main.command("comment", short_help="Post a plans diff report as the pull request's one comment.")
 @click.argument("report", type=click.File("r", encoding="utf-8"))
 @click.option("--repository", required=True, help="owner/name, as $GITHUB_REPOSITORY gives it.")

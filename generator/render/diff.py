@@ -76,7 +76,9 @@ def markdown_text(text: object) -> str:
     return "".join(out)
 
 
-def _environment(theme: Path | None) -> jinja2.Environment:
+def review_environment(theme: Path | None) -> jinja2.Environment:
+    """The templates of `theme/review/` (the project's first, then the bundled ones), with
+    the `md` and `html` escaping filters."""
     folders = template_folders(theme or Path("theme"), "review")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders),
@@ -94,7 +96,7 @@ def _environment(theme: Path | None) -> jinja2.Environment:
 def markdown(report: Report, theme: Path | None = None) -> str:
     """The report as a pull-request comment: the marker, a summary line, then each
     partnership's plan years in <details> blocks."""
-    template = _environment(theme).get_template("diff.md.j2")
+    template = review_environment(theme).get_template("diff.md.j2")
     return template.render(
         report=report, marker=MARKER, no_changes=NO_CHANGES, topics=TOPICS,
         summary=report.summary(),
