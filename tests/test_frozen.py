@@ -270,7 +270,11 @@ def test_the_pages_say_a_page_was_corrected_and_link_the_log(published: Tree) ->
     log = files["fenwick-csp/corrections.md"].decode()
     assert "## 2025/26" in log and "## 2024/25" in log
     assert "Published on 15 April 2025, approved by Safer Fenwick Partnership board." in log
-    assert "| Refuge funding corrected to £45,000 | services\\[refuge\\]\\.funding |" in log
+    assert (
+        "- **2 June 2025, correction:** Refuge funding corrected to £45,000. The plan printed "
+        "the old figure. Approved by Safer Fenwick Partnership board. Changed: "
+        "services\\[refuge\\]\\.funding."
+    ) in log
     data = json.loads(files["fenwick-csp/data/fenwick-csp-2025-26.json"])
     assert data["source"]["published"]["approved_by"] == "Safer Fenwick Partnership board"
 
