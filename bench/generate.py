@@ -11,7 +11,9 @@ one PCC partnership (kind pcc) on top: N CSPs give N + ceil(N / 8) partnership f
 formula; each CSP's funding.yml holds the matching `method: formula` allocation.
 
 Years end at the current financial year, 2026-27, and go back Y years. Every year but the
-newest has an annual review. Everything is invented and named so ("Synthetic CSP 0042").
+newest has an annual review and is published, with the record `plans publish` writes (so
+validation checks every published field). Everything is invented and named so
+("Synthetic CSP 0042").
 
 The same arguments always give byte-identical files: every random choice comes from a
 `random.Random` seeded with text (the seed, the partnership and the year), never from the
@@ -296,10 +298,37 @@ def partnership_files(layout: Layout, who: Who) -> dict[str, str]:
     previous: list[str] | None = None
     for year in layout.years:
         writer = PlanYearWriter(layout, who, year, sets[year], previous)
-        for name, text in writer.files().items():
+        written = writer.files()
+        for name, text in written.items():
             files[f"plans/{who.id}/{year}/{name}"] = text
+        if not writer.newest:  # published: recorded as `plans publish` records it
+            files[f"plans/{who.id}/{year}/published.yml"] = publication(who, year, written)
         previous = sets[year]
     return files
+
+
+def publication(who: Who, year: str, written: dict[str, str]) -> str:
+    """The publication record of a published year, from its files as written: typed as
+    `plans validate` types them, so the record matches and validation checks every field."""
+    from generator.compute.frozen import publication_record
+    from generator.cycle.publish import record_text
+    from generator.load import load_bytes
+    from generator.model import YEAR_KINDS, PlanYear
+    from generator.model.kinds import parse_document
+
+    parts = {}
+    for name, text in written.items():
+        kind = YEAR_KINDS[name.removesuffix(".yml")]
+        document, problems = load_bytes(text.encode("utf-8"), name)
+        assert document is not None and not problems, problems
+        model, problems = parse_document(kind, document)
+        assert model is not None and not problems, problems
+        parts[kind.name] = model
+    plan_year = PlanYear(who.id, year, parts)
+    approval = plan_year.plan.approval
+    published = approval.date if approval is not None else date(int(year[:4]), 3, 1)
+    body = approval.body if approval is not None else f"{who.name} board"
+    return record_text(publication_record(plan_year, published, body))
 
 
 def reference_files(layout: Layout) -> dict[str, str]:

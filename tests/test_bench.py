@@ -50,9 +50,10 @@ def test_generated_project_has_every_file_kind(small_project: Path) -> None:
     oldest = sorted(name for name in files if "/synthetic-csp-0001/2025-26/" in name)
     assert [name.rsplit("/", 1)[1] for name in oldest] == [
         "actions.yml", "assessment.yml", "funding.yml", "indicators.yml",
-        "plan.yml", "review.yml", "risks.yml", "services.yml",
+        "plan.yml", "published.yml", "review.yml", "risks.yml", "services.yml",
     ]  # fmt: skip
     assert "plans/synthetic-csp-0001/2026-27/review.yml" not in files  # the newest has none
+    assert "plans/synthetic-csp-0001/2026-27/published.yml" not in files  # nor a record
     assert b"fictional: true" in files["data/settings.yml"]
 
 
