@@ -23,11 +23,12 @@ RANK = {
     "validate": 4,
     "pipeline": 5,  # load -> model -> validate, for every command
     "review": 6,  # two versions compared: `plans diff`, what changed since last year
-    "render": 7,
-    "site": 8,
-    "starter": 9,  # `plans init`
-    "cli": 10,
-    "__main__": 11,
+    "cycle": 7,  # `plans new-year`
+    "render": 8,
+    "site": 9,
+    "starter": 10,  # `plans init`
+    "cli": 11,
+    "__main__": 12,
 }
 assert [RANK[s] for s in STAGES] == sorted(RANK[s] for s in STAGES)
 
