@@ -449,3 +449,26 @@ def test_without_a_pot_the_money_is_left_as_comments(example: Path) -> None:
         "# allocation community-safety-fund (formula csf-formula-2026-27): add it once the "
         "2027-28 formula is recorded\n"
     ) in written
+
+
+def test_a_failed_write_leaves_no_new_folder(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = files(example)
+    real = Path.write_text
+    written: list[Path] = []
+
+    def fail_on_the_twentieth(self: Path, *args: Any, **kwargs: Any) -> int:
+        written.append(self)
+        if len(written) == 20:
+            raise OSError("disk full")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", fail_on_the_twentieth)
+    result = new_year(example)
+    assert result.exit_code == 1
+    assert "OSError: disk full" in result.stderr
+    assert files(example) == before
+    assert sorted(p.name for p in example.glob("plans/*/*")) == sorted(
+        p.name for p in (CHECKOUT / "plans").glob("*/*")
+    )

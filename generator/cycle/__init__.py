@@ -155,19 +155,24 @@ def _texts(ctx: carry.Context) -> tuple[dict[str, str], int]:
     return texts, count
 
 
-def _write(folder: Path, texts: dict[str, str]) -> None:
-    """The folder with its files, complete or not at all."""
-    temporary = folder.parent / f".{folder.name}.new-year"
-    shutil.rmtree(temporary, ignore_errors=True)
-    temporary.mkdir()
+def _write(root: Path, planned: list[tuple[Started, dict[str, str]]]) -> None:
+    """Each new year folder, complete or not at all: every one is written into a temporary
+    folder beside it first, and only when all are written are they renamed into place."""
+    folders = [root / started.folder for started, _ in planned]
+    moves = [(folder, folder.parent / f".{folder.name}.new-year") for folder in folders]
     try:
-        for name, text in texts.items():
-            (temporary / name).write_text(text, encoding="utf-8")
-        if folder.exists():  # written meanwhile by someone else: never replaced
-            raise PlansError(f"{folder} already exists; plans new-year only starts new years")
-        os.rename(temporary, folder)
+        for (_, temporary), (_, texts) in zip(moves, planned, strict=True):
+            shutil.rmtree(temporary, ignore_errors=True)
+            temporary.mkdir()
+            for name, text in texts.items():
+                (temporary / name).write_text(text, encoding="utf-8")
+        for folder, temporary in moves:
+            if folder.exists():  # written meanwhile by someone else: never replaced
+                raise PlansError(f"{folder} already exists; plans new-year only starts new years")
+            os.rename(temporary, folder)
     finally:
-        shutil.rmtree(temporary, ignore_errors=True)
+        for _, temporary in moves:
+            shutil.rmtree(temporary, ignore_errors=True)
 
 
 def start_new_years(root: Path, year: str | None = None, partnership: str | None = None) -> Outcome:
@@ -191,8 +196,7 @@ def start_new_years(root: Path, year: str | None = None, partnership: str | None
         texts, count = _texts(ctx)
         folder = f"plans/{old.partnership}/{new}"
         planned.append((Started(old.partnership, new, old.year, folder, count), texts))
-    for started, texts in planned:
-        _write(root / started.folder, texts)
+    _write(root, planned)
     return Outcome(tuple(s for s, _ in planned), tuple(skipped))
 
 
