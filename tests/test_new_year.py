@@ -187,12 +187,16 @@ def test_review_decisions_decide_what_is_carried(example: Path) -> None:
     tenancy = "    name: Youth diversion programme (commissioned for the PCC)\n"
     text = services_file.read_text()
     assert text.count(tenancy) == 1
-    services_file.write_text(text.replace(tenancy, tenancy + "    superseded_by: idva-service\n"))
+    text = text.replace(tenancy, tenancy + "    superseded_by: idva-service\n")
+    team = "  - id: partnership-team\n"
+    assert text.count(team) == 1
+    services_file.write_text(text.replace(team, team + "    status: decommissioned\n"))
     assert new_year(example, "--partnership", "safer-kelderton").exit_code == 0
     no_errors(example)
     services = {s.id: s for s in typed(example, KEL + "2027-28/services.yml").services}
     assert "idva-service" not in services  # decommissioned
     assert "hate-crime-reporting-centres" not in services
+    assert "partnership-team" not in services  # already decommissioned
     recommissioned = services["drug-intervention-service"]
     assert (recommissioned.procurement, recommissioned.contract) == (None, None)
     assert recommissioned.to_confirm == (

@@ -160,6 +160,11 @@ def test_a_risk_not_yet_rated_is_listed_unscored(tree: Tree) -> None:
     assert "| Crime | not yet rated | not yet rated | — | — |" in page
     assert "Not yet rated on every dimension, so it has no overall score." in page
     assert "Recommendation: **none yet**." in page
+    area = files["ashdown/index.md"].decode()
+    assert (
+        "| Refuge service | 4 × 5 = 20 | 3 × 4 = 12 | not yet rated | not yet rated | "
+        "not yet rated | — | none yet |"
+    ) in area
     svg = files["fenwick-csp/charts/risk-heat-map.svg"].decode()
     assert "no risks rated; 1 not yet rated, left out." in svg
     data = json.loads(files["fenwick-csp/data/fenwick-csp-2024-25.json"])
@@ -236,3 +241,28 @@ def test_a_draft_assessment_is_left_out_of_the_public_site(tree: Tree) -> None:
     assert tree.problems() == []
     page = render_year(tree.root, "2024-25", "2025-26")["fenwick-csp/assessment.md"].decode()
     assert "The needs assessment is in preparation." in page
+
+
+def test_a_draft_review_is_not_pointed_at_as_the_latest(tree: Tree) -> None:
+    banner = "The latest annual review is of 2024/25."
+    page = render_year(tree.root, "2025-26", "2025-26")["fenwick-csp/review.md"].decode()
+    assert banner in page
+    tree.write(FEN + "review.yml", "status: draft\n" + tree.read(FEN + "review.yml"))
+    page = render_year(tree.root, "2025-26", "2025-26")["fenwick-csp/review.md"].decode()
+    assert banner not in page
+
+
+def test_rating_a_risk_is_a_change_from_not_yet_rated(tree: Tree) -> None:
+    from generator.pipeline import check_project
+    from generator.review import since_last_year
+
+    tree.write(FEN + "risks.yml", RISK)
+    tree.write("plans/fenwick-csp/2025-26/risks.yml", RISK + RATED)
+    project, _ = check_project(tree.root)
+    assert project is not None
+    changes = since_last_year(project, project.years[("fenwick-csp", "2025-26")])
+    assert [(c.what, c.before, c.after) for c in changes if c.topic == "risk"] == [
+        ("score changed", "not yet rated", "20"),
+        ("band changed", "not yet rated", "high"),
+        ("recommendation changed", "none yet", "continue"),
+    ]

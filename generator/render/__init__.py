@@ -159,6 +159,13 @@ class Newest:
     review: str | None
 
 
+def _review_shown(plan_year: PlanYear, drafts: bool) -> bool:
+    """Whether the year's annual review is on the site (a draft only with drafts); only the
+    review is typed to tell."""
+    review = plan_year.review
+    return review is not None and (drafts or review.status == "final")
+
+
 def newest_years(project: Project, drafts: bool) -> dict[str, Newest]:
     """Each partnership's newest published plan year and newest published annual review."""
     years: dict[str, list[PlanYear]] = {}
@@ -168,7 +175,7 @@ def newest_years(project: Project, drafts: bool) -> dict[str, Newest]:
     return {
         pid: Newest(
             max(py.year for py in pys),
-            max((py.year for py in pys if as_shown(py, drafts).review is not None), default=None),
+            max((py.year for py in pys if _review_shown(py, drafts)), default=None),
         )
         for pid, pys in years.items()
     }
