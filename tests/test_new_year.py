@@ -476,3 +476,22 @@ def test_a_failed_write_leaves_no_new_folder(
     assert sorted(p.name for p in example.glob("plans/*/*")) == sorted(
         p.name for p in (CHECKOUT / "plans").glob("*/*")
     )
+
+
+AWKWARD = [
+    "null", "~", "yes", "true", "0.5", "1e5", "0x1F", "12:30", "- item", "a: b", "a #b", "#x",
+    "{{ x }}", "[x]", "{x}", "'single'", '"double"', "back\\slash", "  lead", "trail  ", "---",
+    "...", "é £ — ☃", "!tag", "&anchor", "*alias", "%pct", "@at", "`tick`", "|", ">", "?",
+    "a\nb", "a\nb\n", " a\n\nb\n\n", "x\n  indented\n", "# h\n\n- l\n", "tab\there\nnext",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", AWKWARD)
+def test_the_writer_round_trips_any_text_through_the_projects_loader(text: str) -> None:
+    from generator.load.reader import load_bytes
+
+    data = {"value": text, "items": [text, "plain-id"], "nested": [{"text": text, "n": "1"}]}
+    written = dump(data)
+    document, problems = load_bytes(written.encode("utf-8"), "x.yml")
+    assert problems == [] and document is not None, written
+    assert document.data == data, written

@@ -200,7 +200,7 @@ def indicators(ctx: Context) -> dict[str, Any]:
     return {"indicators": carried}
 
 
-def _decision_notes(ctx: Context, service: Service, decision: ServiceReview | None) -> list[str]:
+def _decision_notes(ctx: Context, decision: ServiceReview | None) -> list[str]:
     if decision is None:
         return [f"no decision at the {ctx.was} review: confirm the service continues"]
     if decision.decision == "recommission":
@@ -244,7 +244,7 @@ def services(ctx: Context) -> tuple[dict[str, Any], list[Service]]:
             data.pop("contract", None)
         if service.superseded_by is not None and service.superseded_by not in ids:
             data.pop("superseded_by")
-        notes = _decision_notes(ctx, service, decision)
+        notes = _decision_notes(ctx, decision)
         if service.one_year_only:
             notes.append(f"funded for {ctx.was} only: confirm it continues")
         notes += _contract_ended(ctx, data, service)

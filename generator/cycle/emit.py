@@ -91,7 +91,8 @@ def _inline(value: Any) -> str | None:
     if isinstance(value, list | tuple):
         if not value:
             return "[]"
-        if all(isinstance(item, str) and _ID.fullmatch(item) for item in value):
+        if all(isinstance(item, str) and _ID.fullmatch(item) and scalar(item) == item
+               for item in value):  # fmt: skip
             return "[" + ", ".join(value) + "]"
         return None
     return scalar(value)
