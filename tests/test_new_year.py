@@ -312,6 +312,8 @@ def test_each_refusal_says_why_in_one_line_and_writes_nothing(example: Path) -> 
             "Error: sallowfield: its next plan year is 2027-28, not 2028-29; plans new-year "
             "starts the year after the last one"
         ],
+        ("2027",): ["Error: YEAR: write the financial year as YYYY-YY (e.g. 2024-25), got '2027'"],
+        ("2027-29",): ["Error: YEAR: '2027-29' is not a financial year: write 2027-28"],
         ("--partnership", "salowfield"): [
             "Error: unknown partnership 'salowfield' — did you mean 'sallowfield'?"
         ],

@@ -15,11 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic_core import PydanticCustomError
+
 from generator.cycle import carry
 from generator.cycle.emit import dump
 from generator.load.reader import load_bytes
 from generator.model import YEAR_KINDS, PlanYear, Project
 from generator.model.kinds import parse_document
+from generator.model.types import check_year
 from generator.pipeline import check_project
 from generator.problems import PlansError, ProblemsFound, Severity, did_you_mean
 
@@ -76,6 +79,11 @@ def _choose(
     project: Project, year: str | None, partnership: str | None
 ) -> tuple[list[tuple[PlanYear, str]], list[str]]:
     """(last plan year, new year) of each partnership to start, and why the others are not."""
+    if year is not None:
+        try:
+            check_year(year)
+        except PydanticCustomError as error:
+            raise PlansError(f"YEAR: {error.message()}") from None
     if partnership is not None:
         if partnership not in project.partnerships:
             hint = did_you_mean(partnership, project.partnerships)
