@@ -238,6 +238,34 @@ def _validated(project: Path, strict: bool, cache: Path | None) -> Any:
     return model
 
 
+@main.command("new-year", short_help="Start the next plan year from the last one.")
+@click.argument("year", required=False)
+@click.option("--partnership", help="Only this partnership (its id).")
+@click.option(
+    "--project",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    callback=_find_project,
+    help="The project folder (default: the one the current folder is in).",
+)
+@debug_option
+def new_year(year: str | None, partnership: str | None, project: Path, debug: bool) -> None:
+    """Start the next plan year of every partnership (or YEAR, e.g. 2027-28) from its last one.
+
+    Priorities, objectives and indicators are carried forward, services by last year's review
+    decisions, open actions and risks; what the editor must still do is marked to confirm. Only
+    new files are written, each year folder complete or not at all; an existing year is refused.
+    """
+    from generator.cycle import start_new_years
+
+    def action() -> int:
+        for line in start_new_years(project, year, partnership).lines():
+            click.echo(line)
+        return EXIT_OK
+
+    _run(debug, action)
+
+
 @main.command(short_help="Validate the project and build the versioned site.")
 @project_argument
 @click.option(

@@ -71,11 +71,12 @@ class PriorityFacts:
 
 @dataclass(frozen=True)
 class RiskFacts:
-    """A decommissioning risk with its scores, band and rank."""
+    """A decommissioning risk with its scores, band and rank; a risk not rated on every
+    dimension yet has neither (`assessment` and `rank` are None) and is listed after the rest."""
 
     risk: Risk
-    assessment: RiskAssessment
-    rank: int
+    assessment: RiskAssessment | None
+    rank: int | None
     service_name: str
 
 
@@ -137,7 +138,8 @@ def cycle_stage(plan_year: PlanYear) -> str:
 
 
 def risk_assessments(project: Project, plan_year: PlanYear) -> list[RiskAssessment]:
-    """Each risk of the year's register scored and banded by the project's risk bands."""
+    """Each risk of the year's register rated on every dimension, scored and banded by the
+    project's risk bands: a risk not yet rated in full has no overall score."""
     bands = [RiskBand(b.name, b.low, b.high) for b in project.settings.risk_bands]
     return [
         assess_risk(
@@ -146,6 +148,7 @@ def risk_assessments(project: Project, plan_year: PlanYear) -> list[RiskAssessme
             bands,
         )
         for risk in plan_year.risks.risks
+        if not risk.unrated
     ]
 
 
@@ -159,7 +162,12 @@ def _risks(
         RiskFacts(by_id[a.key], a, rank, names.get(by_id[a.key].service, by_id[a.key].service))
         for rank, a in rank_risks(assessments)
     )
-    return ranked, heat_map(assessments)
+    unrated = tuple(
+        RiskFacts(r, None, None, names.get(r.service, r.service))
+        for r in plan_year.risks.risks
+        if r.unrated
+    )
+    return ranked + unrated, heat_map(assessments)
 
 
 def _nothing_to_judge(plan_year: PlanYear) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from generator.model.types import (
@@ -120,6 +122,11 @@ class Consultation(Strict):
 class AssessmentFile(Strict):
     """`plans/<partnership>/<year>/assessment.yml`."""
 
+    status: Literal["draft", "final"] = Field(
+        "final",
+        description="draft: in preparation, not shown on the public site (only with --drafts); "
+        "final: the assessment as published.",
+    )
     title: Title
     period: Period | None = Field(
         None, description="The period the analysis covers, when the assessment says."

@@ -11,6 +11,7 @@ from pydantic_core import PydanticCustomError
 
 from generator.model.amounts import UnknownAmount, amount_problem
 from generator.model.types import (
+    TO_CONFIRM,
     Count,
     Day,
     Flag,
@@ -95,6 +96,7 @@ class Funding(UnknownAmount):
     amount: Money | None = None
     year: YearId | None = Field(None, description="Financial year; the plan's year by default.")
     note: Markdown | None = None
+    to_confirm: Title | None = TO_CONFIRM
 
     @model_validator(mode="after")
     def _amount_or_status(self) -> Funding:
@@ -134,6 +136,11 @@ class Action(Strict):
     funding: list[Funding] = Field(default_factory=list)
     services: list[Id] = Field(default_factory=list)
     progress: list[ProgressNote] = Field(default_factory=list)
+    carried_from: YearId | None = Field(
+        None,
+        description="The year whose action plan this action is carried over from; its id is kept.",
+    )
+    to_confirm: Title | None = TO_CONFIRM
 
 
 class ActionsFile(Strict):
@@ -332,6 +339,7 @@ class Service(Strict):
     pathways: list[Pathway] = Field(default_factory=list)
     status: ServiceStatus = "active"
     decisions: list[Decision] = Field(default_factory=list)
+    to_confirm: Title | None = TO_CONFIRM
 
     @model_validator(mode="after")
     def _one_year_only_reason(self) -> Service:

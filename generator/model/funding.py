@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from generator.model.amounts import UnknownAmount, amount_problem
 from generator.model.types import (
+    TO_CONFIRM,
     Day,
     Id,
     Markdown,
@@ -58,6 +59,7 @@ class Allocation(UnknownAmount):
     )
     sic: Title | None = SIC
     note: Markdown | None = None
+    to_confirm: Title | None = TO_CONFIRM
 
     @model_validator(mode="after")
     def _amount_or_formula(self) -> Allocation:
@@ -201,6 +203,7 @@ class Formula(Strict):
     )
     sic: Title | None = SIC
     description: Markdown | None = None
+    to_confirm: Title | None = TO_CONFIRM
 
     @model_validator(mode="after")
     def _applied_coherent(self) -> Formula:

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from generator.model.types import (
+    TO_CONFIRM,
     Day,
     Flag,
     Id,
@@ -184,6 +185,7 @@ class Priority(Strict):
         default_factory=list,
         description="Ids of last year's priorities this one continues, renames or regroups.",
     )
+    to_confirm: Title | None = TO_CONFIRM
 
 
 AdoptionExtent = Literal["not-adopted", "partly-adopted"]

@@ -13,7 +13,17 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from generator.model.types import Flag, Id, Markdown, NonNegative, Number, Strict, Title, When
+from generator.model.types import (
+    TO_CONFIRM,
+    Flag,
+    Id,
+    Markdown,
+    NonNegative,
+    Number,
+    Strict,
+    Title,
+    When,
+)
 
 Unit = Literal[
     "count",
@@ -202,6 +212,7 @@ class Indicator(Strict):
     target: Target | None = None
     actuals: list[Actual] = Field(default_factory=list)
     source: Title | None = None
+    to_confirm: Title | None = TO_CONFIRM
 
 
 class IndicatorsFile(Strict):

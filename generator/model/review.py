@@ -5,11 +5,21 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from generator.model.delivery import Decision
 from generator.model.performance import Figure
-from generator.model.types import Day, Id, Markdown, Money, Number, Score, Strict, Title
+from generator.model.types import (
+    TO_CONFIRM,
+    Day,
+    Id,
+    Markdown,
+    Money,
+    Number,
+    Score,
+    Strict,
+    Title,
+)
 
 RiskReason = Literal["funding-ends", "priority-dropped", "poor-performance", "other"]
 Recommendation = Literal[
@@ -17,6 +27,7 @@ Recommendation = Literal[
 ]
 ServiceDecision = Literal["continue", "extend", "recommission", "redesign", "decommission"]
 ChangeKind = Literal["correction", "variation"]
+DocumentStatus = Literal["draft", "final"]
 RISK_DIMENSIONS = ("harm", "vulnerability", "crime", "reputation")
 
 
@@ -28,20 +39,32 @@ class Rating(Strict):
     note: Markdown | None = None
 
 
+_UNRATED = "Left out until it is rated: the risk then has no overall score."
+
+
 class Risk(Strict):
-    """The risk of decommissioning one service."""
+    """The risk of decommissioning one service. A proposed entry may be recorded before anyone
+    rates it: its ratings and recommendation are left out (never invented) until then."""
 
     id: Id
     service: Id
     reason: RiskReason
     description: Markdown
-    harm: Rating
-    vulnerability: Rating
-    crime: Rating
-    reputation: Rating
+    harm: Rating | None = Field(None, description=_UNRATED)
+    vulnerability: Rating | None = Field(None, description=_UNRATED)
+    crime: Rating | None = Field(None, description=_UNRATED)
+    reputation: Rating | None = Field(None, description=_UNRATED)
     mitigations: list[Markdown] = Field(default_factory=list)
     owner: Id = Field(description="Organisation that owns the risk.")
-    recommendation: Recommendation
+    recommendation: Recommendation | None = Field(
+        None, description="Left out until the owner recommends what should happen."
+    )
+    to_confirm: Title | None = TO_CONFIRM
+
+    @property
+    def unrated(self) -> tuple[str, ...]:
+        """The dimensions not rated yet, in the register's order."""
+        return tuple(d for d in RISK_DIMENSIONS if getattr(self, d) is None)
 
 
 class RisksFile(Strict):
@@ -89,14 +112,25 @@ class Spend(Strict):
 class ReviewFile(Strict):
     """`plans/<partnership>/<year>/review.yml`: the annual review."""
 
+    status: DocumentStatus = Field(
+        "final",
+        description="draft: in preparation, not shown on the public site (only with --drafts); "
+        "final: the review as approved or published.",
+    )
     approved: Day | None = None
     approved_by: Title | None = None
-    summary: Markdown
+    summary: Markdown | None = Field(None, description="Required once the review is final.")
     priorities: list[PriorityReview] = Field(default_factory=list)
     outturns: list[Outturn] = Field(default_factory=list)
     services: list[ServiceReview] = Field(default_factory=list)
     spend: list[Spend] = Field(default_factory=list)
     lessons: list[Markdown] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _final_has_summary(self) -> ReviewFile:
+        if self.status == "final" and self.summary is None:
+            raise ValueError("a final review gives its summary; or set status: draft")
+        return self
 
 
 class Change(Strict):

@@ -478,3 +478,10 @@ When = Annotated[
         "where the source gives only the month or the year."
     ),
 ]
+
+TO_CONFIRM = Field(
+    None,
+    description="What the editor must still confirm or fill in; written by plans new-year. "
+    "Validation warns while it is here.",
+)
+"""The default of every `to_confirm: Title | None` field (one FieldInfo, as SIC shares one)."""

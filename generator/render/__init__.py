@@ -20,6 +20,7 @@ from generator.compute.facts import PlanYearFacts, plan_year_facts
 from generator.compute.money import FormulaFacts, Formulas, all_formulas
 from generator.model import PlanYear, Project
 from generator.model.delivery import PATHWAYS
+from generator.model.project import KINDS
 from generator.render import charts, opendata, text
 from generator.render.corrections import changes_by_page
 from generator.render.theme import BYTECODE, template_folders
@@ -128,6 +129,28 @@ def publishable(plan_year: PlanYear, drafts: bool) -> bool:
     return drafts or plan_year.plan.status in ("approved", "published", "superseded")
 
 
+IN_PREPARATION = ("assessment", "review")
+"""The parts of a year that may be drafts (`status: draft`) within a year on the site."""
+
+
+def in_preparation(plan_year: PlanYear, drafts: bool) -> tuple[str, ...]:
+    """The year's parts still in draft, which the public site leaves out (shown with --drafts)."""
+    if drafts:
+        return ()
+    parts = ((kind, getattr(plan_year, kind)) for kind in IN_PREPARATION)
+    return tuple(kind for kind, part in parts if part is not None and part.status == "draft")
+
+
+def as_shown(plan_year: PlanYear, drafts: bool) -> PlanYear:
+    """The year as the site shows it: without the parts still in preparation (a page says they
+    are being prepared), unless the build includes drafts."""
+    hidden = in_preparation(plan_year, drafts)
+    if not hidden:
+        return plan_year
+    parts = {kind: getattr(plan_year, kind) for kind in KINDS if kind not in hidden}
+    return PlanYear(plan_year.partnership, plan_year.year, parts, files=plan_year.files)
+
+
 @dataclass(frozen=True)
 class Newest:
     """A partnership's newest plan year on the site, and its newest year with an annual review:
@@ -136,6 +159,13 @@ class Newest:
 
     plan: str
     review: str | None
+
+
+def _review_shown(plan_year: PlanYear, drafts: bool) -> bool:
+    """Whether the year's annual review is on the site (a draft only with drafts); only the
+    review is typed to tell."""
+    review = plan_year.review
+    return review is not None and (drafts or review.status == "final")
 
 
 def newest_years(project: Project, drafts: bool) -> dict[str, Newest]:
@@ -147,7 +177,7 @@ def newest_years(project: Project, drafts: bool) -> dict[str, Newest]:
     return {
         pid: Newest(
             max(py.year for py in pys),
-            max((py.year for py in pys if py.review is not None), default=None),
+            max((py.year for py in pys if _review_shown(py, drafts)), default=None),
         )
         for pid, pys in years.items()
     }
@@ -207,9 +237,11 @@ class Renderer:
         self.newest = newest_years(project, version.drafts)
 
     def facts(self, py: PlanYear) -> PlanYearFacts:
-        """A plan year's computed facts, once (a shard computes only the ones it shows)."""
+        """A plan year's computed facts, once (a shard computes only the ones it shows), of the
+        year as shown: its parts still in preparation are left out unless drafts are built."""
         if py.partnership not in self._facts:
-            self._facts[py.partnership] = plan_year_facts(self.project, py, self.formulas)
+            shown = as_shown(py, self.version.drafts)
+            self._facts[py.partnership] = plan_year_facts(self.project, shown, self.formulas)
         return self._facts[py.partnership]
 
     def env(self, partnership: str | None) -> jinja2.Environment:
@@ -342,6 +374,8 @@ class Renderer:
 
     def _partnership(self, py: PlanYear, common: dict[str, Any]) -> dict[str, bytes]:
         facts = self.facts(py)
+        preparing = in_preparation(py, self.version.drafts)
+        py = facts.plan_year
         pid = py.partnership
         previous = self.project.previous(py)
         changes = since_last_year(self.project, py, self.formulas_of)
@@ -367,6 +401,7 @@ class Renderer:
             "newest": self.newest[pid],
             "line_name": line_names(py),
             "declared": lambda part: declared(py, part),
+            "in_preparation": preparing,
             "in_version": {p.partnership for p in self.years},
             "downloads": opendata.download_names(pid, py.year),
             "chart_files": {name: geometry for name, (_t, geometry) in specs.items()},

@@ -155,11 +155,14 @@ def heat_map_chart(facts: PlanYearFacts, bands: list[tuple[str, int, int]]) -> d
         f"{r.service_name} at likelihood {r.assessment.driver.likelihood}, "
         f"impact {r.assessment.driver.impact} ({r.assessment.driver.dimension})"
         for r in facts.risks
+        if r.assessment is not None
     ]
+    unrated = sum(r.assessment is None for r in facts.risks)
     return {
         "title": "Decommissioning risk heat map",
         "desc": "Each service placed by the likelihood and impact of its highest-scoring risk: "
-        + ("; ".join(placed) if placed else "no risks recorded")
+        + ("; ".join(placed) or ("no risks rated" if facts.risks else "no risks recorded"))
+        + (f"; {unrated} not yet rated, left out" if unrated else "")
         + ".",
         "width": left + 5 * cell + 24,
         "height": top + 5 * cell + 56,

@@ -17,6 +17,7 @@ from typing import Any
 
 from generator.compute.facts import PlanYearFacts, ServiceFacts
 from generator.model import Project, json_schemas
+from generator.model.review import RISK_DIMENSIONS, Rating
 from generator.review import Change
 
 CSV_TABLES = ("actions", "services", "indicators", "allocations", "risks")
@@ -100,8 +101,9 @@ def plan_year_document(project: Project, facts: PlanYearFacts) -> dict[str, Any]
         ],
         "risks": [
             {"id": r.risk.id, "rank": r.rank, "service": r.risk.service,
-             "overall": r.assessment.overall, "total": r.assessment.total,
-             "band": r.assessment.band.name}
+             "overall": r.assessment.overall if r.assessment else None,
+             "total": r.assessment.total if r.assessment else None,
+             "band": r.assessment.band.name if r.assessment else None}
             for r in facts.risks
         ],
         "spend_by_stream": dict(facts.spend_by_stream),
@@ -179,6 +181,11 @@ def _funding_total(facts: ServiceFacts) -> tuple[Any, Any]:
     return None, "not-known"
 
 
+def _score(rating: Rating | None) -> int | None:
+    """A dimension's likelihood × impact; None (empty in CSV) until it is rated."""
+    return None if rating is None else rating.likelihood * rating.impact
+
+
 def _tables(facts: PlanYearFacts) -> dict[str, tuple[list[str], list[list[Any]]]]:
     """Each CSV table: its header and rows."""
     py = facts.plan_year
@@ -251,9 +258,9 @@ def _tables(facts: PlanYearFacts) -> dict[str, tuple[list[str], list[list[Any]]]
             r.rank,
             r.risk.id,
             r.risk.service,
-            *(d.score for d in r.assessment.dimensions),
-            r.assessment.overall,
-            r.assessment.band.name,
+            *(_score(getattr(r.risk, d)) for d in RISK_DIMENSIONS),
+            r.assessment.overall if r.assessment else None,
+            r.assessment.band.name if r.assessment else None,
             r.risk.recommendation,
         ]
         for r in facts.risks

@@ -595,7 +595,10 @@ def _figure(figure: Figure) -> str:
     return str(figure.printed or figure.status.replace("-", " "))
 
 
-def _risk_table(project: Project, plan_year: PlanYear) -> dict[str, tuple[int, int, str]]:
+def _risk_table(
+    project: Project, plan_year: PlanYear
+) -> dict[str, tuple[int | None, int | str, str]]:
+    """(rank, overall score, band) of each risk rated in full."""
     assessed = risk_assessments(project, plan_year)
     return {a.key: (rank, a.overall, a.band.name) for rank, a in rank_risks(assessed)}
 
@@ -612,7 +615,9 @@ def _risks(before: Project, old: PlanYear, after: Project, new: PlanYear) -> Ite
             what = "risk added" if now else "risk removed"
             yield Change("risk", rid, item.service, what, counts=what)
             continue
-        (rank_a, score_a, band_a), (rank_b, score_b, band_b) = old_t[rid], new_t[rid]
+        unrated: tuple[int | None, int | str, str] = (None, "not yet rated", "not yet rated")
+        (rank_a, score_a, band_a) = old_t.get(rid, unrated)
+        (rank_b, score_b, band_b) = new_t.get(rid, unrated)
         if score_a != score_b:
             yield Change(
                 "risk", rid, now.service, "score changed", str(score_a), str(score_b),
@@ -620,12 +625,12 @@ def _risks(before: Project, old: PlanYear, after: Project, new: PlanYear) -> Ite
             )  # fmt: skip
         if band_a != band_b:
             yield Change("risk", rid, now.service, "band changed", band_a, band_b)
-        if rank_a != rank_b:
+        if rank_a != rank_b and None not in (rank_a, rank_b):
             yield Change("risk", rid, now.service, "rank changed", str(rank_a), str(rank_b))
         if was.recommendation != now.recommendation:
             yield Change(
-                "risk", rid, now.service, "recommendation changed", was.recommendation,
-                now.recommendation,
+                "risk", rid, now.service, "recommendation changed",
+                was.recommendation or "none yet", now.recommendation or "none yet",
             )  # fmt: skip
 
 

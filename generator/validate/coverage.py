@@ -8,8 +8,9 @@ from datetime import date
 from generator.model import PlanYear, Project
 from generator.model.delivery import Decision
 from generator.model.performance import figure_problem
+from generator.model.types import PartialDate
 from generator.problems import Problem, Severity
-from generator.validate.context import WARNING, at, declared, has
+from generator.validate.context import ERROR, WARNING, at, declared, has
 
 
 def _article(word: str) -> str:
@@ -253,6 +254,14 @@ def _decision_dates(decision: Decision) -> Iterator[tuple[str, str, Severity]]:
         )
 
 
+def _before_year(due: PartialDate, start: date, carried_from: str | None) -> tuple[str, Severity]:
+    """A date before the plan year: wrong in the year's own plan, overdue in a carried action."""
+    before = f"due {due.isoformat()} is before the plan year starts ({start.isoformat()})"
+    if carried_from is None:
+        return before, ERROR
+    return f"{before}: overdue, carried from {carried_from}; set a new due date", WARNING
+
+
 def dates_fall_in_year(project: Project) -> Iterator[Problem]:
     """Action and milestone dates fall in or after their plan year; decision notices are
     signed on or after the decision. Dates as precise as their source are compared at the
@@ -277,9 +286,7 @@ def dates_fall_in_year(project: Project) -> Iterator[Problem]:
         for i, action in enumerate(py.actions.actions):
             if action.due.latest < start:
                 yield f.problem(
-                    ("actions", i, "due"),
-                    f"due {action.due.isoformat()} is before the plan year starts "
-                    f"({start.isoformat()})",
+                    ("actions", i, "due"), *_before_year(action.due, start, action.carried_from)
                 )
             for j, milestone in enumerate(action.milestones):
                 if (
@@ -296,8 +303,7 @@ def dates_fall_in_year(project: Project) -> Iterator[Problem]:
                 if milestone.due.latest < start:
                     yield f.problem(
                         ("actions", i, "milestones", j, "due"),
-                        f"due {milestone.due.isoformat()} is before the plan year starts "
-                        f"({start.isoformat()})",
+                        *_before_year(milestone.due, start, action.carried_from),
                     )
 
 
@@ -335,7 +341,11 @@ def status_is_coherent(project: Project) -> Iterator[Problem]:
                     f"meeting on {meeting.date.isoformat()} is outside {py.year}",
                     WARNING,
                 )
-        if py.review is not None and py.plan.status in ("draft", "consultation"):
+        if (
+            py.review is not None
+            and py.review.status == "final"
+            and py.plan.status in ("draft", "consultation")
+        ):
             yield at(project, py, "review").problem(
                 (),
                 f"{_article(py.plan.status)} {py.plan.status} plan has an annual review; "
@@ -357,9 +367,10 @@ def changes_follow_publication(project: Project) -> Iterator[Problem]:
 
 
 def review_is_complete(project: Project) -> Iterator[Problem]:
-    """Once a review exists, every indicator has an outturn and every service a decision."""
+    """Once a review is final, every indicator has an outturn and every service a decision (a
+    draft review is in preparation: what it still lacks is not yet a gap)."""
     for py in project.plan_years():
-        if py.review is None:
+        if py.review is None or py.review.status == "draft":
             continue
         f = at(project, py, "review")
         outturns = {o.indicator for o in py.review.outturns}

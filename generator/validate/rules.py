@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 from generator.model import Project
 from generator.problems import Problem
-from generator.validate import coverage, cycle, indicators, money, references
+from generator.validate import coverage, cycle, indicators, money, pending, references
 
 Rule = Callable[[Project], Iterator[Problem]]
 RULES: tuple[Rule, ...] = (
@@ -30,6 +30,9 @@ RULES: tuple[Rule, ...] = (
     cycle.publications_are_recorded,
     cycle.published_years_are_frozen,
     coverage.review_is_complete,
+    pending.carried_from_earlier,
+    pending.risks_are_rated,
+    pending.still_to_confirm,
     money.settings_are_sound,
     money.formula_recipients_resolve,
     money.cut_references,
