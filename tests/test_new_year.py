@@ -244,6 +244,7 @@ def test_an_indicators_baseline_is_last_years_outturn(example: Path) -> None:
 
 
 def test_a_service_of_an_ending_stream_is_proposed_for_the_risk_register(example: Path) -> None:
+    (example / KEL / "2026-27/risks.yml").unlink()  # no entry for it on the register yet
     assert new_year(example, "--partnership", "safer-kelderton").exit_code == 0
     risks = typed(example, KEL + "2027-28/risks.yml").risks
     assert [r.model_dump(exclude_none=True) for r in risks] == [
@@ -262,6 +263,17 @@ def test_a_service_of_an_ending_stream_is_proposed_for_the_risk_register(example
     assert "its funding from home-office-serious-violence-grant ends by 2027-28: decide" in (
         services["ae-youth-navigators"].to_confirm or ""
     )
+
+
+def test_a_service_already_on_the_register_keeps_its_entry_and_gets_no_second(
+    example: Path,
+) -> None:
+    assert new_year(example, "--partnership", "safer-kelderton").exit_code == 0
+    risks = typed(example, KEL + "2027-28/risks.yml").risks
+    assert [(r.id, r.service, r.reason) for r in risks] == [
+        ("risk-navigators", "ae-youth-navigators", "funding-ends")
+    ]
+    assert risks[0].harm is not None and risks[0].recommendation == "seek-other-funding"
 
 
 def test_a_line_from_a_stream_that_ended_is_not_carried(example: Path) -> None:
