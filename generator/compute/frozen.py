@@ -48,21 +48,20 @@ FROZEN_KINDS = ("plan", "assessment", "actions", "indicators", "services", "fund
 """The files a publication freezes, in the order they are reported."""
 
 
-def _canonical(value: Any) -> Any:
-    """Plain JSON values for a dumped model: numbers without trailing zeros, dates as text."""
-    if isinstance(value, dict):
-        return {str(key): _canonical(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_canonical(item) for item in value]
+def _plain(value: Any) -> str:
+    """A value JSON has no form for, as text: a number without trailing zeros, a date as
+    written. (json.dumps calls it from its C encoder, which walks everything else.)"""
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value else "0"
     if isinstance(value, date | PartialDate):
         return value.isoformat()
-    return value
+    raise TypeError(f"cannot digest a {type(value).__name__}")
 
 
 def _json(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    return json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain
+    ).encode()
 
 
 def _short(value: Any) -> str:
@@ -87,10 +86,11 @@ def _drop(data: Any, path: tuple[str, ...]) -> None:
 
 
 def frozen_content(kind: str, model: BaseModel | None) -> dict[str, Any]:
-    """A file's content as a publication freezes it: canonical, without its open fields."""
+    """A file's content as a publication freezes it: its typed data without defaults or its
+    open fields (`_json` makes it canonical)."""
     if model is None:
         return {}
-    data = _canonical(model.model_dump(mode="python", exclude_defaults=True))
+    data = model.model_dump(mode="python", exclude_defaults=True)
     for path in OPEN_AFTER_PUBLICATION.get(kind, ()):
         _drop(data, path)
     return {key: value for key, value in data.items() if value not in ({}, [])}
@@ -189,17 +189,24 @@ def field_name(kind: str, field: tuple[str, ...]) -> str:
 
 def differences(record: PublicationFile, plan_year: PlanYear) -> Iterator[Difference]:
     """Every difference between a year's frozen content now and its publication record, file
-    by file, field by field. A file whose digest differs with no field found different (its
-    field digests edited by hand) is reported whole."""
-    now = year_digests(plan_year)
+    by file, field by field. A file's field digests are worked out only when its whole digest
+    differs (most published years have not changed: a cold validation of a national project
+    hashes every published file once). A file whose digest differs with no field found
+    different (its field digests edited by hand) is reported whole."""
+    now: dict[str, dict[str, Any]] = {}
+    for kind in FROZEN_KINDS:
+        frozen = frozen_content(kind, getattr(plan_year, kind))
+        if frozen:
+            now[f"{kind}.yml"] = frozen
     for name in [*record.files, *(n for n in now if n not in record.files)]:
         kind = name.removesuffix(".yml")
-        then, current = record.files.get(name), now.get(name)
+        then, content = record.files.get(name), now.get(name)
         if then is None:
             yield Difference("added", kind, ())
-        elif current is None:
+        elif content is None:
             yield Difference("removed", kind, ())
-        elif then.digest != current.digest:
+        elif then.digest != _full(_json(content)):
+            current = file_digest(content)
             found = list(_field_differences(kind, then.fields, current.fields))
             yield from found or [Difference("changed", kind, ())]
 
