@@ -497,6 +497,8 @@ AWKWARD = [
     "{{ x }}", "[x]", "{x}", "'single'", '"double"', "back\\slash", "  lead", "trail  ", "---",
     "...", "é £ — ☃", "!tag", "&anchor", "*alias", "%pct", "@at", "`tick`", "|", ">", "?",
     "a\nb", "a\nb\n", " a\n\nb\n\n", "x\n  indented\n", "# h\n\n- l\n", "tab\there\nnext",
+    "word " * 40 + "end", "a: b # c " * 20 + "- d", "{{ x }} " * 30 + "'q'", "x  y " * 30,
+    "long " * 25 + "trailing ", "#start " * 30 + "#", "- " + "item " * 40 + ":",
 ]  # fmt: skip
 
 
@@ -509,3 +511,15 @@ def test_the_writer_round_trips_any_text_through_the_projects_loader(text: str) 
     document, problems = load_bytes(written.encode("utf-8"), "x.yml")
     assert problems == [] and document is not None, written
     assert document.data == data, written
+
+
+def test_long_text_is_folded_to_the_width_and_reads_back_the_same() -> None:
+    text = "Arrest referral, assessment and treatment for people whose offending is linked " * 3
+    written = dump({"services": [{"id": "s", "description": text.strip()}]})
+    assert "    description: >-\n" in written
+    assert max(len(line) for line in written.splitlines()) <= 100
+    from generator.load.reader import load_bytes
+
+    document, _ = load_bytes(written.encode("utf-8"), "x.yml")
+    assert document is not None
+    assert document.data == {"services": [{"id": "s", "description": text.strip()}]}

@@ -84,6 +84,32 @@ def _block(text: str, indent: str) -> list[str] | None:
     return block
 
 
+WIDTH = 100
+"""Lines are kept to this width where a long text can be folded (as the example's files are)."""
+_FOLDABLE = re.compile(r"\S+(?: \S+)+")
+
+
+def _folded(text: str, indent: str, used: int) -> list[str] | None:
+    """A long one-line text as a folded block (`>-`) wrapped at `WIDTH`, or None when it fits
+    on its line already, or a fold would not read back exactly (`used`: the width of the
+    line's start, `key: `)."""
+    if used + len(text) <= WIDTH or not _FOLDABLE.fullmatch(text):
+        return None
+    if any(ch in text for ch in "\t\x85\u2028\u2029\ufeff"):
+        return None
+    room = max(WIDTH - len(indent) - 2, 40)
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= room:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    block = [">-"] + [f"{indent}  {line}" for line in lines]
+    if yaml.safe_load("key: " + "\n".join(block) + "\n") != {"key": text}:
+        return None
+    return block
+
+
 def _inline(value: Any) -> str | None:
     """A value that fits on its key's line: a scalar, an empty container, or a list of ids."""
     if isinstance(value, Mapping):
@@ -114,8 +140,12 @@ def _mapping(data: Mapping[str, Any], indent: str, first: str | None = None) -> 
         value, note = (
             (raw.value, _comment(raw.comment)) if isinstance(raw, Commented) else (raw, "")
         )
-        if isinstance(value, str) and "\n" in value:
-            block = _block(value, indent)
+        if isinstance(value, str):
+            block = (
+                _block(value, indent)
+                if "\n" in value
+                else _folded(value, indent, len(lead) + len(key) + 2 + len(note))
+            )
             if block is not None:
                 lines.append(f"{lead}{key}: {block[0]}{note}")
                 lines.extend(block[1:])
