@@ -312,13 +312,13 @@ def test_notices_show_on_the_pages_but_stay_out_of_the_search_index(example_site
         text = page.read_text()
         assert "This is not the latest plan." in text and "Fictional data." in text, page
         corrected = "Changed after publication." in text  # Kelderton's variation, 2024-25
-        assert text.count("data-search-exclude") == 2 + corrected, page
+        assert text.count("data-search-exclude") == 3 + corrected, page  # and where it is
     assert any("Changed after publication." in page.read_text() for page in pages)
     docs = json.loads((example_site / year / "search" / "search_index.json").read_text())["docs"]
     texts = " ".join(doc["title"] + " " + doc["text"] for doc in docs)
     for notice in (
         "This is not the latest plan", "Fictional data", "invented for demonstration",
-        "Changed after publication",
+        "Changed after publication", "This page in other years",
     ):  # fmt: skip
         assert notice not in texts
     assert len({doc["location"].split("#")[0] for doc in docs}) >= 40  # every page still indexed
@@ -366,7 +366,7 @@ def test_a_project_without_mkdocs_yml_is_named_by_its_settings(tmp_path: Path) -
     build(root, tmp_path / "site")
     page = (tmp_path / "site" / "2025-26" / "fenwick-csp" / "index.html").read_text()
     shown = "Fenwick &amp; Ashdown &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; plans — 2025/26"
-    assert f" - {shown}</title>" in page
+    assert f" — 2025/26 — {shown.removesuffix(' — 2025/26')}</title>" in page
     assert f'title="{shown}"' in page  # escaped once where the theme escapes it too
     assert page.count(shown) >= 4  # header, navigation title, both logos' labels
     assert "<script>alert" not in page
@@ -375,11 +375,13 @@ def test_a_project_without_mkdocs_yml_is_named_by_its_settings(tmp_path: Path) -
     assert scan_site(tmp_path / "site") == []
 
 
-def test_a_fictional_project_without_mkdocs_yml_says_so_in_its_footer(tmp_path: Path) -> None:
+def test_a_fictional_project_without_mkdocs_yml_says_so_once_in_its_notice(tmp_path: Path) -> None:
     root = tmp_path / "project"
     for name in ("plans", "data"):
         shutil.copytree(MINIMAL / name, root / name)
     build(root, tmp_path / "site")
     page = (tmp_path / "site" / "2025-26" / "index.html").read_text()
     assert "Minimal test project — 2025/26" in page and "Brackenshire" not in page
-    assert "All partnerships, people and organisations on this site are fictional." in page
+    assert "<strong>Fictional data.</strong>" in page
+    assert "are fictional" not in page, "not in the footer too"
+    assert "canonical" not in page, "the example's site_url is not the project's"

@@ -83,7 +83,7 @@ def test_the_example_without_theme_or_mkdocs_yml_builds_with_the_wheel(
     assert "Built 4 version(s)" in out
     page = tmp_path / "site" / "2025-26" / "safer-kelderton" / "index.html"
     text = page.read_text(encoding="utf-8")
-    assert "Safer Kelderton" in text and "All partnerships, people and organisations" in text
+    assert "Safer Kelderton" in text and "<strong>Fictional data.</strong>" in text
     asked = ["brackenshire-pcc", "2026-27", "--stream", "pcc-community-safety-fund"]
     scenario = run([str(installed / "plans"), "scenario", *asked, "--change", "-20%"], project)
     assert "| Safer Kelderton Partnership (safer-kelderton) | £598,081.58 |" in scenario, (

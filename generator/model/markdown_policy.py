@@ -2,11 +2,15 @@
 
 Every free-text field (descriptions, rationales, narratives) arrives through a pull request from
 someone the site's readers never chose to trust, and ends up on a public website. Allowed:
-paragraphs, emphasis, lists, line breaks, code, level-3+ headings and links to https, http and
-mailto addresses. Refused, each with a message that says what to write instead: raw HTML,
-other link schemes (checked after decoding entities and removing whitespace), images, attribute
-lists, admonitions, snippet includes, reference/footnote/abbreviation definitions, and inputs
-shaped to make the Markdown parser slow.
+paragraphs, emphasis, lists, line breaks, code, level-3+ headings, links to https, http and
+mailto addresses, and links within the site of one shape only (`SITE_LINK`): a page of the
+partnership (`risks.md`), an item's place (`#service.<id>`), or both (`services.md#service.<id>`),
+which never leave the partnership's folder of the year (whether the place exists, and whether the
+text is shown only where such a link resolves, is checked by generator.validate.links).
+Refused, each with a message that says what to write instead: raw HTML, other link schemes
+(checked after decoding entities and removing whitespace), images, attribute lists, admonitions,
+snippet includes, reference/footnote/abbreviation definitions, and inputs shaped to make the
+Markdown parser slow.
 """
 
 from __future__ import annotations
@@ -42,6 +46,20 @@ _MAY_BREAK_POLICY = re.compile(
 # The characters a match of _MAY_BREAK_POLICY can start with: one class is searched several
 # times faster than those alternatives, and most prose holds none of them.
 _MAY_START_A_BREAK = re.compile(rf"[<\[\]{{#!?/*_{_LINE_BREAKS}]")
+PARTNERSHIP_PAGES = (
+    *("index", "assessment", "priorities", "actions", "services", "funding", "performance"),
+    *("risks", "review", "changes", "corrections", "data"),
+)
+"""The pages every partnership has in every year it is on the site (generator.render.PAGES)."""
+ITEM_PAGES = {
+    "priority": "priorities",
+    "service": "services",
+    "indicator": "performance",
+    "finding": "assessment",
+}
+"""The items that have a place on a partnership page (`<a id="service.<id>">`), and that page."""
+SITE_LINK = re.compile(r"(?:(?P<page>[a-z]+)\.md)?(?:#(?P<anchor>[a-z0-9][a-z0-9.-]*))?")
+"""A link within the site: `risks.md`, `#service.<id>` or `services.md#service.<id>`."""
 _INVISIBLE_IN_URL = re.compile(
     r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]"
 )
@@ -60,6 +78,33 @@ def url_scheme(target: str) -> str | None:
     if match:
         return match.group(1)
     return "" if decoded.startswith("//") else None
+
+
+def site_link_problem(target: str) -> str | None:
+    """Why a link target without a scheme is not a link within the site (None when it is)."""
+    match = SITE_LINK.fullmatch(target)
+    page, anchor = (match.group("page"), match.group("anchor")) if match else (None, None)
+    kind, _, item = (anchor or "").partition(".")
+    if match is None or not target or (page is not None and page not in PARTNERSHIP_PAGES):
+        return (
+            f"links to '{target[:60]}'; write a full web address starting https:// (or mailto: "
+            "for an email address); within the site, link only to a page of the partnership "
+            "(risks.md) or to an item on one (#service.<id> or services.md#service.<id>)"
+        )
+    if anchor is not None and (kind not in ITEM_PAGES or not item):
+        kinds = ", ".join(f"#{name}.<id>" for name in ITEM_PAGES)
+        return f"links to '{target}'; a link to a place on a page names an item: {kinds}"
+    if anchor is not None and page is not None and ITEM_PAGES[kind] != page:
+        return f"links to '{target}', but {kind} items are on {ITEM_PAGES[kind]}.md"
+    return None
+
+
+def site_links(text: str) -> list[str]:
+    """The targets of the links within the site (`SITE_LINK`) in a free-text value."""
+    if "](" not in text:
+        return []
+    targets = (m.group(1).strip().split(" ")[0] for m in _LINK_TARGET.finditer(text))
+    return [t for t in targets if url_scheme(t) is None and site_link_problem(t) is None]
 
 
 def markdown_problems(text: str) -> list[str]:
@@ -101,10 +146,9 @@ def policy_problems(text: str) -> list[str]:
         if scheme == "":
             continue  # //host/path: the page's own scheme
         if scheme is None:
-            problems.append(
-                f"links to '{target[:60]}'; write a full web address starting https:// "
-                "(or mailto: for an email address)"
-            )
+            problem = site_link_problem(target)
+            if problem is not None:
+                problems.append(problem)
         elif scheme not in SAFE_SCHEMES:
             problems.append(
                 f"links with the '{scheme}:' scheme; only https:, http: and mailto: links "

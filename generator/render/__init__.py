@@ -168,6 +168,11 @@ def _review_shown(plan_year: PlanYear, drafts: bool) -> bool:
     return review is not None and (drafts or review.status == "final")
 
 
+def published_years(project: Project, partnership: str, drafts: bool) -> list[str]:
+    """The years of a partnership on the site, oldest first: each has every partnership page."""
+    return [py.year for py in project.years_of(partnership) if publishable(py, drafts)]
+
+
 def newest_years(project: Project, drafts: bool) -> dict[str, Newest]:
     """Each partnership's newest published plan year and newest published annual review."""
     years: dict[str, list[PlanYear]] = {}
@@ -393,6 +398,9 @@ class Renderer:
                 for other in self.project.years_of(pid)
                 if other.year <= py.year and publishable(other, self.version.drafts)
             ][::-1],
+            # every year this partnership is on the site, later ones too: its pages link to
+            # themselves in each (the build's cache key covers them: generator/site/build.py)
+            "years": published_years(self.project, pid, self.version.drafts),
             "draft": py.plan.status not in ("approved", "published", "superseded"),
             "in_latest": pid in self.latest_partnerships,
             "members": record.members_during(self.project.partnerships[pid], py.year),
@@ -440,5 +448,6 @@ __all__ = [
     "Version",
     "newest_years",
     "publishable",
+    "published_years",
     "render_version",
 ]

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from generator.compute.rag import format_number
+from generator.model.markdown_policy import ITEM_PAGES
 from generator.model.types import PartialDate
 
 # Python-Markdown's escapable characters (with the tables extension's '|'); '>' is made an entity.
@@ -51,13 +52,21 @@ _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _PIPE = re.compile(r"\\*\|")
 
 
+_ITEM_LINK = re.compile(r"(\]\(\s*<?)#(" + "|".join(ITEM_PAGES) + r")\.")
+
+
 def markdown_block(value: str | None) -> Md:
     """Free text (basic Markdown) as a block. The policy already refuses raw HTML; as a second
-    line of defence anything shaped like a tag is shown as text, never passed through."""
+    line of defence anything shaped like a tag is shown as text, never passed through. A link
+    to an item (`#service.<id>`) is made a link to its page (`services.md#service.<id>`), so it
+    resolves on every page of the partnership that shows the text."""
     if value is None:
         return Md("")
     text = value.replace("\r\n", "\n").replace("\r", "\n")
-    return Md(_TAG_START.sub("&lt;", text).strip())
+    text = _TAG_START.sub("&lt;", text)
+    if "](" in text:
+        text = _ITEM_LINK.sub(lambda m: f"{m[1]}{ITEM_PAGES[m[2]]}.md#{m[2]}.", text)
+    return Md(text.strip())
 
 
 def markdown_inline(value: str | None) -> Md:

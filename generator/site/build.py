@@ -14,6 +14,7 @@ from generator.render import (
     Version,
     newest_years,
     publishable,
+    published_years,
 )
 from generator.render.theme import BUNDLED
 from generator.site.cache import BuildCache
@@ -33,6 +34,15 @@ from generator.site.versions import (
     write_root,
     write_versions,
 )
+
+
+def years_on_site(project: Project, reads: list[str] | None, drafts: bool = False) -> str:
+    """For a shard's key: the years on the site of the partnerships it reads (None: every one).
+    A partnership's pages link to themselves in each of its years, later ones too, so a year
+    added, published or withdrawn later rebuilds the earlier years' pages that list it (only
+    which years are on the site enters the key, not what a later year holds)."""
+    wanted = sorted(project.partnerships if reads is None else set(reads))
+    return json.dumps([[pid, published_years(project, pid, drafts)] for pid in wanted])
 
 
 def build_site(project: Project, options: BuildOptions) -> BuildReport:
@@ -77,7 +87,16 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
                 newest_key,
             ]
             keys = [
-                (shard.name, cache.key(year, [shard.name, *options_key], reads) if cache else "")
+                (
+                    shard.name,
+                    cache.key(
+                        year,
+                        [shard.name, *options_key, years_on_site(slim, reads, options.drafts)],
+                        reads,
+                    )
+                    if cache
+                    else "",
+                )
                 for shard, reads, _ in plan.shards
             ]
             was = published.get(year)
@@ -137,8 +156,9 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
                 merge_version(year_parts, site / year, epoch, areas)
         kept = [year for year in versions if year not in parts]
         write_versions(site, versions, latest)
-        write_root(site, latest)
-        latest_pages = version_pages(parts.get(latest) or [out / latest])
+        latest_folders = parts.get(latest) or [out / latest]
+        write_root(site, latest, latest_folders[0] / "404.html")
+        latest_pages = version_pages(latest_folders)
         folders = dict(manifest)
         folders["latest"] = (aliases_key(latest, latest_pages), {})
         aliases = ["latest"] if published.get("latest") == folders["latest"] else []

@@ -8,6 +8,7 @@ import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -75,20 +76,18 @@ def _extension_names(config: dict[str, Any]) -> list[str]:
     return [str(name) for name in names]
 
 
-EXAMPLE_IDENTITY = ("site_name", "site_description", "copyright")
+EXAMPLE_IDENTITY = ("site_name", "site_description", "copyright", "site_url")
 """Settings of the bundled mkdocs.yml that describe the example project, not the tool: a project
-without an mkdocs.yml of its own takes the rest of it, and its name from data/settings.yml."""
-
-
-FICTIONAL_COPYRIGHT = "All partnerships, people and organisations on this site are fictional."
+without an mkdocs.yml of its own takes the rest of it, and its name from data/settings.yml (and
+no `site_url`: the example's address is not the project's)."""
 
 
 def base_config(
     root: Path, settings: Settings | None = None, site_url: str | None = None
 ) -> dict[str, Any]:
     """The project's mkdocs.yml: the settings every version shares. A project without one gets
-    the bundled one's settings, named by `settings` (its title; with `fictional`, a footer that
-    says so) instead of after the bundled example."""
+    the bundled one's settings, named by `settings` (its title) instead of after the bundled
+    example. (A fictional project says so in a notice on its pages, not in the footer too.)"""
     path = config_file(root)
     if not path.is_file():
         raise BuildError(f"mkdocs.yml is missing from {root}")
@@ -109,9 +108,15 @@ def base_config(
             config.pop(key, None)
         if settings is not None:
             config["site_name"] = settings.title
-            if settings.fictional:
-                config["copyright"] = FICTIONAL_COPYRIGHT
     return config
+
+
+def version_path(site_url: str | None, year: str) -> str:
+    """The path of a version's folder on its host: under `site_url`'s path when there is one,
+    else at the host's root (as MkDocs assumes for its 404 page without a site_url)."""
+    if site_url:
+        return urlsplit(str(site_url)).path.rstrip("/") + "/"
+    return f"/{year}/"
 
 
 def version_config(
@@ -139,5 +144,14 @@ def version_config(
     if config.get("site_url"):
         config["site_url"] = str(config["site_url"]).rstrip("/") + f"/{version.year}/"
     config.setdefault("extra", {})
-    config["extra"] = {**config["extra"], "version": {"provider": "mike", "default": "latest"}}
+    config["extra"] = {
+        **config["extra"],
+        "version": {"provider": "mike", "default": "latest"},
+        # for theme/overrides/main.html: page titles name the year before the site
+        "plans_year": version.label,
+        "plans_site_name": str(base.get("site_name", "Partnership plans")),
+        # for hooks.on_template_context: where the version stands on its host, so that the
+        # 404 page, served at any depth, links to its assets and pages from the host's root
+        "plans_version_path": version_path(config.get("site_url"), version.year),
+    }
     return config

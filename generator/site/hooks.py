@@ -1,9 +1,10 @@
 """MkDocs hooks of every version build: the only place this project reaches into MkDocs.
 
-Kept to three documented events so that a successor builder can take over: `on_page_content`
+Kept to four documented events so that a successor builder can take over: `on_page_content`
 (call `generator.site.sanitize.sanitize_marked` on each page's HTML), `on_config` (the site's name
 made safe to print; and, a speed-up, the search plugin's index divides pages into sections with
-`generator.site.search_index`: the index it writes is the same) and `on_env` (a speed-up).
+`generator.site.search_index`: the index it writes is the same), `on_template_context` (the 404
+page links from the version's folder on its host) and `on_env` (a speed-up).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from markupsafe import escape
 from material.plugins.search.plugin import SearchIndex
 from mkdocs.plugins import event_priority
+from mkdocs.utils import normalize_url
 
 from generator.render.theme import BYTECODE
 from generator.site.sanitize import sanitize_marked
@@ -48,3 +50,18 @@ def on_config(config: Any, **_: Any) -> Any:
     if plugin is not None and index is not None and type(index) is SearchIndex:
         plugin.search_index = FastSearchIndex(**index.config)
     return config
+
+
+def on_template_context(context: Any, template_name: str, config: Any, **_: Any) -> Any:
+    """The 404 page is served in place of any missing address, at any depth, so its links and
+    assets are written from the host's root. MkDocs takes that root from `site_url`, or else
+    the host's root, where a version is not: `extra.plans_version_path` (set by
+    generator.site.config) is the version's own folder there."""
+    base = (config.get("extra") or {}).get("plans_version_path")
+    if template_name == "404.html" and base:
+        context["base_url"] = base
+        context["extra_css"] = [normalize_url(str(path), None, base) for path in config.extra_css]
+        context["extra_javascript"] = [
+            normalize_url(str(script), None, base) for script in config.extra_javascript
+        ]
+    return context

@@ -109,8 +109,8 @@ class PlansServer(LiveReloadServer):
         self.problems = self._rebuild()
 
     def _error_page(self, code: int) -> bytes | None:
-        versions = sorted(p for p in self.site.glob("*/404.html") if p.parent.name != "latest")
-        return versions[-1].read_bytes() if code == 404 and versions else None
+        page = self.site / "404.html"  # the latest year's, copied to the root by the build
+        return page.read_bytes() if code == 404 and page.is_file() else None
 
     def _serve_request(
         self, environ: dict[str, Any], start_response: Any

@@ -8,6 +8,7 @@ import hashlib
 import html
 import json
 import os
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,12 +203,16 @@ def write_aliases(site: Path, latest: str, pages: list[str]) -> None:
         alias.write_text(REDIRECT.format(target=target, label=label), encoding="utf-8")
 
 
-def write_root(site: Path, latest: str) -> None:
-    """The site's root page: a redirect to `latest/`."""
+def write_root(site: Path, latest: str, not_found: Path | None = None) -> None:
+    """The site's root page: a redirect to `latest/`; and, given the latest version's 404 page
+    (`not_found`), a copy of it as the site's own (its links are written from the host's root,
+    so it works anywhere on the site)."""
     label = latest.replace("-", "/")
     (site / "index.html").write_text(
         REDIRECT.format(target=f"{latest}/", label=label), encoding="utf-8"
     )
+    if not_found is not None and not_found.is_file():
+        shutil.copyfile(not_found, site / "404.html")  # a new file: the version's is linked
 
 
 def aliases_key(latest: str, pages: list[str]) -> str:

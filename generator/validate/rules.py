@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 from generator.model import Project
 from generator.problems import Problem
-from generator.validate import coverage, cycle, indicators, money, pending, references
+from generator.validate import coverage, cycle, indicators, links, money, pending, references
 
 Rule = Callable[[Project], Iterator[Problem]]
 RULES: tuple[Rule, ...] = (
@@ -18,6 +18,7 @@ RULES: tuple[Rule, ...] = (
     references.plan_references,
     references.plan_governance,
     references.delivery_references,
+    links.site_links_resolve,
     indicators.indicator_figures,
     references.money_references,
     coverage.priorities_are_grounded,

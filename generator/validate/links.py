@@ -1,0 +1,165 @@
+"""Links within the site in free text resolve where the text is shown.
+
+The Markdown policy (generator.model.markdown_policy) lets free text link to a page of the
+partnership (`risks.md`) or an item on one (`#service.<id>`, `services.md#service.<id>`). Such a
+link is resolved from the partnership's own folder of the year, so it is accepted only in text
+shown there alone, to an item that year has: a plan year's files, except the formulas of
+funding.yml (shown on the area's page too) and changes.yml (corrections are listed again in later
+years' logs); partnership.yml, shown in every year, may link to pages but not to items; the
+reference data in data/, shown on many partnerships' pages and the home page, not at all.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, BeforeValidator
+
+from generator.model import PlanYear, Project
+from generator.model.markdown_policy import ITEM_PAGES, site_links
+from generator.model.types import check_markdown
+from generator.problems import FieldPath, Problem, did_you_mean
+from generator.validate.context import At, has
+
+
+def _elsewhere(target: str, reason: str) -> str:
+    """The message for a link within the site in text shown where it would not resolve."""
+    return (
+        f"links to '{target}' within the site, but {reason}; write a full web address "
+        "starting https:// instead"
+    )
+
+
+def _is_markdown(annotation: Any) -> bool:
+    """Whether a field's annotation is the Markdown type (possibly optional)."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        checks = annotation.__metadata__
+        if any(isinstance(m, BeforeValidator) and m.func is check_markdown for m in checks):
+            return True
+        return _is_markdown(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return any(_is_markdown(arg) for arg in typing.get_args(annotation))
+    return False
+
+
+def _items(annotation: Any) -> Any:
+    """The annotation of the items of a list, tuple or mapping field (Any if not one)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _items(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        found = [_items(arg) for arg in typing.get_args(annotation) if arg is not type(None)]
+        return found[0] if len(found) == 1 else Any
+    args = typing.get_args(annotation)
+    return args[-1] if args else Any
+
+
+def markdown_values(value: Any, path: FieldPath = (), annotation: Any = Any) -> Iterator[Any]:
+    """(field path, text) of every free-text (Markdown) value in a typed file or part of one."""
+    if isinstance(value, BaseModel):
+        for name, info in type(value).model_fields.items():
+            field = getattr(value, name)
+            if field is None:
+                continue
+            typed: Any = info.annotation
+            if info.metadata:
+                typed = typing.Annotated[typed, *info.metadata]
+            yield from markdown_values(field, (*path, info.alias or name), typed)
+    elif isinstance(value, str):
+        if _is_markdown(annotation):
+            yield path, value
+    elif isinstance(value, list | tuple):
+        inner = _items(annotation)
+        for index, item in enumerate(value):
+            yield from markdown_values(item, (*path, index), inner)
+    elif isinstance(value, dict):
+        inner = _items(annotation)
+        for key, item in value.items():
+            yield from markdown_values(item, (*path, key), inner)
+
+
+def _linked(value: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
+    """(field path, target) of every link within the site in a file's free text."""
+    for where, text in markdown_values(value, path):
+        for target in site_links(text):
+            yield where, target
+
+
+def _item_ids(py: PlanYear, kind: str) -> list[str] | None:
+    """The ids of a year's items of one kind that have a place on its pages (None: the page
+    shows none of them, with the reason)."""
+    if kind == "priority":
+        return [p.id for p in py.plan.priorities]
+    if kind == "service":
+        return [s.id for s in py.services.services] if has(py, "services") else []
+    if kind == "indicator":
+        return [i.id for i in py.indicators.indicators] if has(py, "indicators") else []
+    assessment = py.assessment
+    if assessment is None or assessment.status == "draft":
+        return None
+    return [f.id for f in assessment.findings]
+
+
+def _year_problem(py: PlanYear, target: str) -> str | None:
+    """Why a link within the site in one of the year's files does not resolve (None: it does)."""
+    kind, _, item = target.partition("#")[2].partition(".")
+    if not kind:
+        return None
+    ids = _item_ids(py, kind)
+    if ids is None:
+        return f"links to '{target}', but the needs assessment of {py.year} is a draft, not shown"
+    if item not in ids:
+        return f"links to '{target}', but {py.year} has no {kind} '{item}'{did_you_mean(item, ids)}"
+    return None
+
+
+PLAN_YEAR_KINDS = (
+    *("plan", "assessment", "actions", "indicators", "services", "funding", "risks", "review"),
+    *("published", "changes"),
+)
+
+
+def site_links_resolve(project: Project) -> Iterator[Problem]:
+    """Links within the site in free text: only in text shown where they resolve (see above)."""
+    for py in project.plan_years():
+        for kind in PLAN_YEAR_KINDS:
+            part = getattr(py, kind) if has(py, kind) else None
+            if part is None:
+                continue
+            file = At(project, py.files[kind])
+            for path, target in _linked(part):
+                problem: str | None
+                if kind == "changes":
+                    problem = _elsewhere(target, "corrections are listed again in later years")
+                elif kind == "funding" and path[:1] == ("formulas",):
+                    problem = _elsewhere(target, "a formula is shown on its area's page too")
+                else:
+                    problem = _year_problem(py, target)
+                if problem is not None:
+                    yield file.problem(path, problem)
+    for pid, partnership in sorted(project.partnerships.items()):
+        file = At(project, project.partnership_files[pid])
+        for path, target in _linked(partnership):
+            if "#" in target:
+                page = ITEM_PAGES[target.partition("#")[2].partition(".")[0]]
+                yield file.problem(
+                    path,
+                    f"links to '{target}', but partnership.yml is shown in every year, and the "
+                    f"item may not be in all of them; link to the page alone ({page}.md)",
+                )
+    reference: list[tuple[str, Any, FieldPath]] = [
+        ("settings", project.settings, ()),
+        ("organisations", project.organisation_list, ("organisations",)),
+        ("areas", project.area_list, ("areas",)),
+        ("funding-streams", project.stream_list, ("streams",)),
+    ]
+    for kind, value, root in reference:
+        if kind not in project.reference_files:
+            continue
+        file = At(project, project.reference_files[kind])
+        for path, target in _linked(value, root):
+            reason = "text in data/ is shown on the pages of many partnerships"
+            yield file.problem(path, _elsewhere(target, reason))
