@@ -99,7 +99,7 @@ def test_publish_refuses_a_project_with_errors_and_an_unknown_year(tree: Tree) -
     before = snapshot(tree.root)
     code, output = publish(tree)
     assert code == 1
-    assert output.strip().endswith("Error: 1 error(s) found; nothing was published")
+    assert output.strip().endswith("Error: 1 error found; nothing was published")
     assert snapshot(tree.root) == before
     tree.edit(f"{FEN}services.yml", "stream: council-bass", "stream: council-base")
     result = CliRunner().invoke(

@@ -209,6 +209,7 @@ def make_environment(theme: Path, partnership: str | None = None) -> jinja2.Envi
         label=text.slug_label,
         md=text.Md,
         attr=text.attribute,
+        count_of=text.count_of,
     )
     return env
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from generator.compute.rag import format_number
 from generator.model.types import PartialDate
+from generator.problems import counted
 
 # Python-Markdown's escapable characters (with the tables extension's '|'); '>' is made an entity.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -135,3 +136,9 @@ def slug_label(value: str) -> Md:
     """An enumerated value for people: `joint-commissioning` → Joint commissioning."""
     text = value.replace("-", " ")
     return escape_text(text[:1].upper() + text[1:])
+
+
+def count_of(count: int, singular: str, plural: str | None = None) -> Md:
+    """`{{ n | count_of("indicator") }}`: '1 indicator', '2 indicators' (never 'indicator(s)');
+    `plural` for a noun that does not just take an 's'. The nouns are the templates' own words."""
+    return escape_text(counted(count, singular, plural))

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from generator.model import Project
+from generator.problems import counted
 from generator.render import (
     HOME,
     RenderedVersion,
@@ -306,7 +307,9 @@ def run_tasks(
         if progress is not None and (done % step == 0 or done == len(tasks)):
             where = f"{task.version.year}/{task.shard.name}"
             elapsed = time.perf_counter() - started
-            progress(f"[{done}/{len(tasks)}] built {where} ({pages} page(s)); {elapsed:.0f} s")
+            progress(
+                f"[{done}/{len(tasks)}] built {where} ({counted(pages, 'page')}); {elapsed:.0f} s"
+            )
 
     if jobs <= 1:
         _init_worker(project, root, work, epoch)

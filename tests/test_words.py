@@ -1,0 +1,49 @@
+"""Words people use (issue 19, item 4): real plurals, a glossary linked from the pages, and
+names rather than internal ids on the changes page."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pytest
+from conftest import example_pages
+
+from generator.problems import counted
+from generator.render.text import count_of
+
+
+@cache
+def all_example_pages() -> dict[str, str]:
+    return dict(example_pages())
+
+
+def test_a_count_takes_its_noun_in_the_right_number() -> None:
+    assert counted(0, "indicator") == "0 indicators"
+    assert counted(1, "indicator") == "1 indicator"
+    assert counted(2, "indicator") == "2 indicators"
+    assert counted(1204, "page") == "1,204 pages"
+    assert counted(1, "process", "processes") == "1 process"
+    assert counted(3, "process", "processes") == "3 processes"
+
+
+def test_the_template_filter_is_inert_text() -> None:
+    assert count_of(2, "public meeting") == "2 public meetings"
+    assert count_of(1, "[x](y)") == "1 \\[x\\]\\(y\\)"
+
+
+def test_no_page_of_the_example_says_s_in_brackets() -> None:
+    """'2 indicators', never '2 indicator(s)': on every page of every version."""
+    found = [
+        f"{name}: {match.group(0)}"
+        for name, text in all_example_pages().items()
+        for match in re.finditer(r"\w+\\?\(s\\?\)", text)
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize("page", ["2026-27/sallowfield/index.md"])
+def test_the_rag_reason_counts_in_words(page: str) -> None:
+    text = all_example_pages()[page]
+    assert "worst of 2 indicators and 2 actions: 3 green, 1 red" in text
+    assert "worst of 1 indicator and 1 action: 1 green, 1 grey" in text
