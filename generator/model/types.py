@@ -409,6 +409,20 @@ def check_url(value: Any) -> Any:
     return value
 
 
+# Letters, digits and . _ % + - only: an office's shared mailbox never needs more, and such an
+# address is safe as written in a mailto: link.
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+
+
+def check_email(value: Any) -> Any:
+    """An email address, written plainly (no 'mailto:', no name in angle brackets)."""
+    if isinstance(value, str) and not _EMAIL.fullmatch(value):
+        raise _fail(
+            "email", f"'{value[:60]}' is not an email address; write it as name@example.org"
+        )
+    return value
+
+
 def check_markdown(value: Any) -> Any:
     """Free text: basic Markdown only (see markdown_policy)."""
     if isinstance(value, str):
@@ -436,6 +450,12 @@ Url = Annotated[
     BeforeValidator(check_url),
     Field(max_length=2000),
     WithJsonSchema({"type": "string", "pattern": "^(https?://|mailto:)", "maxLength": 2000}),
+]
+Email = Annotated[
+    str,
+    BeforeValidator(check_email),
+    Field(max_length=254),
+    WithJsonSchema({"type": "string", "format": "email", "maxLength": 254}),
 ]
 Markdown = Annotated[str, BeforeValidator(check_markdown), Field(max_length=MAX_TEXT)]
 Number = Annotated[Decimal, BeforeValidator(parse_decimal), WithJsonSchema(_NUMBER_SCHEMA)]

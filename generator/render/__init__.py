@@ -406,6 +406,7 @@ class Renderer:
             "in_version": {p.partnership for p in self.years},
             "downloads": opendata.download_names(pid, py.year),
             "chart_files": {name: geometry for name, (_t, geometry) in specs.items()},
+            "consultations": self.later_consultations(py),
         }
         files: dict[str, bytes] = {}
         svg = charts.render_charts(self.theme, pid, specs)
@@ -416,6 +417,19 @@ class Renderer:
         for name, _title, template in PAGES:
             files[f"{pid}/{name}.md"] = self._page(pid, template, context, page=name)
         return files
+
+    def later_consultations(self, py: PlanYear) -> list[PlanYear]:
+        """The partnership's later plans out for consultation (not on the site until approved),
+        shown on its newest published plan's overview so that readers can comment on them."""
+        if self.newest[py.partnership].plan != py.year:
+            return []
+        return [
+            later
+            for later in self.project.years_of(py.partnership)
+            if later.year > py.year
+            and later.plan.status == "consultation"
+            and later.plan.consultation is not None
+        ]
 
     def _page(
         self, partnership: str | None, template: str, context: dict[str, Any], **extra: Any
