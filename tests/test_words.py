@@ -11,6 +11,7 @@ from conftest import example_pages
 
 from generator.problems import counted
 from generator.render.text import count_of
+from generator.review.words import field_words, named
 
 
 @cache
@@ -47,3 +48,63 @@ def test_the_rag_reason_counts_in_words(page: str) -> None:
     text = all_example_pages()[page]
     assert "worst of 2 indicators and 2 actions: 3 green, 1 red" in text
     assert "worst of 1 indicator and 1 action: 1 green, 1 grey" in text
+
+
+# --- no internal ids on the changes page -----------------------------------------------------
+
+NAMES = {"wyckholt-budget": "Wyckholt District Council contribution", "hub": "Victim hub"}
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        (
+            "review: spend, wyckholt-budget",
+            "Annual review: spend, Wyckholt District Council contribution",
+        ),
+        (
+            "review.spend[wyckholt-budget]",
+            "Annual review: spend, Wyckholt District Council contribution",
+        ),
+        ("services[hub].funding", "Commissioned services: Victim hub, funding"),
+        ("plan.title", "Plan: title"),
+        ("indicators", "Performance indicators"),
+        ("something else", "something, else"),
+    ],
+)
+def test_a_changed_field_is_named_in_words(name: str, shown: str) -> None:
+    assert field_words(name, NAMES) == shown
+
+
+def test_ids_are_shown_by_their_names_and_other_values_as_they_are() -> None:
+    assert named("hub", NAMES) == "Victim hub"
+    assert (
+        named("hub, wyckholt-budget", NAMES) == "Victim hub, Wyckholt District Council contribution"
+    )
+    assert named("off-track", NAMES) == "off-track"
+
+
+def test_the_dunmarsh_correction_names_what_changed_without_ids() -> None:
+    """The 2025/26 correction names `review: spend, wyckholt-district-council-budget`."""
+    pages = all_example_pages()
+    for page in (
+        "2025-26/dunmarsh-wyckholt/changes.md",
+        "2026-27/dunmarsh-wyckholt/corrections.md",
+    ):
+        text = pages[page]
+        assert "wyckholt\\-district\\-council\\-budget" not in text, page
+        assert (
+            "Annual review: spend, Wyckholt District Council contribution to the joint partnership"
+            in text
+        ), page
+
+
+def test_the_since_last_year_table_names_things_not_ids() -> None:
+    text = all_example_pages()["2026-27/brackenshire-pcc/changes.md"]
+    assert "| What | Name | Change | Last year | This year |" in text
+    assert "| Id |" not in text
+    assert (
+        "provider changed | Brackenshire Victim Care | Brackenshire Victim Care, Harbourlight"
+        in text
+    )
+    assert "victim\\-care\\-hub" not in text

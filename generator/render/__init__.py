@@ -25,6 +25,7 @@ from generator.render import charts, opendata, text
 from generator.render.corrections import changes_by_page
 from generator.render.theme import BYTECODE, template_folders
 from generator.review import since_last_year
+from generator.review.words import field_words, named, names_by_id
 from generator.validate.context import declared
 
 PAGES = (
@@ -381,6 +382,7 @@ class Renderer:
         previous = self.project.previous(py)
         changes = since_last_year(self.project, py, self.formulas_of)
         specs = charts.chart_specs(facts, common)
+        names = names_by_id(self.project, previous, py)
         context = {
             **common,
             "partnership": self.project.partnerships[pid],
@@ -407,6 +409,8 @@ class Renderer:
             "downloads": opendata.download_names(pid, py.year),
             "chart_files": {name: geometry for name, (_t, geometry) in specs.items()},
             "consultations": self.later_consultations(py),
+            "field_words": lambda name: field_words(name, names),
+            "named": lambda value: named(value, names) if value is not None else "",
         }
         files: dict[str, bytes] = {}
         svg = charts.render_charts(self.theme, pid, specs)
