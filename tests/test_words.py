@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
 import pytest
 from conftest import example_pages
 
 from generator.problems import counted
+from generator.render.glossary import TERMS, GlossaryLinks
 from generator.render.text import count_of
 from generator.review.words import field_words, named
 
@@ -108,3 +110,43 @@ def test_the_since_last_year_table_names_things_not_ids() -> None:
         in text
     )
     assert "victim\\-care\\-hub" not in text
+
+
+# --- the glossary -----------------------------------------------------------------------------
+
+
+def test_every_version_has_the_glossary_with_every_term() -> None:
+    glossaries = {n: t for n, t in all_example_pages().items() if n.endswith("/glossary.md")}
+    assert sorted(glossaries) == [
+        f"{y}/glossary.md" for y in ("2023-24", "2024-25", "2025-26", "2026-27")
+    ]
+    for text in glossaries.values():
+        anchors = re.findall(r'<a id="term\.([a-z-]+)"></a>', text)
+        assert set(anchors) == set(TERMS)
+        assert "(#term." in text  # entries point at each other
+
+
+def test_a_page_links_the_first_use_of_a_term_only() -> None:
+    text = all_example_pages()["2026-27/sallowfield/priorities.md"]
+    assert text.count("](../glossary.md#term.tier)") == 1
+    assert "[Core priority](../glossary.md#term.tier)" in text
+
+
+def test_an_unknown_term_fails_the_build() -> None:
+    links = GlossaryLinks("glossary.md")
+    with pytest.raises(KeyError, match="'make-or-bye' is not in the glossary"):
+        links.first("make-or-bye")
+    assert links.first("make-or-buy") and not links.first("make-or-buy")
+
+
+def test_the_glossary_links_work_in_the_built_site(example_site: Path) -> None:
+    """Every link to the glossary, from any page of any version, lands on an entry there."""
+    checked = 0
+    for page in example_site.glob("*/**/index.html"):
+        html = page.read_text(encoding="utf-8")
+        for href, anchor in re.findall(r'href="([^"#]*glossary/)#(term\.[a-z-]+)"', html):
+            target = (page.parent / href / "index.html").resolve()
+            assert target.is_file(), (page, href)
+            assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), (page, anchor)
+            checked += 1
+    assert checked > 100

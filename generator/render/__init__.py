@@ -23,6 +23,7 @@ from generator.model.delivery import PATHWAYS
 from generator.model.project import KINDS
 from generator.render import charts, opendata, text
 from generator.render.corrections import changes_by_page
+from generator.render.glossary import GlossaryLinks
 from generator.render.theme import BYTECODE, template_folders
 from generator.review import since_last_year
 from generator.review.words import field_words, named, names_by_id
@@ -315,8 +316,10 @@ class Renderer:
                 nav.extend(region_nav)
             else:
                 nav.append({nav_title(region): region_nav})
+        nav.append({"Glossary": "glossary.md"})
         nav.append({"Accessibility": "accessibility.md"})
         if home:
+            files["glossary.md"] = self._page(None, "glossary.md.j2", common)
             files["accessibility.md"] = self._page(None, "accessibility.md.j2", common)
             files.update(opendata.schema_files())
         return RenderedVersion(files, nav)
@@ -337,7 +340,7 @@ class Renderer:
             files[f"{area_id}/index.md"] = self._page(
                 None, "area.md.j2", common, area=area,
                 plan_years=pys, area_facts=[self.facts(py) for py in pys],
-                area_formulas=self.area_formulas(area_id),
+                area_formulas=self.area_formulas(area_id), depth=1,
             )  # fmt: skip
             for py in pys:
                 files.update(self._partnership(py, common))
@@ -438,7 +441,11 @@ class Renderer:
     def _page(
         self, partnership: str | None, template: str, context: dict[str, Any], **extra: Any
     ) -> bytes:
-        rendered = self.env(partnership).get_template(template).render(**context, **extra)
+        # Every page but the home pages is one folder down; the glossary is at the version's top.
+        depth = extra.pop("depth", 0 if partnership is None else 1)
+        glossary = GlossaryLinks("../" * depth + "glossary.md")
+        page = self.env(partnership).get_template(template)
+        rendered = page.render(**context, **extra, glossary=glossary)
         return rendered.encode("utf-8")
 
 

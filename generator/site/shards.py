@@ -138,7 +138,7 @@ def shard_docs(rendered: RenderedVersion) -> ShardDocs:
     """The docs folder MkDocs builds for one shard (see ShardDocs)."""
     everything = rendered.nav_pages
     own = {name for name in rendered.files if name.endswith(".md")}
-    keep = set(own) | {"index.md", "accessibility.md"}
+    keep = set(own) | {"index.md", "glossary.md", "accessibility.md"}
     for index, page in enumerate(everything):
         if page in own:
             keep.update(everything[max(index - 1, 0) : index + 2])  # rel=prev and rel=next
