@@ -423,6 +423,20 @@ def check_email(value: Any) -> Any:
     return value
 
 
+_GIVING_PREFIX = re.compile(r"360G-[A-Za-z0-9-]+")
+
+
+def check_giving_prefix(value: Any) -> Any:
+    """A 360Giving identifier prefix, as 360Giving gives one to each publisher: 360G-..."""
+    if isinstance(value, str) and not _GIVING_PREFIX.fullmatch(value):
+        raise _fail(
+            "giving_prefix",
+            f"'{value[:60]}' is not a 360Giving prefix; it starts 360G- followed by letters, "
+            "digits and hyphens (360Giving gives each publisher its own)",
+        )
+    return value
+
+
 def check_markdown(value: Any) -> Any:
     """Free text: basic Markdown only (see markdown_policy)."""
     if isinstance(value, str):
@@ -456,6 +470,12 @@ Email = Annotated[
     BeforeValidator(check_email),
     Field(max_length=254),
     WithJsonSchema({"type": "string", "format": "email", "maxLength": 254}),
+]
+GivingPrefix = Annotated[
+    str,
+    BeforeValidator(check_giving_prefix),
+    Field(max_length=64),
+    WithJsonSchema({"type": "string", "pattern": "^360G-[A-Za-z0-9-]+$", "maxLength": 64}),
 ]
 Markdown = Annotated[str, BeforeValidator(check_markdown), Field(max_length=MAX_TEXT)]
 Number = Annotated[Decimal, BeforeValidator(parse_decimal), WithJsonSchema(_NUMBER_SCHEMA)]

@@ -21,7 +21,7 @@ from generator.compute.money import FormulaFacts, Formulas, all_formulas
 from generator.model import PlanYear, Project
 from generator.model.delivery import PATHWAYS
 from generator.model.project import KINDS
-from generator.render import charts, opendata, text
+from generator.render import charts, giving, opendata, text
 from generator.render.corrections import changes_by_page
 from generator.render.glossary import GlossaryLinks
 from generator.render.theme import BYTECODE, template_folders
@@ -212,6 +212,7 @@ def make_environment(theme: Path, partnership: str | None = None) -> jinja2.Envi
         md=text.Md,
         attr=text.attribute,
         count_of=text.count_of,
+        size=text.file_size,
     )
     return env
 
@@ -322,6 +323,7 @@ class Renderer:
             files["glossary.md"] = self._page(None, "glossary.md.j2", common)
             files["accessibility.md"] = self._page(None, "accessibility.md.j2", common)
             files.update(opendata.schema_files())
+            files[opendata.archive_name(self.version.year)] = self.archive()
         return RenderedVersion(files, nav)
 
     def _area(
@@ -385,6 +387,7 @@ class Renderer:
         previous = self.project.previous(py)
         changes = since_last_year(self.project, py, self.formulas_of)
         specs = charts.chart_specs(facts, common)
+        data = opendata.plan_year_files(self.project, facts, changes)
         names = names_by_id(self.project, previous, py)
         context = {
             **common,
@@ -409,7 +412,14 @@ class Renderer:
             "declared": lambda part: declared(py, part),
             "in_preparation": preparing,
             "in_version": {p.partnership for p in self.years},
-            "downloads": opendata.download_names(pid, py.year),
+            "downloads": {
+                k: n for k, n in opendata.download_names(pid, py.year).items() if n in data
+            },
+            "download_sizes": {name: len(content) for name, content in data.items()},
+            "data_date": opendata.data_date(py),
+            "grants_left_out": giving.plan_year_grants(self.project, facts).left_out,
+            "licence_file": opendata.LICENCE_FILE,
+            "archive": opendata.archive_name(self.version.year),
             "chart_files": {name: geometry for name, (_t, geometry) in specs.items()},
             "consultations": self.later_consultations(py),
             "field_words": lambda name: field_words(name, names),
@@ -419,7 +429,7 @@ class Renderer:
         svg = charts.render_charts(self.theme, pid, specs)
         for name, content in svg.items():
             files[f"{pid}/charts/{name}"] = content
-        for name, content in opendata.plan_year_files(self.project, facts, changes).items():
+        for name, content in data.items():
             files[f"{pid}/data/{name}"] = content
         for name, _title, template in PAGES:
             files[f"{pid}/{name}.md"] = self._page(pid, template, context, page=name)
@@ -437,6 +447,21 @@ class Renderer:
             and later.plan.status == "consultation"
             and later.plan.consultation is not None
         ]
+
+    def archive(self) -> bytes:
+        """Every partnership's downloads of the version in one zip, a folder each (the home
+        shard's: its cache key covers every partnership's files)."""
+        everything: dict[str, bytes] = {}
+        newest = None
+        for py in self.years:
+            facts = self.facts(py)
+            changes = since_last_year(self.project, facts.plan_year, self.formulas_of)
+            for name, content in opendata.plan_year_files(self.project, facts, changes).items():
+                everything[f"{py.partnership}/{name}"] = content
+            when = opendata.data_date(py)
+            newest = when if newest is None or (when is not None and when > newest) else newest
+        everything[opendata.LICENCE_FILE] = opendata.licence_text(self.project, self.version.year)
+        return opendata.archive(everything, newest)
 
     def _page(
         self, partnership: str | None, template: str, context: dict[str, Any], **extra: Any

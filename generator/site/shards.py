@@ -134,8 +134,9 @@ class ShardDocs:
     cross_anchors: list[list[str]]
 
 
-def shard_docs(rendered: RenderedVersion) -> ShardDocs:
-    """The docs folder MkDocs builds for one shard (see ShardDocs)."""
+def shard_docs(rendered: RenderedVersion, year: str | None = None) -> ShardDocs:
+    """The docs folder MkDocs builds for one shard (see ShardDocs); `year` names the version's
+    own files the home shard makes (the archive of its open data) that pages link to."""
     everything = rendered.nav_pages
     own = {name for name in rendered.files if name.endswith(".md")}
     keep = set(own) | {"index.md", "glossary.md", "accessibility.md"}
@@ -143,7 +144,8 @@ def shard_docs(rendered: RenderedVersion) -> ShardDocs:
         if page in own:
             keep.update(everything[max(index - 1, 0) : index + 2])  # rel=prev and rel=next
     nav = shard_nav(rendered.nav, keep)
-    elsewhere = (set(everything) | set(opendata.schema_files())) - own
+    version_files = {opendata.archive_name(year)} if year is not None else set()
+    elsewhere = (set(everything) | set(opendata.schema_files()) | version_files) - own
     linked = [
         (name, target, anchor)
         for name in sorted(own)
@@ -181,7 +183,7 @@ def build_shard(project: Project, root: Path, task: ShardTask, scratch: Path, ep
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     rendered = render_version(project, root / "theme", version, shard)
     docs = scratch / "docs"
-    shard_folder = shard_docs(rendered)
+    shard_folder = shard_docs(rendered, version.year)
     files = shard_folder.files
     if shard.home:
         for assets in (BUNDLED / "theme" / "assets", root / "theme" / "assets"):  # project's win
