@@ -169,9 +169,9 @@ def test_the_data_page_names_the_licence_sizes_date_and_archive() -> None:
         "[Open Government Licence v3\\.0](https://www\\.nationalarchives\\.gov\\.uk/doc/open\\-government\\-licence/version/3/)"
         in page
     )
-    assert "| File | What it holds | Format | Size |" in page
+    assert "| File | What it holds | Format and size |" in page
     size = len(example_files()["2026-27/sallowfield/data/sallowfield-2026-27.json"])
-    assert f"| JSON | {file_size(size)} |" in page
+    assert f"| JSON, {file_size(size)} |" in page
     assert "The data is as at **16 October 2026**" in page
     assert "[open\\-data\\-2026\\-27\\.zip](../data/open\\-data\\-2026\\-27\\.zip)" in page
 
