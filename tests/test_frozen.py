@@ -273,7 +273,7 @@ def test_the_pages_say_a_page_was_corrected_and_link_the_log(published: Tree) ->
     assert (
         "- **2 June 2025, correction:** Refuge funding corrected to £45,000. The plan printed "
         "the old figure. Approved by Safer Fenwick Partnership board. Changed: "
-        "services\\[refuge\\]\\.funding."
+        "Commissioned services: Refuge service, funding."
     ) in log
     data = json.loads(files["fenwick-csp/data/fenwick-csp-2025-26.json"])
     assert data["source"]["published"]["approved_by"] == "Safer Fenwick Partnership board"
