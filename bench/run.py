@@ -168,8 +168,8 @@ def plans_command() -> list[str]:
 
 def pages_built(output: str) -> int | None:
     """The page count `plans build` reports."""
-    match = re.search(r"(\d+) page\(s\)", output)
-    return int(match.group(1)) if match else None
+    match = re.search(r"([\d,]+) pages? rendered", output)
+    return int(match.group(1).replace(",", "")) if match else None
 
 
 def edit_one_plan(project: Path, year: str) -> Path:

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from generator import __version__
-from generator.problems import PlansError, Problem, ProblemsFound, Severity
+from generator.problems import PlansError, Problem, ProblemsFound, Severity, counted
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1  # a usage error exits 2: click does it
 
@@ -59,7 +59,7 @@ def format_problems(problems: Sequence[Problem], fmt: str, strict: bool = False)
     lines = [str(p) for p in problems]
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     warnings = len(problems) - errors
-    lines.append(f"{errors} error(s), {warnings} warning(s)")
+    lines.append(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}")
     return "\n".join(lines)
 
 
@@ -318,7 +318,8 @@ def build(
         if progress is not None:
             years = len(model.all_years())
             elapsed = time.perf_counter() - started
-            progress(f"checked {len(model.documents)} file(s), {years} year(s); {elapsed:.0f} s")
+            files = counted(len(model.documents), "file")
+            progress(f"checked {files}, {counted(years, 'year')}; {elapsed:.0f} s")
         options = BuildOptions(
             project, target, drafts=drafts, jobs=jobs, cache=folder, progress=progress
         )
@@ -326,11 +327,15 @@ def build(
         shards = len(report.built) + len(report.reused)
         rebuilt = f" ({', '.join(report.built)})" if 0 < len(report.built) <= 4 else ""
         click.echo(
-            f"Built {len(report.versions)} version(s) ({', '.join(report.versions)}; "
-            f"latest {report.latest}), {report.pages} page(s) rendered, into {target}; "
-            f"{len(report.built)} of {shards} shard(s) built{rebuilt}, "
+            f"Built {counted(len(report.versions), 'version')} ({', '.join(report.versions)}; "
+            f"latest {report.latest}), {counted(report.pages, 'page')} rendered, into {target}; "
+            f"{len(report.built)} of {counted(shards, 'shard')} built{rebuilt}, "
             f"{len(report.reused)} reused unchanged"
-            + (f" ({len(report.kept)} version(s) kept as published)" if report.kept else "")
+            + (
+                f" ({counted(len(report.kept), 'version')} kept as published)"
+                if report.kept
+                else ""
+            )
             + (f"; updated in place: {', '.join(report.patched)}" if report.patched else "")
         )
         return EXIT_OK

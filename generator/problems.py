@@ -51,6 +51,14 @@ def _one_line(text: str) -> str:
     return text.replace("\n", "\\n").replace("\r", "\\r")
 
 
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """'1 error', '2 errors', '1,204 pages': a count with its noun in the right number (every
+    stage's messages use it, so it lives with the problems they report). `plural` for nouns
+    that do not just take an 's' ('process', 'processes')."""
+    noun = singular if count == 1 else (plural if plural is not None else singular + "s")
+    return f"{count:,} {noun}"
+
+
 class PlansError(Exception):
     """The root of every error raised on purpose; the CLI prints it without a traceback."""
 
@@ -61,7 +69,7 @@ class ProblemsFound(PlansError):
     def __init__(self, problems: Sequence[Problem], outcome: str = "nothing was built") -> None:
         self.problems = tuple(problems)
         errors = sum(1 for p in problems if p.severity is Severity.ERROR)
-        super().__init__(f"{errors} error(s) found; {outcome}")
+        super().__init__(f"{counted(errors, 'error')} found; {outcome}")
 
 
 def format_path(path: Iterable[str | int]) -> str:

@@ -131,8 +131,10 @@ def test_summary_line_says_nan_for_what_was_not_measured() -> None:
 
 
 def test_page_count_is_read_from_plans_build() -> None:
-    output = "Built 2 version(s) (2025-26, 2026-27; latest 2026-27), 531 page(s), into site\n"
+    output = "Built 2 versions (2025-26, 2026-27; latest 2026-27), 531 pages rendered, into site\n"
     assert pages_built(output) == 531
+    assert pages_built("Built 1 version (2026-27; latest 2026-27), 1 page rendered") == 1
+    assert pages_built("Built 4 versions (...), 12,480 pages rendered, into site") == 12480
     assert pages_built("nothing") is None
 
 

@@ -322,13 +322,13 @@ def test_the_build_command_says_what_it_built_reused_and_kept(tmp_path: Path) ->
     command = ["build", str(root), "--out", str(out), "--jobs", "1"]
     first = CliRunner().invoke(main, command)
     assert first.exit_code == 0, first.output
-    assert "6 of 6 shard(s) built, 0 reused unchanged\n" in first.output
+    assert "6 of 6 shards built, 0 reused unchanged\n" in first.output
     edit(root / "plans/fenwick-csp/2025-26/actions.yml", "title: Fund refuge places", "title: R")
     second = CliRunner().invoke(main, command)
     assert second.exit_code == 0, second.output
     assert (
-        "2 of 6 shard(s) built (2025-26/_home, 2025-26/bexmoor), 4 reused unchanged "
-        "(1 version(s) kept as published); updated in place: 2025-26\n" in second.output
+        "2 of 6 shards built (2025-26/_home, 2025-26/bexmoor), 4 reused unchanged "
+        "(1 version kept as published); updated in place: 2025-26\n" in second.output
     )
     assert (cache_folder(root) / "build" / "published.json").is_file()
     assert not (root / ".cache").exists()  # nothing kept in the project

@@ -66,11 +66,11 @@ BROKEN_TEXT = [
     "'fenwick-council'? [priorities[0].leads[0]]",
     f"{FEN}services.yml:6:5: warning: 'make' means delivered in-house, but the delivery model "
     "is contract [services[0].make_or_buy]",
-    "2 error(s), 1 warning(s)",
+    "2 errors, 1 warning",
 ]
 WARNING_TEXT = [
     f"{FEN}plan.yml:8:5: warning: meeting on 2025-04-10 is outside 2024-25 [meetings[0].date]",
-    "0 error(s), 1 warning(s)",
+    "0 errors, 1 warning",
 ]
 
 
@@ -341,12 +341,12 @@ def test_corrupt_input_is_a_problem_not_a_traceback(
         assert "Traceback" not in result.output
     result = plans("validate", str(tree.root))
     lines = result.stdout.splitlines()
-    assert lines[-1] == "1 error(s), 0 warning(s)"
+    assert lines[-1] == "1 error, 0 warnings"
     if expected is None:
         assert lines[0].startswith(f"{FEN}plan.yml:")
         assert "error: is not valid UTF-8" in lines[0] or "error: contains" in lines[0]
     else:
-        assert lines == [expected, "1 error(s), 0 warning(s)"]
+        assert lines == [expected, "1 error, 0 warnings"]
 
 
 def test_an_unexpected_failure_is_one_line_without_debug(
@@ -543,19 +543,19 @@ def test_build_says_how_it_is_going_on_stderr_and_the_result_on_stdout(
     out = tmp_path / "site"
     first = plans("build", str(tree.root), "--out", str(out), "--jobs", "1", "--no-cache")
     assert first.exit_code == 0, first.output
-    assert first.stdout.startswith("Built 2 version(s)") and first.stdout.count("\n") == 1
+    assert first.stdout.startswith("Built 2 versions") and first.stdout.count("\n") == 1
     lines = first.stderr.splitlines()
-    assert re.fullmatch(r"checked \d+ file\(s\), 2 year\(s\); \d+ s", lines[0]), lines
-    assert lines[1] == "4 of 4 shard(s) to build in 1 process(es), 0 reused unchanged"
+    assert re.fullmatch(r"checked \d+ files, 2 years; \d+ s", lines[0]), lines
+    assert lines[1] == "4 of 4 shards to build in 1 process, 0 reused unchanged"
     built = lines[2:-1]
     assert [line.split("]")[0] for line in built] == ["[1/4", "[2/4", "[3/4", "[4/4"]
     shards = {re.search(r"built (\S+) ", line).group(1) for line in built}  # type: ignore[union-attr]
     assert shards == {"2024-25/_home", "2024-25/ashdown", "2025-26/_home", "2025-26/ashdown"}
-    assert lines[-1] == "putting together 2 version(s), then publishing"
+    assert lines[-1] == "putting together 2 versions, then publishing"
 
     quiet = plans("build", str(tree.root), "--out", str(out), "--no-cache", "-q")
     assert quiet.exit_code == 0 and quiet.stderr == "", quiet.stderr
-    assert quiet.stdout.startswith("Built 2 version(s)")
+    assert quiet.stdout.startswith("Built 2 versions")
 
 
 def test_build_progress_in_parallel_names_every_shard_once(tree: Tree, tmp_path: Path) -> None:
@@ -565,4 +565,4 @@ def test_build_progress_in_parallel_names_every_shard_once(tree: Tree, tmp_path:
     assert sorted(line.split("]")[0] for line in built) == ["[1/4", "[2/4", "[3/4", "[4/4"]
     assert len({line.split(" built ")[1].split()[0] for line in built}) == 4
     again = plans("build", str(tree.root), "--out", str(tmp_path / "site"), "--jobs", "2")
-    assert again.stderr.splitlines()[1:] == ["0 of 4 shard(s) to build, 4 reused unchanged"]
+    assert again.stderr.splitlines()[1:] == ["0 of 4 shards to build, 4 reused unchanged"]

@@ -66,7 +66,7 @@ WARNINGS = [
     f"{PLAN}:51:5: warning: priority 'first-priority' has no objective; add at least one under "
     "objectives; or, if the published plan has none, add objectives to not_published in "
     "plan.yml [priorities[0].id]",
-    "0 error(s), 4 warning(s)",
+    "0 errors, 4 warnings",
 ]
 
 
@@ -210,7 +210,7 @@ def test_the_commented_examples_are_right(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
         *(line for line in WARNINGS[1:4]),
-        "0 error(s), 3 warning(s)",
+        "0 errors, 3 warnings",
     ]
 
 

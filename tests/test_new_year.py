@@ -117,7 +117,7 @@ def test_the_new_years_validate_with_warnings_only(example: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(example), "--no-cache"])
     assert result.exit_code == 0, result.output
     assert ": error:" not in result.output
-    assert result.output.splitlines()[-1].startswith("0 error(s), ")
+    assert result.output.splitlines()[-1].startswith("0 errors, ")
     assert "warning: indicator 'asb-incidents': still to confirm:" in result.output
 
 
@@ -361,7 +361,7 @@ def test_a_project_with_errors_is_refused(example: Path) -> None:
     before = files(example)
     result = new_year(example)
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[-1] == "Error: 1 error(s) found; nothing was written"
+    assert result.stderr.splitlines()[-1] == "Error: 1 error found; nothing was written"
     assert "'aproved' is not allowed here" in result.stderr
     assert files(example) == before
 

@@ -322,7 +322,7 @@ def test_empty_required_list_is_reported() -> None:
     declared = "not_published:\n  parts: []\n  reason: None.\npriorities:\n"
     text = edited(VALID_PLAN, "priorities:\n", declared)
     assert problems_of(PLAN, text) == [
-        f"{FILE}:9:10: error: needs at least 1 item(s) [not_published.parts]"
+        f"{FILE}:9:10: error: needs at least 1 item [not_published.parts]"
     ]
 
 

@@ -1583,8 +1583,11 @@ STATUS = {
     "review of a plan in consultation": (
         [(FEN + "plan.yml", "status: published", "status: consultation")],
         [
+            f"{FEN}plan.yml:3:1: warning: the plan is in consultation but does not say how to "
+            "comment on it; add consultation: with how_to_respond and until (and url, if there "
+            "is a survey) [status]",
             f"{FEN}review.yml:1:1: warning: a consultation plan has an annual review; approve "
-            "the plan first"
+            "the plan first",
         ],
     ),
 }

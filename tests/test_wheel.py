@@ -80,7 +80,7 @@ def test_the_example_without_theme_or_mkdocs_yml_builds_with_the_wheel(
         shutil.copytree(ROOT / folder, project / folder)
     out = run([str(installed / "plans"), "build", str(project), "--out", str(tmp_path / "site")],
               tmp_path)  # fmt: skip
-    assert "Built 4 version(s)" in out
+    assert "Built 4 versions" in out
     page = tmp_path / "site" / "2025-26" / "safer-kelderton" / "index.html"
     text = page.read_text(encoding="utf-8")
     assert "Safer Kelderton" in text and "<strong>Fictional data.</strong>" in text

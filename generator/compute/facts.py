@@ -35,6 +35,7 @@ from generator.model import PlanYear, Project
 from generator.model.delivery import PATHWAYS, Action, Service
 from generator.model.partnership import Priority
 from generator.model.review import RISK_DIMENSIONS, Risk, ServiceReview
+from generator.problems import counted
 
 ACTION_RAG = {
     "on-track": Rag.GREEN,
@@ -225,7 +226,8 @@ def plan_year_facts(
         status = worst(statuses)
         counts = {rag: statuses.count(rag) for rag in (Rag.GREEN, Rag.AMBER, Rag.RED, Rag.GREY)}
         reason = (
-            f"worst of {len(measured)} indicator(s) and {len(actions)} action(s): "
+            f"worst of {counted(len(measured), 'indicator')} and "
+            f"{counted(len(actions), 'action')}: "
             + ", ".join(f"{n} {rag.label.lower()}" for rag, n in counts.items() if n)
             if statuses
             else _nothing_to_judge(plan_year)

@@ -25,7 +25,7 @@ from generator.model import YEAR_KINDS, PlanYear, Project
 from generator.model.kinds import parse_document
 from generator.model.types import check_year
 from generator.pipeline import check_project
-from generator.problems import PlansError, ProblemsFound, Severity, did_you_mean
+from generator.problems import PlansError, ProblemsFound, Severity, counted, did_you_mean
 
 UNSETTLED = {"draft": "a draft", "consultation": "in consultation"}
 """A last year with one of these statuses is not followed unless the year is named."""
@@ -47,7 +47,7 @@ class ProjectHasErrors(ProblemsFound):
 
     def __str__(self) -> str:
         errors = sum(1 for p in self.problems if p.severity is Severity.ERROR)
-        return f"{errors} error(s) found; nothing was written"
+        return f"{counted(errors, 'error')} found; nothing was written"
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,14 @@ from generator.model.reference import (
     Settings,
 )
 from generator.model.review import ChangesFile, ReviewFile, RisksFile
-from generator.problems import FieldPath, Problem, Severity, did_you_mean, format_path
+from generator.problems import (
+    FieldPath,
+    Problem,
+    Severity,
+    counted,
+    did_you_mean,
+    format_path,
+)
 
 
 @dataclass(frozen=True)
@@ -120,7 +127,7 @@ def _message(error: ErrorDetails, vocabulary: set[str]) -> str:
     if kind == "list_type":
         return f"expected a list, got {_describe(value)}"
     if kind == "too_short":
-        return f"needs at least {ctx.get('min_length', 1)} item(s)"
+        return f"needs at least {counted(int(ctx.get('min_length', 1)), 'item')}"
     if kind == "too_long":
         return f"has too many items; the limit is {ctx.get('max_length')}"
     if kind == "string_too_long":
@@ -176,7 +183,8 @@ def parse_document(kind: FileKind, document: Document) -> tuple[BaseModel | None
             )
         if len(shown) < len(errors):
             more = len(errors) - len(shown)
-            problems.append(document.problem((), f"and {more:,} more problem(s) in this file"))
+            more_problems = counted(more, "more problem")
+            problems.append(document.problem((), f"and {more_problems} in this file"))
         return None, problems
 
 

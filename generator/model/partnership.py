@@ -9,6 +9,7 @@ from pydantic import Field
 from generator.model.types import (
     TO_CONFIRM,
     Day,
+    Email,
     Flag,
     Id,
     Markdown,
@@ -80,7 +81,16 @@ class Partnership(Strict):
     members: list[Membership] = Field(min_length=1)
     strategies: list[Strategy] = Field(default_factory=list)
     website: Url | None = None
-    contact: Title | None = None
+    contact: Title | None = Field(
+        None,
+        description="Who to contact, as an office or team (e.g. 'Community Safety Team, "
+        "Sallowfield District Council'); never a person's name.",
+    )
+    contact_email: Email | None = Field(
+        None,
+        description="The partnership's shared mailbox for the public; never a person's own "
+        "address.",
+    )
 
 
 class ApprovalStep(Strict):
@@ -222,6 +232,16 @@ class NotPublished(Strict):
     reason: Markdown
 
 
+class Consultation(Strict):
+    """How the public may comment on a plan while it is in consultation."""
+
+    how_to_respond: Markdown = Field(
+        description="How to respond, in plain words: by email, online survey, post, at a meeting."
+    )
+    until: Day = Field(description="The last day comments are taken.")
+    url: Url | None = Field(None, description="The consultation's page or survey.")
+
+
 class PlanFile(Strict):
     """`plans/<partnership>/<year>/plan.yml`: the year's status, approval and priorities."""
 
@@ -231,7 +251,14 @@ class PlanFile(Strict):
     stage: CycleStage | None = Field(
         None, description="Commissioning-cycle stage the year is in; derived when left out."
     )
-    summary: Markdown | None = None
+    summary: Markdown | None = Field(
+        None,
+        description="What the partnership will do this year, in plain words for residents "
+        "('this year we will ...'): shown first on the overview.",
+    )
+    consultation: Consultation | None = Field(
+        None, description="How to comment on the plan while its status is consultation."
+    )
     strategy: Title | None = Field(
         None,
         description="Title of the partnership's strategy this year refreshes, when it is not "

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from generator.model.types import (
     Flag,
+    GivingPrefix,
     Id,
     Integer,
     Markdown,
@@ -33,6 +34,19 @@ OrganisationKind = Literal[
     "private",
     "other",
 ]
+
+
+class Licence(Strict):
+    """The licence the open data is published under."""
+
+    name: Title
+    url: Url
+
+
+OPEN_GOVERNMENT_LICENCE = Licence(
+    name="Open Government Licence v3.0",
+    url="https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+)
 
 
 class RiskBandSetting(Strict):
@@ -70,6 +84,16 @@ class Settings(Strict):
             RiskBandSetting(name="high", low=12, high=25),
         ],
         description="Bands of the overall decommissioning risk score (1–25).",
+    )
+    licence: Licence = Field(
+        default_factory=lambda: OPEN_GOVERNMENT_LICENCE.model_copy(),
+        description="The licence of the open data: named on the data pages, in every download "
+        "folder and in the JSON files (the Open Government Licence v3.0 unless set).",
+    )
+    giving_prefix: GivingPrefix = Field(
+        "360G-partnership-plans",
+        description="The prefix of the identifiers in the 360Giving files: 360Giving gives each "
+        "publisher its own. The default is not registered with 360Giving.",
     )
     search: Literal["version", "area"] = Field(
         "version",

@@ -409,6 +409,34 @@ def check_url(value: Any) -> Any:
     return value
 
 
+# Letters, digits and . _ % + - only: an office's shared mailbox never needs more, and such an
+# address is safe as written in a mailto: link.
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+
+
+def check_email(value: Any) -> Any:
+    """An email address, written plainly (no 'mailto:', no name in angle brackets)."""
+    if isinstance(value, str) and not _EMAIL.fullmatch(value):
+        raise _fail(
+            "email", f"'{value[:60]}' is not an email address; write it as name@example.org"
+        )
+    return value
+
+
+_GIVING_PREFIX = re.compile(r"360G-[A-Za-z0-9-]+")
+
+
+def check_giving_prefix(value: Any) -> Any:
+    """A 360Giving identifier prefix, as 360Giving gives one to each publisher: 360G-..."""
+    if isinstance(value, str) and not _GIVING_PREFIX.fullmatch(value):
+        raise _fail(
+            "giving_prefix",
+            f"'{value[:60]}' is not a 360Giving prefix; it starts 360G- followed by letters, "
+            "digits and hyphens (360Giving gives each publisher its own)",
+        )
+    return value
+
+
 def check_markdown(value: Any) -> Any:
     """Free text: basic Markdown only (see markdown_policy)."""
     if isinstance(value, str):
@@ -436,6 +464,18 @@ Url = Annotated[
     BeforeValidator(check_url),
     Field(max_length=2000),
     WithJsonSchema({"type": "string", "pattern": "^(https?://|mailto:)", "maxLength": 2000}),
+]
+Email = Annotated[
+    str,
+    BeforeValidator(check_email),
+    Field(max_length=254),
+    WithJsonSchema({"type": "string", "format": "email", "maxLength": 254}),
+]
+GivingPrefix = Annotated[
+    str,
+    BeforeValidator(check_giving_prefix),
+    Field(max_length=64),
+    WithJsonSchema({"type": "string", "pattern": "^360G-[A-Za-z0-9-]+$", "maxLength": 64}),
 ]
 Markdown = Annotated[str, BeforeValidator(check_markdown), Field(max_length=MAX_TEXT)]
 Number = Annotated[Decimal, BeforeValidator(parse_decimal), WithJsonSchema(_NUMBER_SCHEMA)]

@@ -21,10 +21,12 @@ from generator.compute.money import FormulaFacts, Formulas, all_formulas
 from generator.model import PlanYear, Project
 from generator.model.delivery import PATHWAYS
 from generator.model.project import KINDS
-from generator.render import charts, opendata, text
+from generator.render import charts, giving, opendata, text
 from generator.render.corrections import changes_by_page
+from generator.render.glossary import GlossaryLinks
 from generator.render.theme import BYTECODE, template_folders
 from generator.review import since_last_year
+from generator.review.words import field_words, named, names_by_id
 from generator.validate.context import declared
 
 PAGES = (
@@ -214,6 +216,8 @@ def make_environment(theme: Path, partnership: str | None = None) -> jinja2.Envi
         label=text.slug_label,
         md=text.Md,
         attr=text.attribute,
+        count_of=text.count_of,
+        size=text.file_size,
     )
     return env
 
@@ -318,10 +322,13 @@ class Renderer:
                 nav.extend(region_nav)
             else:
                 nav.append({nav_title(region): region_nav})
+        nav.append({"Glossary": "glossary.md"})
         nav.append({"Accessibility": "accessibility.md"})
         if home:
+            files["glossary.md"] = self._page(None, "glossary.md.j2", common)
             files["accessibility.md"] = self._page(None, "accessibility.md.j2", common)
             files.update(opendata.schema_files())
+            files[opendata.archive_name(self.version.year)] = self.archive()
         return RenderedVersion(files, nav)
 
     def _area(
@@ -340,7 +347,7 @@ class Renderer:
             files[f"{area_id}/index.md"] = self._page(
                 None, "area.md.j2", common, area=area,
                 plan_years=pys, area_facts=[self.facts(py) for py in pys],
-                area_formulas=self.area_formulas(area_id),
+                area_formulas=self.area_formulas(area_id), depth=1,
             )  # fmt: skip
             for py in pys:
                 files.update(self._partnership(py, common))
@@ -385,6 +392,8 @@ class Renderer:
         previous = self.project.previous(py)
         changes = since_last_year(self.project, py, self.formulas_of)
         specs = charts.chart_specs(facts, common)
+        data = opendata.plan_year_files(self.project, facts, changes)
+        names = names_by_id(self.project, previous, py)
         context = {
             **common,
             "partnership": self.project.partnerships[pid],
@@ -411,23 +420,65 @@ class Renderer:
             "declared": lambda part: declared(py, part),
             "in_preparation": preparing,
             "in_version": {p.partnership for p in self.years},
-            "downloads": opendata.download_names(pid, py.year),
+            "downloads": {
+                k: n for k, n in opendata.download_names(pid, py.year).items() if n in data
+            },
+            "download_sizes": {name: len(content) for name, content in data.items()},
+            "data_date": opendata.data_date(py),
+            "grants_left_out": giving.plan_year_grants(self.project, facts).left_out,
+            "licence_file": opendata.LICENCE_FILE,
+            "archive": opendata.archive_name(self.version.year),
             "chart_files": {name: geometry for name, (_t, geometry) in specs.items()},
+            "consultations": self.later_consultations(py),
+            "field_words": lambda name: field_words(name, names),
+            "named": lambda value: named(value, names) if value is not None else "",
         }
         files: dict[str, bytes] = {}
         svg = charts.render_charts(self.theme, pid, specs)
         for name, content in svg.items():
             files[f"{pid}/charts/{name}"] = content
-        for name, content in opendata.plan_year_files(self.project, facts, changes).items():
+        for name, content in data.items():
             files[f"{pid}/data/{name}"] = content
         for name, _title, template in PAGES:
             files[f"{pid}/{name}.md"] = self._page(pid, template, context, page=name)
         return files
 
+    def later_consultations(self, py: PlanYear) -> list[PlanYear]:
+        """The partnership's later plans out for consultation (not on the site until approved),
+        shown on its newest published plan's overview so that readers can comment on them."""
+        if self.newest[py.partnership].plan != py.year:
+            return []
+        return [
+            later
+            for later in self.project.years_of(py.partnership)
+            if later.year > py.year
+            and later.plan.status == "consultation"
+            and later.plan.consultation is not None
+        ]
+
+    def archive(self) -> bytes:
+        """Every partnership's downloads of the version in one zip, a folder each (the home
+        shard's: its cache key covers every partnership's files)."""
+        everything: dict[str, bytes] = {}
+        newest = None
+        for py in self.years:
+            facts = self.facts(py)
+            changes = since_last_year(self.project, facts.plan_year, self.formulas_of)
+            for name, content in opendata.plan_year_files(self.project, facts, changes).items():
+                everything[f"{py.partnership}/{name}"] = content
+            when = opendata.data_date(py)
+            newest = when if newest is None or (when is not None and when > newest) else newest
+        everything[opendata.LICENCE_FILE] = opendata.licence_text(self.project, self.version.year)
+        return opendata.archive(everything, newest)
+
     def _page(
         self, partnership: str | None, template: str, context: dict[str, Any], **extra: Any
     ) -> bytes:
-        rendered = self.env(partnership).get_template(template).render(**context, **extra)
+        # Every page but the home pages is one folder down; the glossary is at the version's top.
+        depth = extra.pop("depth", 0 if partnership is None else 1)
+        glossary = GlossaryLinks("../" * depth + "glossary.md")
+        page = self.env(partnership).get_template(template)
+        rendered = page.render(**context, **extra, glossary=glossary)
         return rendered.encode("utf-8")
 
 

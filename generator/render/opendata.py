@@ -10,24 +10,82 @@ import csv
 import dataclasses
 import io
 import json
-from collections.abc import Iterable, Sequence
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from generator.compute.facts import PlanYearFacts, ServiceFacts
-from generator.model import Project, json_schemas
+from generator.model import PlanYear, Project, json_schemas
 from generator.model.review import RISK_DIMENSIONS, Rating
+from generator.render import giving
 from generator.review import Change
 
 CSV_TABLES = ("actions", "services", "indicators", "allocations", "risks")
+LICENCE_FILE = "LICENCE.txt"
 
 
 def download_names(partnership: str, year: str) -> dict[str, str]:
-    """File names of a plan year's downloads, by what they hold."""
+    """File names of a plan year's downloads, by what they hold (the 360Giving file only when
+    the year has a grant to publish: see `plan_year_files`)."""
     names = {"json": f"{partnership}-{year}.json"}
     names.update({table: f"{partnership}-{year}-{table}.csv" for table in CSV_TABLES})
+    names["giving"] = f"{partnership}-{year}-{giving.FILE_SUFFIX}"
     return names
+
+
+def archive_name(year: str) -> str:
+    """The version's archive of every partnership's downloads, from the version's top."""
+    return f"data/open-data-{year}.zip"
+
+
+def licence_text(project: Project, year: str) -> bytes:
+    """The licence notice in every download folder (and the archive): plain text, not a page."""
+    settings = project.settings
+    lines = [
+        f"{settings.title}: open data for {year.replace('-', '/')}",
+        "",
+        f"The files in this folder are published under the {settings.licence.name}:",
+        settings.licence.url,
+        "",
+        "You may copy, publish, adapt and use them, also commercially, if you say where they",
+        f"come from: {settings.title}.",
+    ]
+    if settings.fictional:
+        lines += [
+            "",
+            "Fictional data: every partnership, organisation, person and figure in them is "
+            "invented.",
+        ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def data_date(py: PlanYear) -> date | None:
+    """The newest date the year's files record (approval, meetings, changes, the review's
+    approval): the date the data is "as at"; builds never depend on the day they run."""
+    plan = py.plan
+    days = [m.date for m in plan.meetings] + [c.date for c in py.changes.changes]
+    if plan.approval is not None:
+        days.append(plan.approval.date)
+    if py.review is not None and py.review.approved is not None:
+        days.append(py.review.approved)
+    return max(days, default=None)
+
+
+def archive(files: Mapping[str, bytes], when: date | None) -> bytes:
+    """A zip of `files` (name to content) that is the same for the same files: names sorted,
+    every entry dated `when` (or 1 January 1980, the format's first day)."""
+    stamp = (when.year, when.month, when.day, 0, 0, 0) if when else (1980, 1, 1, 0, 0, 0)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zipped:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zipped.writestr(info, files[name], compresslevel=9)
+    return buffer.getvalue()
 
 
 def _plain(value: Any) -> Any:
@@ -120,6 +178,7 @@ def plan_year_document(project: Project, facts: PlanYearFacts) -> dict[str, Any]
             "partnership": py.partnership,
             "year": py.year,
             "fictional": project.settings.fictional,
+            "licence": project.settings.licence.model_dump(mode="json"),
             "source": source,
             "reference": _reference(project, facts),
             "computed": computed,
@@ -363,6 +422,10 @@ def plan_year_files(
     files = {names["json"]: text.encode("utf-8")}
     for table, (header, rows) in _tables(facts).items():
         files[names[table]] = _csv(header, rows)
+    grants = giving.plan_year_grants(project, facts).file()
+    if grants is not None:
+        files[names["giving"]] = grants
+    files[LICENCE_FILE] = licence_text(project, py.year)
     return files
 
 

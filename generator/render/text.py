@@ -14,6 +14,7 @@ from typing import Any
 from generator.compute.rag import format_number
 from generator.model.markdown_policy import ITEM_PAGES
 from generator.model.types import PartialDate
+from generator.problems import counted
 
 # Python-Markdown's escapable characters (with the tables extension's '|'); '>' is made an entity.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -144,3 +145,21 @@ def slug_label(value: str) -> Md:
     """An enumerated value for people: `joint-commissioning` → Joint commissioning."""
     text = value.replace("-", " ")
     return escape_text(text[:1].upper() + text[1:])
+
+
+def count_of(count: int, singular: str, plural: str | None = None) -> Md:
+    """`{{ n | count_of("indicator") }}`: '1 indicator', '2 indicators' (never 'indicator(s)');
+    `plural` for a noun that does not just take an 's'. The nouns are the templates' own words."""
+    return escape_text(counted(count, singular, plural))
+
+
+def file_size(size: int) -> Md:
+    """A download's size for people: '850 bytes', '12 KB', '3.4 MB' (1 KB = 1,000 bytes)."""
+    if size < 1000:
+        return Md(counted(size, "byte"))
+    for unit, scale in (("KB", 1000), ("MB", 1000**2), ("GB", 1000**3)):
+        value = Decimal(size) / scale
+        shown = value.quantize(Decimal(1) if value >= 10 else Decimal("0.1"), ROUND_HALF_UP)
+        if shown < 1000 or unit == "GB":
+            return Md(f"{shown:,} {unit}")
+    raise AssertionError("unreachable")

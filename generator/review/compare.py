@@ -258,11 +258,12 @@ def _plan(old: PlanYear, new: PlanYear, across_years: bool = False) -> Iterator[
                 yield Change("priority", pid, now.title, "rationale rewritten")
     old_o = {o.id: (p.id, o) for p in a.priorities for o in p.objectives}
     new_o = {o.id: (p.id, o) for p in b.priorities for o in p.objectives}
+    titles = {p.id: p.title for p in b.priorities}
     for oid, was_o, now_o in _matched(old_o, new_o):
         if was_o is None:
             assert now_o is not None
             yield Change(
-                "objective", oid, now_o[1].title, f"objective added under {now_o[0]}",
+                "objective", oid, now_o[1].title, f"objective added under \"{titles[now_o[0]]}\"",
                 counts="objective added",
             )  # fmt: skip
         elif now_o is None:

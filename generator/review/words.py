@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
+from generator.model import PlanYear, Project
 from generator.model.amounts import UnknownAmount
 from generator.model.types import PartialDate
 
@@ -83,3 +86,61 @@ def words(value: object) -> str:
     if value is None:
         return "none"
     return str(value)
+
+
+FILE_WORDS = {
+    "plan": "Plan",
+    "assessment": "Needs assessment",
+    "actions": "Action plan",
+    "indicators": "Performance indicators",
+    "services": "Commissioned services",
+    "funding": "Funding",
+    "risks": "Decommissioning risks",
+    "review": "Annual review",
+}
+_FIELD_PARTS = re.compile(r"[\[\].:,\s]+")
+
+
+def field_words(name: str, names: Mapping[str, str]) -> str:
+    """A changed field as a reader reads it: `review.spend[wyckholt-budget]` (or the same in an
+    editor's words, `review: spend, wyckholt-budget`) is "Annual review: spend, Wyckholt
+    District Council contribution": the file in words, every id by its name."""
+    parts = [part for part in _FIELD_PARTS.split(name) if part]
+    if not parts:
+        return name
+    head, rest = parts[0], parts[1:]
+    if head in FILE_WORDS:
+        shown = [names.get(part, part.replace("_", " ")) for part in rest]
+        return f"{FILE_WORDS[head]}: {', '.join(shown)}" if shown else FILE_WORDS[head]
+    return ", ".join(names.get(part, part.replace("_", " ")) for part in parts)
+
+
+def named(value: str, names: Mapping[str, str]) -> str:
+    """A value that is an id, or a list of ids ("a, b"), by their names; anything else (a
+    status, a date, an amount) as it is."""
+    ids = [part.strip() for part in value.split(",")]
+    if all(part in names for part in ids):
+        return ", ".join(names[part] for part in ids)
+    return value
+
+
+def names_by_id(project: Project, *years: PlanYear | None) -> dict[str, str]:
+    """The name of everything a plan year's changes may name by id: organisations, funding
+    streams, partnerships, and the years' priorities, objectives, indicators, actions,
+    services, allocations, formulas and risks (the later year's names win)."""
+    names: dict[str, str] = {}
+    for py in years:
+        if py is None:
+            continue
+        for priority in py.plan.priorities:
+            names[priority.id] = priority.title
+            names.update((o.id, o.title) for o in priority.objectives)
+        names.update((i.id, i.title) for i in py.indicators.indicators)
+        names.update((a.id, a.title) for a in py.actions.actions)
+        names.update((s.id, s.name) for s in py.services.services)
+        names.update((a.id, a.title) for a in py.funding.allocations if a.title is not None)
+        names.update((f.id, f.title) for f in py.funding.formulas)
+    names.update((o.id, o.name) for o in project.organisations.values())
+    names.update((s.id, s.name) for s in project.streams.values())
+    names.update((p.id, p.name) for p in project.partnerships.values())
+    return names

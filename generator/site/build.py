@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from generator.model import Project
+from generator.problems import counted
 from generator.render import (
     Version,
     newest_years,
@@ -130,8 +131,8 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
         jobs = min(options.jobs or os.cpu_count() or 1, max(len(ordered), 1))
         say = options.progress or (lambda _line: None)
         say(
-            f"{len(ordered)} of {len(ordered) + len(reused)} shard(s) to build"
-            + (f" in {jobs} process(es)" if ordered else "")
+            f"{len(ordered)} of {counted(len(ordered) + len(reused), 'shard')} to build"
+            + (f" in {counted(jobs, 'process', 'processes')}" if ordered else "")
             + f", {len(reused)} reused unchanged"
         )
         pages = run_tasks(slim, root, work, epoch, ordered, jobs, options.progress)
@@ -143,7 +144,7 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
         site = work / "site"
         site.mkdir()
         if parts:
-            say(f"putting together {len(parts)} version(s), then publishing")
+            say(f"putting together {counted(len(parts), 'version')}, then publishing")
         patches = {}
         for year, year_parts in parts.items():
             areas = names[year] if project.settings.search == "area" else None

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from generator.model import Project
+from generator.problems import counted
 from generator.render import (
     HOME,
     RenderedVersion,
@@ -133,16 +134,18 @@ class ShardDocs:
     cross_anchors: list[list[str]]
 
 
-def shard_docs(rendered: RenderedVersion) -> ShardDocs:
-    """The docs folder MkDocs builds for one shard (see ShardDocs)."""
+def shard_docs(rendered: RenderedVersion, year: str | None = None) -> ShardDocs:
+    """The docs folder MkDocs builds for one shard (see ShardDocs); `year` names the version's
+    own files the home shard makes (the archive of its open data) that pages link to."""
     everything = rendered.nav_pages
     own = {name for name in rendered.files if name.endswith(".md")}
-    keep = set(own) | {"index.md", "accessibility.md"}
+    keep = set(own) | {"index.md", "glossary.md", "accessibility.md"}
     for index, page in enumerate(everything):
         if page in own:
             keep.update(everything[max(index - 1, 0) : index + 2])  # rel=prev and rel=next
     nav = shard_nav(rendered.nav, keep)
-    elsewhere = (set(everything) | set(opendata.schema_files())) - own
+    version_files = {opendata.archive_name(year)} if year is not None else set()
+    elsewhere = (set(everything) | set(opendata.schema_files()) | version_files) - own
     linked = [
         (name, target, anchor)
         for name in sorted(own)
@@ -180,7 +183,7 @@ def build_shard(project: Project, root: Path, task: ShardTask, scratch: Path, ep
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     rendered = render_version(project, root / "theme", version, shard)
     docs = scratch / "docs"
-    shard_folder = shard_docs(rendered)
+    shard_folder = shard_docs(rendered, version.year)
     files = shard_folder.files
     if shard.home:
         for assets in (BUNDLED / "theme" / "assets", root / "theme" / "assets"):  # project's win
@@ -306,7 +309,9 @@ def run_tasks(
         if progress is not None and (done % step == 0 or done == len(tasks)):
             where = f"{task.version.year}/{task.shard.name}"
             elapsed = time.perf_counter() - started
-            progress(f"[{done}/{len(tasks)}] built {where} ({pages} page(s)); {elapsed:.0f} s")
+            progress(
+                f"[{done}/{len(tasks)}] built {where} ({counted(pages, 'page')}); {elapsed:.0f} s"
+            )
 
     if jobs <= 1:
         _init_worker(project, root, work, epoch)

@@ -405,3 +405,15 @@ def review_is_complete(project: Project) -> Iterator[Problem]:
             problem = figure_problem(outturn, "outturn")
             if problem is not None:
                 yield f.problem(("outturns", i, "value"), problem)
+
+
+def consultation_says_how_to_respond(project: Project) -> Iterator[Problem]:
+    """Advice: a plan in consultation says how to comment on it and until when."""
+    for py in project.plan_years():
+        if py.plan.status == "consultation" and py.plan.consultation is None:
+            yield at(project, py, "plan").problem(
+                ("status",),
+                "the plan is in consultation but does not say how to comment on it; add "
+                "consultation: with how_to_respond and until (and url, if there is a survey)",
+                WARNING,
+            )

@@ -25,7 +25,7 @@ from generator.compute.money import (
 from generator.model import PlanYear, Project
 from generator.model.funding import Formula
 from generator.model.types import PartialDate
-from generator.problems import FieldPath, Problem
+from generator.problems import FieldPath, Problem, counted
 from generator.validate.context import WARNING, At, at, has, money
 from generator.validate.coverage import year_end, year_start
 
@@ -57,7 +57,8 @@ def _differs(published: Decimal, computed: Decimal, what: str = "published") -> 
 def _left_out(unknown: Sequence[str]) -> str:
     if not unknown:
         return ""
-    return f", leaving out {len(unknown)} line(s) whose amount is not known ({', '.join(unknown)})"
+    lines = counted(len(unknown), "line")
+    return f", leaving out {lines} whose amount is not known ({', '.join(unknown)})"
 
 
 def formulas_reconcile(project: Project) -> Iterator[Problem]:

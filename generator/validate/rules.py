@@ -28,6 +28,7 @@ RULES: tuple[Rule, ...] = (
     coverage.dates_fall_in_year,
     coverage.status_is_coherent,
     coverage.changes_follow_publication,
+    coverage.consultation_says_how_to_respond,
     cycle.publications_are_recorded,
     cycle.published_years_are_frozen,
     coverage.review_is_complete,
