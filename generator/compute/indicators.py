@@ -293,30 +293,35 @@ def _series(
     return tuple(series)
 
 
-_FINANCIAL_YEAR = re.compile(r"\d{4}/\d{2}")
+_FINANCIAL_YEAR = re.compile(r"\b(\d{4})/\d{2}\b")
+_YEAR = re.compile(r"\b(\d{4})\b")
 
 
 def _years_with_baseline(indicator: Indicator, trend: tuple[TrendPoint, ...]) -> list[SeriesPoint]:
-    """Earlier years' points with the baseline where its period falls: a baseline for a year
-    already shown with the same value marks that year's point instead of repeating it; a
-    baseline whose period is not a financial year ("2025", "March 2024") comes first."""
+    """Earlier years' points with the baseline where its period falls in time: a baseline for a
+    year already shown with the same value marks that year's point instead of repeating it.
+    Its period is free text: a financial year in it ("2025/26 total") places it; else a
+    calendar year ("calendar year 2024", "year to September 2025") places it before the
+    financial year that starts in it; with neither it comes first."""
     years = [SeriesPoint(y.label, y.value, y.unit, left_out=y.left_out) for y in trend[:-1]]
     baseline = indicator.baseline
     if baseline is None:
         return years
     unit = baseline.unit or indicator.unit
-    period = str(baseline.period).strip()
+    period = " ".join(str(baseline.period).split())
+    financial = _FINANCIAL_YEAR.search(period)
     for k, year in enumerate(years):
-        if year.label == period and year.value == baseline.value and year.unit == unit:
+        same_year = financial is not None and year.label == financial.group(0)
+        if same_year and year.value == baseline.value and year.unit == unit:
             years[k] = replace(year, label=f"{year.label} (baseline)")
             return years
     point = SeriesPoint(
         f"Baseline ({period})", baseline.value, unit, left_out=_other_unit(unit, indicator)
     )
-    if _FINANCIAL_YEAR.fullmatch(period):
-        place = next((k for k, y in enumerate(years) if y.label >= period), len(years))
-    else:
-        place = 0
+    start = financial or _YEAR.search(period)
+    if start is None:
+        return [point, *years]
+    place = next((k for k, y in enumerate(years) if y.label[:4] >= start.group(1)), len(years))
     return [*years[:place], point, *years[place:]]
 
 

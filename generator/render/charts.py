@@ -72,7 +72,7 @@ def _cached_environment(theme: Path, partnership: str | None) -> jinja2.Environm
 
 def _scale(values: list[Decimal], top: float, height: float) -> tuple[Decimal, Decimal, Any]:
     low = min([*values, Decimal(0)])
-    high = max(values) if values else Decimal(1)
+    high = max([*values, Decimal(0)])  # zero is always on the axis, below or above the values
     if high == low:
         high = low + 1
     span = high - low
@@ -111,6 +111,18 @@ def _label_lines(label: str) -> tuple[str, ...]:
     return tuple(lines[:2]) + ((" ".join(lines[2:]),) if len(lines) > 2 else ())
 
 
+def _labels_collide(widths: list[float], step: float) -> bool:
+    """Whether level labels this wide, `step` apart, would touch: the first is drawn to the
+    right of its point, the last to the left, the others centred on theirs."""
+    last = len(widths) - 1
+
+    def reach(k: int) -> tuple[float, float]:  # how far label k runs left and right of its point
+        w = widths[k]
+        return (0, w) if k == 0 else (w, 0) if k == last else (w / 2, w / 2)
+
+    return any(reach(k)[1] + reach(k + 1)[0] + 6 > step for k in range(last))
+
+
 def _value_label_y(y: float, above: bool, top: float, bottom: float) -> float:
     """Above the point (or below it), but never outside the plot, where it would be clipped."""
     if above and y - 8 - FONT < top - MARGIN_TOP + LINE + 2:  # the unit caption's line
@@ -140,11 +152,16 @@ def trend_chart(facts: IndicatorFacts) -> dict[str, Any]:
     plot_w = WIDTH - left - MARGIN_RIGHT
     step = plot_w / max(len(series) - 1, 1)
     lines = [_label_lines(p.label) for p in series]
-    widest_line = max((_width(line) for ls in lines for line in ls), default=0)
-    rotate = len(series) > 1 and widest_line > step - 6
-    if rotate:  # too many points for level labels: each one slanted, on a single line
-        lines = [(p.label,) for p in series]
-        drop = max((_width(p.label) for p in series), default=0) * 0.71 + LINE
+    rotate = len(series) > 1 and _labels_collide([max(map(_width, ls)) for ls in lines], step)
+    if rotate:  # too many points for level labels: each slanted, on one line, without the
+        # baseline's period (the table gives it), and the first never off the chart's left
+        lines = [(p.label.split(" (")[0] if p.label.startswith("Baseline") else p.label,)
+                 for p in series]  # fmt: skip
+        slant = [_width(ls[0]) * 0.71 for ls in lines]
+        left = max(left, round(slant[0]) + 4)
+        plot_w = WIDTH - left - MARGIN_RIGHT
+        step = plot_w / max(len(series) - 1, 1)
+        drop = max(slant, default=0) + LINE
     else:
         drop = max((len(ls) for ls in lines), default=1) * LINE + 6
     plot_h = 200
@@ -282,7 +299,7 @@ def bar_chart(title: str, rows: list[tuple[str, Decimal]]) -> dict[str, Any]:
     bars = []
     for i, (label, amount) in enumerate(rows):
         text = str(money(amount))
-        room = int((WIDTH - _width(text, bold=True) - 12) / CHAR)
+        room = int((WIDTH - _width(text, bold=True) - 16) / (CHAR * 1.1))  # wide letters
         bars.append(
             {
                 "label": label if len(label) <= room else label[: room - 1].rstrip() + "…",
