@@ -123,9 +123,10 @@ def _labels_collide(widths: list[float], step: float) -> bool:
     return any(reach(k)[1] + reach(k + 1)[0] + 6 > step for k in range(last))
 
 
-def _value_label_y(y: float, above: bool, top: float, bottom: float) -> float:
-    """Above the point (or below it), but never outside the plot, where it would be clipped."""
-    if above and y - 8 - FONT < top - MARGIN_TOP + LINE + 2:  # the unit caption's line
+def _value_label_y(y: float, above: bool, bottom: float) -> float:
+    """Above the point (or below it), but never over the unit caption's top line nor under
+    the axis, where it would be clipped or collide."""
+    if above and y - 8 - FONT < LINE + 2:
         above = False
     if not above and y + 18 > bottom - 2:
         above = True
@@ -183,9 +184,7 @@ def trend_chart(facts: IndicatorFacts) -> dict[str, Any]:
                 py,
                 "not plotted" if p.value is not None and not p.plotted else "no data",
                 with_unit(p.value, unit) if p.plotted and p.value is not None else "",
-                _value_label_y(py, not (crowded and i % 2), MARGIN_TOP, bottom)
-                if py is not None
-                else 0,
+                _value_label_y(py, not (crowded and i % 2), bottom) if py is not None else 0,
                 lines[i],
             )
         )
@@ -197,10 +196,8 @@ def trend_chart(facts: IndicatorFacts) -> dict[str, Any]:
         shows = f"a line through {len(plotted)} value{'s' if len(plotted) != 1 else ''}, {span}"
     else:
         shows = "no value in the indicator's unit yet"
-    target_words = {
-        True: f", with the {'inferred ' if inferred else ''}target as a dashed line",
-        False: "",
-    }[target is not None]
+    dashed = f", with the {'inferred ' if inferred else ''}target as a dashed line"
+    target_words = dashed if target is not None else ""
     return {
         "title": f"{indicator.title}: trend",
         "alt": f"Chart of {indicator.title}: {shows}{target_words} ({polarity}). "
