@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from generator.compute.indicators import IndicatorFacts, indicator_facts
+from generator.compute.indicators import IndicatorFacts, data_as_at, indicator_facts, newest_period
 from generator.compute.money import (
     ZERO,
     AllocationFacts,
@@ -35,6 +36,7 @@ from generator.model import PlanYear, Project
 from generator.model.delivery import PATHWAYS, Action, Service
 from generator.model.partnership import Priority
 from generator.model.review import RISK_DIMENSIONS, Risk, ServiceReview
+from generator.model.types import PartialDate
 from generator.problems import counted
 
 ACTION_RAG = {
@@ -125,6 +127,16 @@ class PlanYearFacts:
     @property
     def underspend(self) -> Decimal | None:
         return None if self.spent_total is None else self.allocated_total - self.spent_total
+
+    @property
+    def indicators_as_at(self) -> date | PartialDate | None:
+        """The date the newest performance figures run to: an `as_at`, or a quarter's end."""
+        return data_as_at(self.indicators, self.plan_year.start_year)
+
+    @property
+    def indicators_newest(self) -> str | None:
+        """The newest figure reported for any indicator: "outturn", "Q2", … or None."""
+        return newest_period(self.indicators)
 
 
 def cycle_stage(plan_year: PlanYear) -> str:

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -12,6 +14,7 @@ from generator.compute.rag import Rag, RagResult, rag_status
 from generator.model import PlanYear, Project
 from generator.model.performance import UNIT_NOUNS, Actual, Figure, Indicator
 from generator.model.review import Outturn
+from generator.model.types import PartialDate
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,15 @@ class SeriesPoint:
 
 
 @dataclass(frozen=True)
+class Latest:
+    """An indicator's newest reported figure, its unit and which one it is ("Q2", "outturn")."""
+
+    figure: Actual | Outturn
+    unit: str
+    which: str
+
+
+@dataclass(frozen=True)
 class IndicatorFacts:
     """An indicator with every computed status."""
 
@@ -73,6 +85,17 @@ class IndicatorFacts:
     def status(self) -> RagResult:
         """The year's status: the outturn once reviewed, else the latest quarter."""
         return self.outturn_rag or self.latest
+
+    @property
+    def latest_figure(self) -> Latest | None:
+        """The newest figure with a value: the year's outturn once reviewed, else the last
+        quarter that reported one; None while no figure has been reported."""
+        if self.outturn is not None and self.outturn.value is not None:
+            return Latest(self.outturn, self.outturn.unit or self.indicator.unit, "outturn")
+        for q in reversed(self.quarters):
+            if q.actual.value is not None:
+                return Latest(q.actual, q.unit, q.actual.quarter)
+        return None
 
     @property
     def target_unit(self) -> str:
@@ -238,17 +261,9 @@ def _series(
     outturn: Outturn | None,
     trend: tuple[TrendPoint, ...],
 ) -> tuple[SeriesPoint, ...]:
-    """The trend as charted and tabled: baseline, earlier years, this year's quarters, outturn."""
-    series: list[SeriesPoint] = []
-    baseline = indicator.baseline
-    if baseline is not None:
-        unit = baseline.unit or indicator.unit
-        label = f"Baseline ({baseline.period})"
-        series.append(
-            SeriesPoint(label, baseline.value, unit, left_out=_other_unit(unit, indicator))
-        )
-    for year in trend[:-1]:
-        series.append(SeriesPoint(year.label, year.value, year.unit, left_out=year.left_out))
+    """The trend as charted and tabled, oldest first: earlier years with the baseline in its
+    place, this year's quarters, outturn."""
+    series = _years_with_baseline(indicator, trend)
     this_year = trend[-1].label if trend else ""
     to_date: dict[int, str] = {}  # this year's year-to-date figures before Q4, by position
     for q in quarters:
@@ -276,3 +291,68 @@ def _series(
                 left_out=f"year to date to {quarter}, not comparable with whole-year values",
             )
     return tuple(series)
+
+
+_FINANCIAL_YEAR = re.compile(r"\b(\d{4})/\d{2}\b")
+_YEAR = re.compile(r"\b(\d{4})\b")
+
+
+def _years_with_baseline(indicator: Indicator, trend: tuple[TrendPoint, ...]) -> list[SeriesPoint]:
+    """Earlier years' points with the baseline where its period falls in time: a baseline for a
+    year already shown with the same value marks that year's point instead of repeating it.
+    Its period is free text: a financial year in it ("2025/26 total") places it; else a
+    calendar year ("calendar year 2024", "year to September 2025") places it before the
+    financial year that starts in it; with neither it comes first."""
+    years = [SeriesPoint(y.label, y.value, y.unit, left_out=y.left_out) for y in trend[:-1]]
+    baseline = indicator.baseline
+    if baseline is None:
+        return years
+    unit = baseline.unit or indicator.unit
+    period = " ".join(str(baseline.period).split())
+    financial = _FINANCIAL_YEAR.search(period)
+    for k, year in enumerate(years):
+        same_year = financial is not None and year.label == financial.group(0)
+        if same_year and year.value == baseline.value and year.unit == unit:
+            years[k] = replace(year, label=f"{year.label} (baseline)")
+            return years
+    point = SeriesPoint(
+        f"Baseline ({period})", baseline.value, unit, left_out=_other_unit(unit, indicator)
+    )
+    start = financial or _YEAR.search(period)
+    if start is None:
+        return [point, *years]
+    place = next((k for k, y in enumerate(years) if y.label[:4] >= start.group(1)), len(years))
+    return [*years[:place], point, *years[place:]]
+
+
+_QUARTER_ENDS = {"Q1": (0, 6, 30), "Q2": (0, 9, 30), "Q3": (0, 12, 31), "Q4": (1, 3, 31)}
+
+
+def figure_as_at(latest: Latest, start_year: int) -> date | PartialDate:
+    """How far a figure's data runs: its `as_at` where the source says, else the end of the
+    quarter it reports (the end of the plan year for an outturn)."""
+    if latest.figure.as_at is not None:
+        return latest.figure.as_at
+    years, month, day = _QUARTER_ENDS.get(latest.which, (1, 3, 31))
+    return date(start_year + years, month, day)
+
+
+def data_as_at(indicators: Sequence[IndicatorFacts], start_year: int) -> date | PartialDate | None:
+    """The newest date any indicator's latest figure runs to (see `figure_as_at`)."""
+    dates = [
+        figure_as_at(latest, start_year)
+        for latest in (i.latest_figure for i in indicators)
+        if latest is not None
+    ]
+    return max(dates, key=_day_span, default=None)
+
+
+def _day_span(day: date | PartialDate) -> tuple[date, date]:
+    return (day.latest, day.earliest) if isinstance(day, PartialDate) else (day, day)
+
+
+def newest_period(indicators: Sequence[IndicatorFacts]) -> str | None:
+    """The newest figure reported for any indicator: "outturn" once one is, else the
+    latest quarter ("Q2"); None while nothing has been reported."""
+    reported = [latest.which for i in indicators if (latest := i.latest_figure) is not None]
+    return max(reported, key=lambda which: (which == "outturn", which), default=None)
