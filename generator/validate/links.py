@@ -57,17 +57,74 @@ def _items(annotation: Any) -> Any:
     return args[-1] if args else Any
 
 
+FieldPlan = tuple[str, str, bool, Any, bool]
+"""One field of a model: its attribute, its name in field paths, whether it is free text, the
+annotation of its items (for a list or mapping), and whether those are free text."""
+_PLANS: dict[type[BaseModel], tuple[FieldPlan, ...]] = {}
+
+
+def _annotation(info: Any) -> Any:
+    typed: Any = info.annotation
+    return typing.Annotated[typed, *info.metadata] if info.metadata else typed
+
+
+def _models(annotation: Any) -> Iterator[type[BaseModel]]:
+    """The models an annotation can hold (in a list, a mapping, an optional…)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in typing.get_args(annotation):
+        yield from _models(arg)
+
+
+def _may_hold_text(model: type[BaseModel], seen: frozenset[type[BaseModel]] = frozenset()) -> bool:
+    """Whether a model, or a model inside it, has a free-text field."""
+    for info in model.model_fields.values():
+        typed = _annotation(info)
+        if _is_markdown(typed) or _is_markdown(_items(typed)):
+            return True
+        if any(m not in seen and _may_hold_text(m, seen | {model}) for m in _models(typed)):
+            return True
+    return False
+
+
+def _plan(model: type[BaseModel]) -> tuple[FieldPlan, ...]:
+    """A model's fields as `markdown_values` walks them, worked out once per model, leaving out
+    fields that can hold no free text: reading the annotations again for every value, and
+    walking every figure and score, took over a second at 204 plan years."""
+    found = _PLANS.get(model)
+    if found is None:
+        rows: list[FieldPlan] = []
+        for name, info in model.model_fields.items():
+            typed = _annotation(info)
+            inner = _items(typed)
+            markdown, inner_markdown = _is_markdown(typed), _is_markdown(inner)
+            if markdown or inner_markdown or any(_may_hold_text(m) for m in _models(typed)):
+                rows.append((name, info.alias or name, markdown, inner, inner_markdown))
+        found = _PLANS[model] = tuple(rows)
+    return found
+
+
 def markdown_values(value: Any, path: FieldPath = (), annotation: Any = Any) -> Iterator[Any]:
     """(field path, text) of every free-text (Markdown) value in a typed file or part of one."""
     if isinstance(value, BaseModel):
-        for name, info in type(value).model_fields.items():
+        for name, alias, markdown, inner, inner_markdown in _plan(type(value)):
             field = getattr(value, name)
             if field is None:
                 continue
-            typed: Any = info.annotation
-            if info.metadata:
-                typed = typing.Annotated[typed, *info.metadata]
-            yield from markdown_values(field, (*path, info.alias or name), typed)
+            where = (*path, alias)
+            if isinstance(field, str):
+                if markdown:
+                    yield where, field
+            elif isinstance(field, list | tuple | dict):
+                pairs = field.items() if isinstance(field, dict) else enumerate(field)
+                for key, item in pairs:
+                    if isinstance(item, str):
+                        if inner_markdown:
+                            yield (*where, key), item
+                    else:
+                        yield from markdown_values(item, (*where, key), inner)
+            elif isinstance(field, BaseModel):
+                yield from markdown_values(field, where)
     elif isinstance(value, str):
         if _is_markdown(annotation):
             yield path, value
