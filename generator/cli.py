@@ -109,6 +109,15 @@ project_argument = click.argument(
     required=False,
     callback=_find_project,
 )
+project_option = click.option(
+    "--project",
+    "project",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    callback=_find_project,
+    help="The project folder (default: the one the current folder is in).",
+)
+"""For commands whose arguments are not the project: `--project DIR`, else found as git does."""
 debug_option = click.option("--debug", is_flag=True, help="Show a traceback on failure.")
 CACHE_HOME = "~/.cache/partnership-plans, or $PLANS_CACHE_DIR"
 
@@ -241,13 +250,7 @@ def _validated(project: Path, strict: bool, cache: Path | None) -> Any:
 @main.command("new-year", short_help="Start the next plan year from the last one.")
 @click.argument("year", required=False)
 @click.option("--partnership", help="Only this partnership (its id).")
-@click.option(
-    "--project",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    callback=_find_project,
-    help="The project folder (default: the one the current folder is in).",
-)
+@project_option
 @debug_option
 def new_year(year: str | None, partnership: str | None, project: Path, debug: bool) -> None:
     """Start the next plan year of every partnership (or YEAR, e.g. 2027-28) from its last one.
@@ -365,14 +368,7 @@ def serve(project: Path, drafts: bool, host: str, port: int, debug: bool) -> Non
 @main.command("diff", short_help="Compare the plans at two git revisions, for a review.")
 @click.argument("base")
 @click.argument("head", required=False)
-@click.option(
-    "--project",
-    "project",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    callback=_find_project,
-    help="The project folder (default: the one the current folder is in).",
-)
+@project_option
 @click.option(
     "--format",
     "fmt",
@@ -410,14 +406,7 @@ def diff(base: str, head: str | None, project: Path, fmt: str, debug: bool) -> N
     required=True,
     help="The day it was approved, as YYYY-MM-DD.",
 )
-@click.option(
-    "--project",
-    "project",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    callback=_find_project,
-    help="The project folder (default: the one the current folder is in).",
-)
+@project_option
 @debug_option
 def publish(
     partnership: str, year: str, approved_by: str, on: Any, project: Path, debug: bool
@@ -476,14 +465,7 @@ class BadScenario(click.ClickException):
     show_default=True,
     help="Markdown for people (a terminal, a pull request, an email), or JSON for tools.",
 )
-@click.option(
-    "--project",
-    "project",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    callback=_find_project,
-    help="The project folder (default: the one the current folder is in).",
-)
+@project_option
 @debug_option
 def scenario(
     partnership: str,

@@ -166,6 +166,24 @@ def fake_version(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str, str
     generator.validate.cache.running_code_key.cache_clear()
 
 
+def browser_tests() -> pytest.MarkDecorator:
+    """The mark of a module of browser tests: skipped, with the reason, when Playwright or
+    Chromium is missing, except under PLANS_BROWSER_TESTS=required (`.ci/run`), where a missing
+    browser fails the module rather than skipping it."""
+    from bench.search import find_chromium
+
+    missing: str | None = None
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        missing = "Playwright is not installed"
+    if missing is None and find_chromium() is None:
+        missing = "no Chromium found (Debian: apt-get install chromium)"
+    if missing and os.environ.get("PLANS_BROWSER_TESTS") == "required":
+        raise RuntimeError(f"PLANS_BROWSER_TESTS=required, but {missing}")
+    return pytest.mark.skipif(missing is not None, reason=missing or "")
+
+
 class Tree:
     """A copy of a fixture project: edit its files by exact text, then validate it."""
 

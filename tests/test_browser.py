@@ -9,37 +9,23 @@ Elsewhere they are skipped with the reason when no Chromium is found.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
+from conftest import browser_tests
 
-from bench.search import SearchResult, find_chromium, search
+from bench.search import SearchResult, search
 from generator.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
-REQUIRED = os.environ.get("PLANS_BROWSER_TESTS") == "required"
 TIMEOUT_S = 60.0
 
 
-def _browser_missing() -> str | None:
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        return "Playwright is not installed"
-    if find_chromium() is None:
-        return "no Chromium found (Debian: apt-get install chromium)"
-    return None
-
-
-MISSING = _browser_missing()
-if MISSING and REQUIRED:  # in CI a missing browser is a failure, never a skip
-    raise RuntimeError(f"PLANS_BROWSER_TESTS=required, but {MISSING}")
-pytestmark = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
+pytestmark = browser_tests()
 
 
 def build(project: Path, out: Path) -> Path:

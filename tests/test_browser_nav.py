@@ -7,32 +7,17 @@ PLANS_BROWSER_TESTS=required, so there a missing Chromium or Playwright fails ra
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
-import pytest
+from conftest import browser_tests
 
 from bench.search import BROWSER_ARGS, find_chromium, serve
 
-REQUIRED = os.environ.get("PLANS_BROWSER_TESTS") == "required"
 TIMEOUT_MS = 60_000
 
 
-def _browser_missing() -> str | None:
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        return "Playwright is not installed"
-    if find_chromium() is None:
-        return "no Chromium found (Debian: apt-get install chromium)"
-    return None
-
-
-MISSING = _browser_missing()
-if MISSING and REQUIRED:  # in CI a missing browser is a failure, never a skip
-    raise RuntimeError(f"PLANS_BROWSER_TESTS=required, but {MISSING}")
-pytestmark = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
+pytestmark = browser_tests()
 
 
 def switch_year(site: Path, page: str, year_title: str) -> str:

@@ -7,36 +7,22 @@ Skipped or required exactly as tests/test_browser.py is (PLANS_BROWSER_TESTS=req
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import browser_tests
 
 from bench.search import BROWSER_ARGS, find_chromium, serve
 
-REQUIRED = os.environ.get("PLANS_BROWSER_TESTS") == "required"
 YEAR = "2026-27"
 PARTNERSHIP = "dunmarsh-wyckholt"  # has a risk register; every one of its pages is checked
 FORMULA_PAGES = ("brackenshire-pcc/funding/", "brackenshire/")  # the PCC's formula, the area
 
 
-def _browser_missing() -> str | None:
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        return "Playwright is not installed"
-    if find_chromium() is None:
-        return "no Chromium found (Debian: apt-get install chromium)"
-    return None
-
-
-MISSING = _browser_missing()
-if MISSING and REQUIRED:  # in CI a missing browser is a failure, never a skip
-    raise RuntimeError(f"PLANS_BROWSER_TESTS=required, but {MISSING}")
-pytestmark = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
+pytestmark = browser_tests()
 
 
 @pytest.fixture(scope="module")

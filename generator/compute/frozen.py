@@ -121,14 +121,19 @@ def file_digest(content: Mapping[str, Any]) -> FileDigest:
     return FileDigest(digest=_full(_json(content)), fields=fields)
 
 
-def year_digests(plan_year: PlanYear) -> dict[str, FileDigest]:
+def _contents(plan_year: PlanYear) -> dict[str, dict[str, Any]]:
     """Each frozen file of the year with content, by file name (`plan.yml`…), in order."""
     found = {}
     for kind in FROZEN_KINDS:
         content = frozen_content(kind, getattr(plan_year, kind))
         if content:
-            found[f"{kind}.yml"] = file_digest(content)
+            found[f"{kind}.yml"] = content
     return found
+
+
+def year_digests(plan_year: PlanYear) -> dict[str, FileDigest]:
+    """The digests of each frozen file of the year with content, by file name."""
+    return {name: file_digest(content) for name, content in _contents(plan_year).items()}
 
 
 def overall_digest(files: Mapping[str, FileDigest]) -> str:
@@ -193,11 +198,7 @@ def differences(record: PublicationFile, plan_year: PlanYear) -> Iterator[Differ
     differs (most published years have not changed: a cold validation of a national project
     hashes every published file once). A file whose digest differs with no field found
     different (its field digests edited by hand) is reported whole."""
-    now: dict[str, dict[str, Any]] = {}
-    for kind in FROZEN_KINDS:
-        frozen = frozen_content(kind, getattr(plan_year, kind))
-        if frozen:
-            now[f"{kind}.yml"] = frozen
+    now = _contents(plan_year)
     for name in [*record.files, *(n for n in now if n not in record.files)]:
         kind = name.removesuffix(".yml")
         then, content = record.files.get(name), now.get(name)

@@ -23,7 +23,7 @@ from generator.cycle.emit import dump
 from generator.load.reader import load_bytes
 from generator.model import YEAR_KINDS, PlanYear, Project
 from generator.model.kinds import parse_document
-from generator.model.types import check_year
+from generator.model.types import check_year, year_after
 from generator.pipeline import check_project
 from generator.problems import PlansError, ProblemsFound, Severity, counted, did_you_mean
 
@@ -100,7 +100,7 @@ def _choose(
             skipped.append(f"{pid}: it has no plan year to start from")
             continue
         last = years[-1]
-        following = carry.next_year(last.year)
+        following = year_after(last.year)
         if year is None:
             status = last.plan.status
             if status in UNSETTLED:

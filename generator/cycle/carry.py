@@ -29,12 +29,6 @@ TO_CONFIRM_NOTE = "to confirm: delete this line once done"
 OPEN_ACTION = frozenset({"not-started", "on-track", "at-risk", "off-track"})
 
 
-def next_year(year: str) -> str:
-    """The financial year after `year`: 2026-27 → 2027-28."""
-    start = int(year[:4]) + 1
-    return f"{start}-{(start + 1) % 100:02d}"
-
-
 def words(year: str) -> str:
     """2027-28 as readers write it: 2027/28."""
     return year.replace("-", "/")
@@ -481,4 +475,4 @@ def formulas_carried(ctx: Context) -> list[str]:
     return funding(ctx)[1]
 
 
-__all__ = ["Context", "count_to_confirm", "formulas_carried", "new_year", "next_year"]
+__all__ = ["Context", "count_to_confirm", "formulas_carried", "new_year"]

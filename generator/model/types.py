@@ -423,6 +423,16 @@ def check_email(value: Any) -> Any:
     return value
 
 
+def year_starting(start: int) -> str:
+    """The id of the financial year starting 1 April of `start`: 2026 → `2026-27`."""
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def year_after(year: str, years: int = 1) -> str:
+    """The financial year `years` after `year`: `2026-27` → `2027-28`."""
+    return year_starting(int(year[:4]) + years)
+
+
 _GIVING_PREFIX = re.compile(r"360G-[A-Za-z0-9-]+")
 
 

@@ -24,7 +24,7 @@ import yaml
 
 from generator import __version__
 from generator.model import ALL_KINDS, json_schemas
-from generator.model.types import ID_PATTERN, MAX_TITLE, RESERVED_IDS
+from generator.model.types import ID_PATTERN, MAX_TITLE, RESERVED_IDS, year_after, year_starting
 from generator.problems import PlansError
 
 ProjectKind = Literal["partnership", "pcc"]
@@ -58,8 +58,7 @@ class Starter:
 
     def later_year(self, years: int) -> str:
         """The financial year `years` after the first: `2028-29` two after `2026-27`."""
-        start = int(self.year[:4]) + years
-        return f"{start}-{(start + 1) % 100:02d}"
+        return year_after(self.year, years)
 
     def span(self, years: int) -> str:
         """A plan of `years` years from the first, as its title writes it: `2026–29`."""
@@ -145,8 +144,7 @@ def schema_globs() -> dict[str, str]:
 
 def financial_year(day: date) -> str:
     """The UK financial year (1 April to 31 March) a day falls in, as `2026-27`."""
-    start = day.year if day.month >= 4 else day.year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
+    return year_starting(day.year if day.month >= 4 else day.year - 1)
 
 
 def _package_files(

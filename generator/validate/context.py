@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.model import PlanYear, Project
+from generator.model.types import PartialDate
 from generator.problems import FieldPath, Problem, Severity, did_you_mean
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -67,6 +68,11 @@ def has(plan_year: PlanYear, kind: str) -> bool:
 
 def duplicates(values: Iterable[str]) -> set[str]:
     return {value for value, count in Counter(values).items() if count > 1}
+
+
+def on(when: PartialDate) -> str:
+    """'on 2013-03-31', or 'in 2012-11' for a date known to the month or year."""
+    return f"{'on' if when.precision == 'day' else 'in'} {when.isoformat()}"
 
 
 def money(amount: Decimal) -> str:

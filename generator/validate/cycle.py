@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from generator.compute.frozen import Difference, differences, overall_digest
 from generator.compute.money import ends_by
 from generator.model import PlanYear, Project
-from generator.model.types import PartialDate
+from generator.model.types import year_after
 from generator.problems import FieldPath, Problem
-from generator.validate.context import WARNING, at
+from generator.validate.context import WARNING, at, on
 
 DECIDED_STATUSES = ("ending", "decommissioned", "recommissioned")
 
@@ -107,7 +107,7 @@ def ending_funding_is_decided(project: Project) -> Iterator[Problem]:
     review's) or an entry on the decommissioning risk register: that is when the partnership
     must decide what ends, and when the commissioner must hear what ending it would cost."""
     for py in project.plan_years():
-        following = f"{py.start_year + 1}-{(py.start_year + 2) % 100:02d}"
+        following = year_after(py.year)
         decided = {d.service for d in py.review.services} if py.review is not None else set()
         on_register = {risk.service for risk in py.risks.risks}
         for i, service in enumerate(py.services.services):
@@ -126,14 +126,10 @@ def ending_funding_is_decided(project: Project) -> Iterator[Problem]:
                 if ends_by(stream, following) and not ends_by(stream, py.year):
                     yield at(project, py, "services").problem(
                         ("services", i, "funding", j, "stream"),
-                        f"'{line.stream}' ends {_ends(stream.ends)}, in {following}: decide "
+                        f"'{line.stream}' ends {on(stream.ends)}, in {following}: decide "
                         f"what happens to service '{service.id}' (a decision in review.yml) "
                         "or put it on the decommissioning risk register (risks.yml, reason "
                         "funding-ends) so the commissioner can weigh what ending it would cost",
                         WARNING,
                     )
                     break
-
-
-def _ends(when: PartialDate) -> str:
-    return f"{'on' if when.precision == 'day' else 'in'} {when.isoformat()}"

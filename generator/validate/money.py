@@ -26,7 +26,7 @@ from generator.model import PlanYear, Project
 from generator.model.funding import Formula
 from generator.model.types import PartialDate
 from generator.problems import FieldPath, Problem, counted
-from generator.validate.context import WARNING, At, at, has, money
+from generator.validate.context import WARNING, At, at, has, money, on
 from generator.validate.coverage import year_end, year_start
 
 
@@ -570,11 +570,6 @@ def _stream_lines(py: PlanYear) -> Iterator[tuple[str, FieldPath, str, str | Non
             yield "services", ("services", i, "funding", j, "stream"), line.stream, line.year
 
 
-def _on(when: PartialDate) -> str:
-    """'on 2013-03-31', or 'in 2012-11' for a date known to the month or year."""
-    return f"{'on' if when.precision == 'day' else 'in'} {when.isoformat()}"
-
-
 def streams_are_live(project: Project) -> Iterator[Problem]:
     """Nothing is funded from a stream outside the dates it runs."""
     for py in project.plan_years():
@@ -590,12 +585,12 @@ def streams_are_live(project: Project) -> Iterator[Problem]:
             if stream.ends is not None and stream.ends.latest < begins:
                 yield at(project, py, kind).problem(
                     path,
-                    f"stream '{stream_id}' ended {_on(stream.ends)}, before "
+                    f"stream '{stream_id}' ended {on(stream.ends)}, before "
                     f"{year or py.year} began; fund this from another stream",
                 )
             if stream.starts is not None and stream.starts.earliest > finishes:
                 yield at(project, py, kind).problem(
                     path,
-                    f"stream '{stream_id}' starts {_on(stream.starts)}, after "
+                    f"stream '{stream_id}' starts {on(stream.starts)}, after "
                     f"{year or py.year} ends",
                 )
