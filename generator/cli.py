@@ -161,9 +161,15 @@ def validate(project: Path, fmt: str, strict: bool, cache: bool, debug: bool) ->
     Exit codes: 0 clean, 1 problems, 2 usage.
     """
     from generator.pipeline import check_project
+    from generator.render.headings import heading_link_problems
 
     def action() -> int:
-        _, problems = check_project(project, cache=_cache(project, cache, "load"))
+        model, problems = check_project(project, cache=_cache(project, cache, "load"))
+        if model is not None and not any(p.severity is Severity.ERROR for p in problems):
+            problems = sorted(
+                [*problems, *heading_link_problems(model, project / "theme")],
+                key=lambda p: p.sort_key(),
+            )
         if problems or fmt == "json":
             click.echo(format_problems(problems, fmt, strict))
         failed = any(p.severity is Severity.ERROR or strict for p in problems)

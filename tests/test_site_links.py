@@ -8,10 +8,13 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from generator.cli import main
 from generator.model.markdown_policy import ITEM_PAGES, PARTNERSHIP_PAGES
 from generator.pipeline import check_project
 from generator.render import PAGES
+from generator.render.headings import heading_ids
 from generator.site import BuildOptions, build_site
 
 
@@ -65,9 +68,9 @@ def test_links_within_the_site_render_and_resolve(tree, tmp_path: Path) -> None:
             "links to 'risks.md#service.refuge', but service items are on services.md",
         ),
         (
-            "#funding",
-            "links to '#funding'; a link to a place on a page names an item: #priority.<id>, "
-            "#service.<id>, #indicator.<id>, #finding.<id>",
+            "#shelter.refuge",
+            "links to '#shelter.refuge'; a link to an item's place names its kind: "
+            "#priority.<id>, #service.<id>, #indicator.<id>, #finding.<id>",
         ),
         *[
             (
@@ -107,4 +110,67 @@ def test_text_shown_beyond_the_partnerships_pages_cannot_link_within_the_site(tr
         "plans/fenwick-csp/partnership.yml:2:1: error: links to '#service.refuge', but "
         "partnership.yml is shown in every year, and the item may not be in all of them; link "
         "to the page alone (services.md) [description]",
+    ]
+
+
+def test_links_to_a_heading_resolve_on_the_page_showing_the_text(tree, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    text = "See [the objectives](#objectives) and [its pages](index.md#pages-of-this-plan)."
+    assert with_rationale(tree, text) == []
+    result = CliRunner().invoke(main, ["validate", str(tree.root)])
+    assert (result.exit_code, result.output) == (0, "No problems found.\n")
+    site = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", str(tree.root), "--out", str(site), "-q"])
+    assert result.exit_code == 0, result.output
+    built = (site / "2025-26" / "fenwick-csp" / "priorities" / "index.html").read_text()
+    assert '<a href="#objectives">the objectives</a>' in built
+    assert '<a href="../#pages-of-this-plan">its pages</a>' in built
+    assert 'id="objectives"' in built
+    overview = (site / "2025-26" / "fenwick-csp" / "index.html").read_text()
+    assert 'id="pages-of-this-plan"' in overview
+
+
+def test_a_link_to_a_heading_a_page_lacks_is_a_located_error(tree, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    site = tmp_path / "site"
+    assert CliRunner().invoke(main, ["build", str(tree.root), "--out", str(site)]).exit_code == 0
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+    # 'How the priorities were chosen' is a heading only where the plan says how (not here),
+    # and the fixture's 2025-26 has no annual review yet: neither resolves, nor does a typo.
+    text = (
+        "See [how](#how-the-priorities-were-chosen), [lessons](review.md#lessons) and "
+        "[these](#objectivs)."
+    )
+    assert with_rationale(tree, text) == []  # validation of the files alone cannot tell
+    where = f"{PLAN}:14:5: error: links to"
+    field = "[priorities[0].rationale]"
+    shown = "the Priorities and objectives page of 2025-26, which shows this text, has"
+    headings = "priorities-and-objectives, domestic-abuse, objectives, recommendations-not-adopted"
+    expected = [
+        f"{where} '#how-the-priorities-were-chosen', but {shown} no heading "
+        f"'how-the-priorities-were-chosen' (its headings: {headings}) {field}",
+        f"{where} '#objectivs', but {shown} no heading 'objectivs' — did you mean "
+        f"'objectives'? (its headings: {headings}) {field}",
+        f"{where} 'review.md#lessons', but the Annual review page of 2025-26 has no heading "
+        f"'lessons' (its headings: annual-review) {field}",
+    ]
+    for _ in range(2):  # the second run answered from the caches reports them all the same
+        result = CliRunner().invoke(main, ["validate", str(tree.root)])
+        assert result.exit_code == 1
+        assert result.output.splitlines() == [*expected, "3 errors, 0 warnings"]
+    result = CliRunner().invoke(main, ["build", str(tree.root), "--out", str(site)])
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if line.startswith(PLAN)] == expected
+    assert "Error: 3 errors found; nothing was built" in result.output
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
+
+
+def test_heading_ids_are_the_ids_the_page_gives_its_headings() -> None:
+    page = (
+        "# Annual review\n\n## Objectives\n\ntext\n\n### Objectives\n\n"
+        "## Knife crime \\- *a* [plan](x.md) &amp; more ##\n    # not a heading\n#no space\n"
+    )
+    assert heading_ids(page) == [
+        "annual-review",
+        "objectives",
+        "objectives_1",
+        "knife-crime-a-plan-more",
     ]

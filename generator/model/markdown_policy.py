@@ -4,9 +4,11 @@ Every free-text field (descriptions, rationales, narratives) arrives through a p
 someone the site's readers never chose to trust, and ends up on a public website. Allowed:
 paragraphs, emphasis, lists, line breaks, code, level-3+ headings, links to https, http and
 mailto addresses, and links within the site of one shape only (`SITE_LINK`): a page of the
-partnership (`risks.md`), an item's place (`#service.<id>`), or both (`services.md#service.<id>`),
-which never leave the partnership's folder of the year (whether the place exists, and whether the
-text is shown only where such a link resolves, is checked by generator.validate.links).
+partnership (`risks.md`), an item's place (`#service.<id>`) or a heading's (`#lessons`), or both
+(`services.md#service.<id>`, `review.md#lessons`), which never leave the partnership's folder of
+the year (whether an item exists, and whether the text is shown only where such a link resolves,
+is checked by generator.validate.links; a heading, on every page showing the text, by
+generator.render.headings).
 Refused, each with a message that says what to write instead: raw HTML, other link schemes
 (checked after decoding entities and removing whitespace), images, attribute lists, admonitions,
 snippet includes, reference/footnote/abbreviation definitions, and inputs shaped to make the
@@ -58,8 +60,19 @@ ITEM_PAGES = {
     "finding": "assessment",
 }
 """The items that have a place on a partnership page (`<a id="service.<id>">`), and that page."""
-SITE_LINK = re.compile(r"(?:(?P<page>[a-z]+)\.md)?(?:#(?P<anchor>[a-z0-9][a-z0-9.-]*))?")
-"""A link within the site: `risks.md`, `#service.<id>` or `services.md#service.<id>`."""
+SITE_LINK = re.compile(r"(?:(?P<page>[a-z]+)\.md)?(?:#(?P<anchor>[a-z0-9][a-z0-9._-]*))?")
+"""A link within the site: `risks.md`, `#service.<id>` or `services.md#service.<id>`, or a
+heading's place (`#lessons`, `review.md#lessons`: its id as the page makes it from the heading's
+words, which the build checks on every page that shows the text)."""
+
+
+def heading_anchor(target: str) -> str | None:
+    """The heading a link within the site points at (`#lessons`, `review.md#lessons`), or None
+    for a page or an item."""
+    anchor = target.partition("#")[2]
+    return anchor if anchor and "." not in anchor else None
+
+
 _INVISIBLE_IN_URL = re.compile(
     r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]"
 )
@@ -91,10 +104,10 @@ def site_link_problem(target: str) -> str | None:
             "for an email address); within the site, link only to a page of the partnership "
             "(risks.md) or to an item on one (#service.<id> or services.md#service.<id>)"
         )
-    if anchor is not None and (kind not in ITEM_PAGES or not item):
+    if anchor is not None and "." in anchor and (kind not in ITEM_PAGES or not item):
         kinds = ", ".join(f"#{name}.<id>" for name in ITEM_PAGES)
-        return f"links to '{target}'; a link to a place on a page names an item: {kinds}"
-    if anchor is not None and page is not None and ITEM_PAGES[kind] != page:
+        return f"links to '{target}'; a link to an item's place names its kind: {kinds}"
+    if anchor is not None and "." in anchor and page is not None and ITEM_PAGES[kind] != page:
         return f"links to '{target}', but {kind} items are on {ITEM_PAGES[kind]}.md"
     return None
 

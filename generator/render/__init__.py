@@ -244,6 +244,7 @@ class Renderer:
             if py.year == version.latest and publishable(py, version.drafts)
         }
         self.newest = newest_years(project, version.drafts)
+        self._heading_links: dict[str, list[str]] | None = None
 
     def facts(self, py: PlanYear) -> PlanYearFacts:
         """A plan year's computed facts, once (a shard computes only the ones it shows), of the
@@ -384,6 +385,15 @@ class Renderer:
         """(owner, formula worked out) of every formula `area_formula_owners` finds."""
         return [(owner, self.formulas[fid]) for owner, fid in self.area_formula_owners(area_id)]
 
+    def partnership_pages(self, py: PlanYear, linked: dict[str, list[str]]) -> dict[str, bytes]:
+        """A plan year's pages, charts and downloads, each page's links to a heading in the free
+        text it shows noted in `linked` (generator.render.headings checks them)."""
+        self._heading_links = linked
+        try:
+            return self._partnership(py, self.common())
+        finally:
+            self._heading_links = None
+
     def _partnership(self, py: PlanYear, common: dict[str, Any]) -> dict[str, bytes]:
         facts = self.facts(py)
         preparing = in_preparation(py, self.version.drafts)
@@ -478,7 +488,14 @@ class Renderer:
         depth = extra.pop("depth", 0 if partnership is None else 1)
         glossary = GlossaryLinks("../" * depth + "glossary.md")
         page = self.env(partnership).get_template(template)
-        rendered = page.render(**context, **extra, glossary=glossary)
+        if self._heading_links is None or "page" not in extra:
+            return page.render(**context, **extra, glossary=glossary).encode("utf-8")
+        noting = text.HEADING_LINKS.set([])
+        try:
+            rendered = page.render(**context, **extra, glossary=glossary)
+            self._heading_links[extra["page"]] = text.HEADING_LINKS.get() or []
+        finally:
+            text.HEADING_LINKS.reset(noting)
         return rendered.encode("utf-8")
 
 

@@ -7,12 +7,13 @@ become Markdown or HTML; only values wrapped in `Md` (built by these filters) pa
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from generator.compute.rag import format_number
-from generator.model.markdown_policy import ITEM_PAGES
+from generator.model.markdown_policy import ITEM_PAGES, heading_anchor, site_links
 from generator.model.types import PartialDate
 from generator.problems import counted
 
@@ -53,6 +54,9 @@ _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _PIPE = re.compile(r"\\*\|")
 
 
+HEADING_LINKS: ContextVar[list[str] | None] = ContextVar("HEADING_LINKS", default=None)
+"""Where the page being rendered notes the links to a heading in the free text it shows, when
+they are being checked (generator.render.headings); None the rest of the time."""
 _ITEM_LINK = re.compile(r"(\]\(\s*<?)#(" + "|".join(ITEM_PAGES) + r")\.")
 
 
@@ -66,6 +70,9 @@ def markdown_block(value: str | None) -> Md:
     text = value.replace("\r\n", "\n").replace("\r", "\n")
     text = _TAG_START.sub("&lt;", text)
     if "](" in text:
+        noted = HEADING_LINKS.get()
+        if noted is not None:
+            noted.extend(t for t in site_links(text) if heading_anchor(t) is not None)
         text = _ITEM_LINK.sub(lambda m: f"{m[1]}{ITEM_PAGES[m[2]]}.md#{m[2]}.", text)
     return Md(text.strip())
 

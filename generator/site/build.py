@@ -10,13 +10,14 @@ import os
 from pathlib import Path
 
 from generator.model import Project
-from generator.problems import counted
+from generator.problems import ProblemsFound, counted
 from generator.render import (
     Version,
     newest_years,
     publishable,
     published_years,
 )
+from generator.render.headings import heading_link_problems
 from generator.render.theme import BUNDLED
 from generator.site.cache import BuildCache
 from generator.site.config import source_date_epoch
@@ -55,6 +56,9 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
     root = options.root.resolve()
     out = options.out if options.out.is_absolute() else (Path.cwd() / options.out)
     versions, latest = versions_of(project, options.drafts)
+    unresolved = heading_link_problems(project, root / "theme", options.drafts)
+    if unresolved:
+        raise ProblemsFound(unresolved)
     epoch = source_date_epoch(project)
     slim = dataclasses.replace(project, documents={})  # positions are not needed to render
     loaded = {name: document.digest for name, document in project.documents.items()}

@@ -6,7 +6,9 @@ link is resolved from the partnership's own folder of the year, so it is accepte
 shown there alone, to an item that year has: a plan year's files, except the formulas of
 funding.yml (shown on the area's page too) and changes.yml (corrections are listed again in later
 years' logs); partnership.yml, shown in every year, may link to pages but not to items; the
-reference data in data/, shown on many partnerships' pages and the home page, not at all.
+reference data in data/, shown on many partnerships' pages and the home page, not at all. A
+link to a heading (`#lessons`) is checked where the text is shown, by generator.render.headings:
+a heading's place depends on the page showing it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, BeforeValidator
 
 from generator.model import PlanYear, Project
-from generator.model.markdown_policy import ITEM_PAGES, site_links
+from generator.model.markdown_policy import ITEM_PAGES, heading_anchor, site_links
 from generator.model.types import check_markdown
 from generator.problems import FieldPath, Problem, did_you_mean
 from generator.validate.context import At, has
@@ -163,8 +165,8 @@ def _item_ids(py: PlanYear, kind: str) -> list[str] | None:
 def _year_problem(py: PlanYear, target: str) -> str | None:
     """Why a link within the site in one of the year's files does not resolve (None: it does)."""
     kind, _, item = target.partition("#")[2].partition(".")
-    if not kind:
-        return None
+    if not kind or heading_anchor(target) is not None:
+        return None  # a page, or a heading: checked on every page that shows the text
     ids = _item_ids(py, kind)
     if ids is None:
         return f"links to '{target}', but the needs assessment of {py.year} is a draft, not shown"
@@ -200,7 +202,7 @@ def site_links_resolve(project: Project) -> Iterator[Problem]:
     for pid, partnership in sorted(project.partnerships.items()):
         file = At(project, project.partnership_files[pid])
         for path, target in _linked(partnership):
-            if "#" in target:
+            if "#" in target and heading_anchor(target) is None:
                 page = ITEM_PAGES[target.partition("#")[2].partition(".")[0]]
                 yield file.problem(
                     path,
