@@ -2,7 +2,7 @@
 
     python -m bench.mutation [--module NAME ...] [--limit N] [--seed S] [--jobs J] [--list]
 
-NAME is a group (compute, sanitize, money, caches; default: all four) or one file of a group
+NAME is a group (compute, cycle, sanitize, money, caches; default: all five) or one file of a group
 (e.g. generator/compute/rag.py). For each file, every mutant is made: one small, plausible
 break of one place in its source (the operators below). Each mutant is written, one at a time,
 into a copy of the project tree (in a temporary folder: the work tree is never touched) and the
@@ -122,6 +122,10 @@ TARGETS: dict[str, tuple[Target, ...]] = {
             )
             for name in ("facts", "indicators", "money")
         ),
+    ),
+    "cycle": (
+        Target("generator/compute/frozen.py", ("tests/test_frozen.py", "tests/test_publish.py")),
+        Target("generator/validate/cycle.py", ("tests/test_frozen.py", "tests/test_publish.py")),
     ),
     "sanitize": (Target("generator/site/sanitize.py", SANITIZE_TESTS),),
     "money": (
