@@ -253,6 +253,72 @@ def _validated(project: Path, strict: bool, cache: Path | None) -> Any:
     return model
 
 
+@main.group(short_help="Add a partnership, or a missing file of a plan year.")
+def new() -> None:
+    """Add a partnership with its first plan year, or a missing file of a plan year, to the
+    project: commented files with placeholders, which validate with warnings listing what is
+    left to fill in. Nothing existing is changed or replaced."""
+
+
+@new.command("partnership", short_help="Add a partnership with its first plan year.")
+@click.argument("partnership")
+@click.option("--name", required=True, help="Its name, e.g. 'Safer Anytown Partnership'.")
+@click.option("--area", required=True, help="Its police force area: an id from data/areas.yml.")
+@click.option(
+    "--kind",
+    type=click.Choice(["csp", "pcc"]),
+    default="csp",
+    show_default=True,
+    help="A community safety partnership, or a Police and Crime Commissioner's office.",
+)
+@click.option("--year", help="The first plan year, e.g. 2026-27 (default: the current one).")
+@project_option
+@debug_option
+def new_partnership(
+    partnership: str, name: str, area: str, kind: str, year: str | None, project: Path, debug: bool
+) -> None:
+    """Add PARTNERSHIP (its id: lower-case letters, digits and hyphens) to the project, with
+    partnership.yml and a first plan year, in plans/PARTNERSHIP/."""
+    from generator.starter.additions import add_partnership
+
+    def action() -> int:
+        written = add_partnership(project, partnership, name, area, kind=kind, year=year)
+        for path in written:
+            click.echo(f"wrote {path.as_posix()}")
+        click.echo("Next: plans validate lists what is left to fill in.")
+        return EXIT_OK
+
+    _run(debug, action)
+
+
+def _new_file_command(kind: str) -> None:
+    @new.command(
+        kind,
+        short_help=f"Add a missing {kind}.yml to a plan year.",
+        help=f"Add plans/PARTNERSHIP/YEAR/{kind}.yml, commented, with placeholders to replace.",
+    )
+    @click.argument("partnership")
+    @click.argument("year")
+    @project_option
+    @debug_option
+    def command(partnership: str, year: str, project: Path, debug: bool) -> None:
+        from generator.starter.additions import add_file
+
+        def action() -> int:
+            written = add_file(project, kind, partnership, year)
+            click.echo(f"wrote {written.as_posix()}")
+            click.echo("Next: plans validate lists what is left to fill in.")
+            return EXIT_OK
+
+        _run(debug, action)
+
+
+for _kind in (
+    *("plan", "assessment", "actions", "indicators", "services", "funding", "risks", "review"),
+):
+    _new_file_command(_kind)
+
+
 @main.command("new-year", short_help="Start the next plan year from the last one.")
 @click.argument("year", required=False)
 @click.option("--partnership", help="Only this partnership (its id).")

@@ -53,10 +53,24 @@ FILES = [
     "requirements.txt",
     *sorted(f"schemas/{name}" for name in json_schemas()),
 ]
+PLACEHOLDER = "warning: still holds placeholder text (PLACEHOLDER): replace it with your own"
+ASSESSMENT = f"plans/{ID}/{YEAR}/assessment.yml"
+PLACEHOLDERS = [
+    f"{ASSESSMENT}:7:1: {PLACEHOLDER} [title]",
+    f"{PLAN}:9:1: {PLACEHOLDER} [title]",
+]
+SUMMARY_PLACEHOLDER = f"{PLAN}:15:1: {PLACEHOLDER} [summary]"
+PRIORITY_PLACEHOLDERS = [
+    f"{PLAN}:52:5: {PLACEHOLDER} [priorities[0].title]",
+    f"{PLAN}:53:5: {PLACEHOLDER} [priorities[0].rationale]",
+]
+DESCRIPTION_PLACEHOLDER = f"plans/{ID}/partnership.yml:20:1: {PLACEHOLDER} [description]"
 WARNINGS = [
+    *PLACEHOLDERS,
     f"{PLAN}:13:1: warning: an approved plan records its approval (body and date) under "
     "approval; or, if the published plan has none, add approval to not_published in plan.yml "
     "[status]",
+    SUMMARY_PLACEHOLDER,
     f"{PLAN}:51:5: warning: priority 'first-priority' cites no finding; list the assessment "
     "findings that justify it under findings; or, if the published plan has none, add findings "
     "to not_published in plan.yml [priorities[0].id]",
@@ -66,7 +80,9 @@ WARNINGS = [
     f"{PLAN}:51:5: warning: priority 'first-priority' has no objective; add at least one under "
     "objectives; or, if the published plan has none, add objectives to not_published in "
     "plan.yml [priorities[0].id]",
-    "0 errors, 4 warnings",
+    *PRIORITY_PLACEHOLDERS,
+    DESCRIPTION_PLACEHOLDER,
+    "0 errors, 10 warnings",
 ]
 
 
@@ -209,8 +225,12 @@ def test_the_commented_examples_are_right(tmp_path: Path) -> None:
     result = plans("validate", str(tmp_path))
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        *(line for line in WARNINGS[1:4]),
-        "0 errors, 3 warnings",
+        *PLACEHOLDERS,
+        SUMMARY_PLACEHOLDER,
+        *WARNINGS[4:7],
+        *PRIORITY_PLACEHOLDERS,
+        DESCRIPTION_PLACEHOLDER,
+        "0 errors, 9 warnings",
     ]
 
 

@@ -63,6 +63,13 @@ def test_a_project_made_by_plans_init_builds_with_the_wheel(
     project = tmp_path / "anyshire"
     assert not (project / "theme").exists() and not (project / "mkdocs.yml").exists()
     run([plans, "validate"], project / "plans")  # found from a folder inside it
+    # `plans new` finds its files in the wheel too: a second partnership and its risk register
+    area = "placeholder-area"
+    run([plans, "new", "partnership", "second", "--name", "Second", "--area", area], project)
+    (year_folder,) = (project / "plans" / "second").glob("20*")
+    run([plans, "new", "risks", "second", year_folder.name], project)
+    assert (year_folder / "risks.yml").is_file()
+    run([plans, "validate"], project)
     run([plans, "build", "-q"], project)
     site = project / "site"
     (year,) = (p.name for p in site.iterdir() if p.is_dir() and p.name[:2] == "20")

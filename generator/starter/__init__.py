@@ -83,10 +83,10 @@ def create_project(
             f"'{kind}' is not a kind of project; use one of: {', '.join(PROJECT_KINDS)}"
         )
     starter = Starter(
-        title=_checked_title(title),
+        title=checked_title(title),
         kind=kind,
-        partnership=_checked_id(partnership) if partnership else _id_from(title),
-        year=_checked_year(year) if year else financial_year(today or date.today()),
+        partnership=checked_id(partnership) if partnership else _id_from(title),
+        year=checked_year(year) if year else financial_year(today or date.today()),
         version=__version__,
     )
     _check_empty(folder)
@@ -102,12 +102,7 @@ def create_project(
 def render_project(starter: Starter) -> dict[PurePosixPath, bytes]:
     """Every file of the new project by its path in it, rendered in memory."""
     root = resources.files("generator.starter") / "project"
-    environment = jinja2.Environment(
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        autoescape=False,  # the output is YAML, JSON and Markdown source, not HTML
-    )
-    environment.filters["yaml"] = _yaml_text
+    environment = template_environment()
     context = {
         "starter": starter,
         "schemas": schema_globs(),
@@ -131,6 +126,17 @@ def render_project(starter: Starter) -> dict[PurePosixPath, bytes]:
     for name, text in json_schemas().items():
         files[PurePosixPath(SCHEMA_FOLDER, name)] = text.encode("utf-8")
     return dict(sorted(files.items()))
+
+
+def template_environment() -> jinja2.Environment:
+    """The Jinja environment the new files are rendered in."""
+    environment = jinja2.Environment(
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,  # the output is YAML, JSON and Markdown source, not HTML
+    )
+    environment.filters["yaml"] = _yaml_text
+    return environment
 
 
 def schema_globs() -> dict[str, str]:
@@ -171,7 +177,7 @@ def _check_empty(folder: Path) -> None:
         )
 
 
-def _checked_title(title: str) -> str:
+def checked_title(title: str) -> str:
     if not title.strip():
         raise InitError("the title must not be empty; give it with --title")
     if any(unicodedata.category(c)[0] == "C" or c in "\u2028\u2029\x85" for c in title):
@@ -181,7 +187,7 @@ def _checked_title(title: str) -> str:
     return title.strip()
 
 
-def _checked_id(value: str) -> str:
+def checked_id(value: str) -> str:
     if len(value) > 64 or not _ID.fullmatch(value) or value in RESERVED_IDS:
         raise InitError(
             f"'{value}' cannot be a partnership id: use at most 64 lower-case letters, digits "
@@ -206,7 +212,7 @@ def _id_from(title: str) -> str:
     return slug
 
 
-def _checked_year(value: str) -> str:
+def checked_year(value: str) -> str:
     if _YEAR.fullmatch(value) and (int(value[:4]) + 1) % 100 == int(value[5:]):
         return value
     raise InitError(

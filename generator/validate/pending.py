@@ -1,9 +1,11 @@
 """Rules: what the editor must still do — each `to_confirm` left in the files (written by
-`plans new-year`), risks not yet rated, actions carried over from an earlier year."""
+`plans new-year`), each placeholder left in them (written by `plans init` and `plans new`),
+risks not yet rated, actions carried over from an earlier year."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from generator.model import PlanYear, Project
 from generator.model.delivery import Funding
@@ -62,6 +64,44 @@ def still_to_confirm(project: Project) -> Iterator[Problem]:
     """A warning for each `to_confirm` left in the files: the editor has something to do."""
     for py in project.plan_years():
         yield from _year(project, py)
+
+
+PLACEHOLDER = "PLACEHOLDER"
+"""The word `plans init` and `plans new` mark the text an editor must replace with."""
+
+
+def _placeholders(
+    project: Project, file: str, values: Iterable[tuple[FieldPath, Any]]
+) -> Iterator[Problem]:
+    for path, text in values:
+        if isinstance(text, str) and PLACEHOLDER in text:
+            yield At(project, file).problem(
+                path, "still holds placeholder text (PLACEHOLDER): replace it with your own",
+                WARNING,
+            )  # fmt: skip
+
+
+def placeholders_replaced(project: Project) -> Iterator[Problem]:
+    """A warning for each value still holding the placeholder text a new file came with: the
+    fields the new files put one in (walking every value of every file took 0.28 s at 180
+    plan years, for a word only these fields are written with)."""
+    for pid, partnership in sorted(project.partnerships.items()):
+        named: list[tuple[FieldPath, Any]] = [(("name",), partnership.name)]
+        named += [(("description",), partnership.description)]
+        yield from _placeholders(project, project.partnership_files[pid], named)
+    for py in project.plan_years():
+        plan = py.plan
+        values: list[tuple[FieldPath, Any]] = [
+            (("title",), plan.title),
+            (("summary",), plan.summary),
+        ]
+        for i, priority in enumerate(plan.priorities):
+            values += [(("priorities", i, "title"), priority.title)]
+            values += [(("priorities", i, "rationale"), priority.rationale)]
+        yield from _placeholders(project, py.files["plan"], values)
+        if has(py, "assessment") and py.assessment is not None:
+            titled: list[tuple[FieldPath, Any]] = [(("title",), py.assessment.title)]
+            yield from _placeholders(project, py.files["assessment"], titled)
 
 
 def risks_are_rated(project: Project) -> Iterator[Problem]:

@@ -35,6 +35,7 @@ RULES: tuple[Rule, ...] = (
     pending.carried_from_earlier,
     pending.risks_are_rated,
     pending.still_to_confirm,
+    pending.placeholders_replaced,
     money.settings_are_sound,
     money.formula_recipients_resolve,
     money.cut_references,
