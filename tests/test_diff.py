@@ -94,7 +94,7 @@ def test_a_reviewed_change_gives_exactly_the_expected_report(
     assert "decommissioned" in whats
     assert "target changed" in whats
     assert "RAG status red → green" in whats
-    assert "fenwick-csp's crime input changed" in whats
+    assert "Safer Fenwick Partnership's 'Recorded crime' input changed" in whats
 
 
 def test_head_defaults_to_the_working_tree(repo: Tree) -> None:
@@ -286,9 +286,12 @@ def test_a_formula_input_recomputes_every_share_to_the_penny(tmp_path: Path) -> 
         "of Community safety fund formula 2025/26, 1 problem introduced.**"
     )  # 2025-26 is published: the change needs an entry in its changes.yml
     assert (
-        "sallowfield's share recomputed (+£3,730.89): £226,833.74 → £230,564.63" in out
-        and "safer-kelderton's share recomputed (-£2,299.05): £591,588.85 → £589,289.80" in out
-        and "dunmarsh-wyckholt's share recomputed (-£1,431.84): £448,336.67 → £446,904.83" in out
+        "Sallowfield Community Safety Partnership's share recomputed (+£3,730.89): "
+        "£226,833.74 → £230,564.63" in out
+        and "Safer Kelderton Partnership's share recomputed (-£2,299.05): £591,588.85 → "
+        "£589,289.80" in out
+        and "Dunmarsh and Wyckholt Community Safety Partnership's share recomputed (-£1,431.84): "
+        "£448,336.67 → £446,904.83" in out
     )
     assert (
         "- **Allocation** community-safety-fund “PCC community safety fund”: allocation changed "

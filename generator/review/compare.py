@@ -438,10 +438,25 @@ def _funding(
             what = "formula added" if now_f else "formula removed"
             yield Change("formula", fid, item.title, what, counts=what)
             continue
-        yield from _formula(was_f, now_f)
+        yield from _formula(was_f, now_f, _recipient_names(before, after))
 
 
-def _formula(was: Formula, now: Formula) -> Iterator[Change]:
+def _recipient_names(before: Project, after: Project) -> Callable[[str], str]:
+    """A formula recipient's name by its key (a partnership's or an organisation's id), the
+    later version's winning; the id itself for one neither version knows."""
+
+    def name(key: str) -> str:
+        for project in (after, before):
+            if key in project.partnerships:
+                return project.partnerships[key].name
+            if key in project.organisations:
+                return project.organisations[key].name
+        return key
+
+    return name
+
+
+def _formula(was: Formula, now: Formula, name: Callable[[str], str]) -> Iterator[Change]:
     if was.pot != now.pot:
         diff = now.pot - was.pot
         yield Change(
@@ -449,35 +464,39 @@ def _formula(was: Formula, now: Formula) -> Iterator[Change]:
             pounds(was.pot), pounds(now.pot), diff, "formula pot changed",
         )  # fmt: skip
     old_c, new_c = _by_id(was.criteria), _by_id(now.criteria)
+    titles = {c.id: c.title for c in (*was.criteria, *now.criteria)}  # the later title wins
     for cid, a, b in _matched(old_c, new_c):
         if a is None or b is None:
             yield Change(
-                "formula", now.id, now.title, f"criterion {cid} {'added' if b else 'removed'}",
+                "formula", now.id, now.title,
+                f"criterion '{titles[cid]}' {'added' if b else 'removed'}",
                 counts="formula weight changed",
             )  # fmt: skip
         elif a.weight != b.weight:
             yield Change(
-                "formula", now.id, now.title, f"weight of {cid} changed", words(a.weight),
-                words(b.weight), counts="formula weight changed",
+                "formula", now.id, now.title, f"weight of '{titles[cid]}' changed",
+                words(a.weight), words(b.weight), counts="formula weight changed",
             )  # fmt: skip
     old_r = _by_id(was.recipients, lambda r: r.key)
     new_r = _by_id(now.recipients, lambda r: r.key)
     for key, a_r, b_r in _matched(old_r, new_r):
         if a_r is None or b_r is None:
             yield Change(
-                "formula", now.id, now.title, f"recipient {key} {'added' if b_r else 'removed'}"
-            )
+                "formula", now.id, now.title,
+                f"recipient {name(key)} {'added' if b_r else 'removed'}",
+            )  # fmt: skip
             continue
         for cid in dict.fromkeys([*a_r.inputs, *b_r.inputs]):
             x, y = a_r.inputs.get(cid), b_r.inputs.get(cid)
             if x != y:
                 yield Change(
-                    "formula", now.id, now.title, f"{key}'s {cid} input changed", words(x),
-                    words(y), counts="formula input changed",
+                    "formula", now.id, now.title,
+                    f"{name(key)}'s '{titles.get(cid, cid)}' input changed", words(x), words(y),
+                    counts="formula input changed",
                 )  # fmt: skip
         if a_r.adjustment != b_r.adjustment:
             yield Change(
-                "formula", now.id, now.title, f"{key}'s adjustment changed",
+                "formula", now.id, now.title, f"{name(key)}'s adjustment changed",
                 pounds(a_r.adjustment.amount, signed=True) if a_r.adjustment else "none",
                 pounds(b_r.adjustment.amount, signed=True) if b_r.adjustment else "none",
             )  # fmt: skip
@@ -491,8 +510,8 @@ def _formula(was: Formula, now: Formula) -> Iterator[Change]:
             change = difference(prior.received, row.received)
             shown = f" ({pounds(change, signed=True)})" if change else ""
             yield Change(
-                "formula", now.id, now.title, f"{row.key}'s share recomputed{shown}", a_w, b_w,
-                change, "share recomputed",
+                "formula", now.id, now.title, f"{name(row.key)}'s share recomputed{shown}",
+                a_w, b_w, change, "share recomputed",
             )  # fmt: skip
 
 
