@@ -8,6 +8,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -506,6 +507,37 @@ def publish(
         click.echo(
             "Commit these files. From now on a change to this year's plan needs an entry in "
             "its changes.yml."
+        )
+        return EXIT_OK
+
+    _run(debug, action)
+
+
+@main.command(short_help="Record a published year as corrected, once changes.yml says why.")
+@click.argument("partnership")
+@click.argument("year")
+@click.option(
+    "--on",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day to record, as YYYY-MM-DD (default: today).",
+)
+@project_option
+@debug_option
+def correct(partnership: str, year: str, on: Any, project: Path, debug: bool) -> None:
+    """Record PARTNERSHIP's published YEAR as corrected, after its changes.yml records each
+    change since publication: published.yml keeps the corrected year's digests, so that a
+    later change to the same fields needs a later changes.yml entry of its own."""
+    from generator.cycle.publish import correct as correct_year
+
+    def action() -> int:
+        day = on.date() if on is not None else date.today()
+        done = correct_year(project, partnership, year, day, _cache(project, True, "load"))
+        click.echo(
+            f"Recorded {partnership} {year} as corrected on {done.on.isoformat()} "
+            f"({counted(done.entries, 'changes.yml entry', 'changes.yml entries')} so far). "
+            "Commit published.yml."
         )
         return EXIT_OK
 

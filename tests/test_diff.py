@@ -287,11 +287,13 @@ def test_a_formula_input_recomputes_every_share_to_the_penny(tmp_path: Path) -> 
     )  # 2025-26 is published: the change needs an entry in its changes.yml
     assert (
         "Sallowfield Community Safety Partnership's share recomputed (+£3,730.89): "
-        "£226,833.74 → £230,564.63" in out
-        and "Safer Kelderton Partnership's share recomputed (-£2,299.05): £591,588.85 → "
-        "£589,289.80" in out
+        "£226,833.74 → £230,564.63"
+        in out
+        and "Safer Kelderton Partnership's share recomputed (-£2,299.05): £591,588.85 → £589,289.80"
+        in out
         and "Dunmarsh and Wyckholt Community Safety Partnership's share recomputed (-£1,431.84): "
-        "£448,336.67 → £446,904.83" in out
+        "£448,336.67 → £446,904.83"
+        in out
     )
     assert (
         "- **Allocation** community-safety-fund “PCC community safety fund”: allocation changed "

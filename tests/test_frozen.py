@@ -147,11 +147,69 @@ def test_editing_a_published_year_fails_naming_the_file_and_field(published: Tre
     ]
 
 
+NOT_YET_CORRECTED = (
+    f"{FEN}published.yml:9:1: warning: changes.yml records 'services[refuge].funding', but the "
+    "year as corrected is not yet recorded: run plans correct fenwick-csp 2025-26, so that a "
+    "later change to the same fields is noticed too [digest]"
+)
+
+
+def correct(tree: Tree, on: str = "2025-06-03") -> tuple[int, str]:
+    args = ["correct", "fenwick-csp", "2025-26", "--on", on, "--project", str(tree.root)]
+    result = CliRunner().invoke(main, args)
+    return result.exit_code, result.output
+
+
 @pytest.mark.parametrize("field", ["services[refuge].funding", "services[refuge]", "services"])
 def test_a_change_log_entry_naming_the_field_allows_it(published: Tree, field: str) -> None:
     published.edit(f"{FEN}services.yml", "amount: 40000", "amount: 45000")
     published.write(f"{FEN}changes.yml", CHANGE.format(field=field))
+    assert published.problems() == [NOT_YET_CORRECTED]  # allowed, and waiting to be frozen
+    assert correct(published) == (
+        0,
+        "Recorded fenwick-csp 2025-26 as corrected on 2025-06-03 (1 changes.yml entry so far). "
+        "Commit published.yml.\n",
+    )
     assert published.problems() == []
+
+
+def test_a_corrected_field_changed_again_needs_an_entry_of_its_own(published: Tree) -> None:
+    published.edit(f"{FEN}services.yml", "amount: 40000", "amount: 45000")
+    published.write(f"{FEN}changes.yml", CHANGE.format(field="services[refuge].funding"))
+    assert correct(published)[0] == 0
+    record = yaml.safe_load(published.read(f"{FEN}published.yml"))
+    assert record["corrected"]["on"] == "2025-06-03" and record["corrected"]["entries"] == 1
+    published.edit(f"{FEN}services.yml", "amount: 45000", "amount: 47000")  # the gap closed
+    assert published.problems() == [
+        f"{FEN}services.yml:12:5: error: 'services[refuge].funding' changed since the corrected "
+        "year was recorded on 2025-06-03: undo it, or record it in changes.yml (a correction "
+        "or variation) with 'services[refuge].funding' under fields [services[0].funding]"
+    ]
+    second = CHANGE.format(field="services[refuge].funding").removeprefix("changes:\n")
+    published.write(f"{FEN}changes.yml", CHANGE.format(field="services[refuge]") + second)
+    assert published.problems() == [
+        NOT_YET_CORRECTED.replace("9:1", "90:1").replace("[digest]", "[corrected]")
+    ]
+    assert correct(published, "2025-07-01")[0] == 0
+    assert published.problems() == []
+    assert correct(published) == (
+        1,
+        "Error: fenwick-csp 2025-26 is as its record says: there is no correction to record\n",
+    )
+
+
+def test_correct_refuses_an_unrecorded_change_and_an_unpublished_year(tree: Tree) -> None:
+    assert correct(tree) == (
+        1,
+        "Error: fenwick-csp 2025-26 is not published, so there is no correction to record; "
+        "edit it as it is\n",
+    )
+    assert publish(tree)[0] == 0
+    tree.edit(f"{FEN}services.yml", "amount: 40000", "amount: 45000")
+    before = snapshot(tree.root)
+    code, output = correct(tree)
+    assert code == 1 and "Error: 1 error found; nothing was recorded" in output
+    assert snapshot(tree.root) == before
 
 
 def test_an_entry_naming_another_field_or_dated_before_publication_does_not(
@@ -192,6 +250,13 @@ def test_reformatting_a_published_year_is_not_a_change(published: Tree) -> None:
             + yaml.dump(data, indent=4, sort_keys=True, default_style='"', width=60),
         )
     published.edit(f"{FEN}services.yml", '"amount": "40000"', '"amount": "40000.00"')
+    assert published.problems() == []
+
+
+def test_the_stage_of_the_cycle_moves_on_after_publication(published: Tree) -> None:
+    text = published.read(f"{FEN}plan.yml")
+    assert "\nstage:" not in text
+    published.write(f"{FEN}plan.yml", text + "stage: review\n")
     assert published.problems() == []
 
 
@@ -355,6 +420,15 @@ def test_plans_diff_shows_a_publication_and_a_rewritten_record(tree: Tree) -> No
     ) in report
     git("add", "-A")
     git("commit", "-qm", "published")
+    tree.edit(f"{FEN}services.yml", "amount: 40000", "amount: 45000")
+    tree.write(f"{FEN}changes.yml", CHANGE.format(field="services"))
+    assert correct(tree)[0] == 0
+    report = CliRunner().invoke(main, ["diff", "HEAD", "--project", str(tree.root)]).output
+    assert (
+        "- **Publication** 2025-26 “Safer Fenwick Plan 2024-27”: corrected year recorded: later "
+        "changes need changes.yml entries of their own: 2025-06-03"
+    ) in report
+    git("checkout", "-q", "--", ".")
     tree.edit(f"{FEN}published.yml", "approved_by: Safer", "approved_by: The Safer")
     report = CliRunner().invoke(main, ["diff", "HEAD", "--project", str(tree.root)]).output
     assert "publication record rewritten: check why" in report

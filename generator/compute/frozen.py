@@ -192,16 +192,20 @@ def field_name(kind: str, field: tuple[str, ...]) -> str:
     return text
 
 
-def differences(record: PublicationFile, plan_year: PlanYear) -> Iterator[Difference]:
-    """Every difference between a year's frozen content now and its publication record, file
-    by file, field by field. A file's field digests are worked out only when its whole digest
-    differs (most published years have not changed: a cold validation of a national project
-    hashes every published file once). A file whose digest differs with no field found
+def differences(
+    record: PublicationFile | Mapping[str, FileDigest], plan_year: PlanYear
+) -> Iterator[Difference]:
+    """Every difference between a year's frozen content now and its publication record (or
+    the files' digests of one, e.g. as corrected), file by file, field by field. A file's
+    field digests are worked out only when its whole digest differs (most published years
+    have not changed: a cold validation of a national project hashes every published file
+    once). A file whose digest differs with no field found
     different (its field digests edited by hand) is reported whole."""
+    files = record.files if isinstance(record, PublicationFile) else record
     now = _contents(plan_year)
-    for name in [*record.files, *(n for n in now if n not in record.files)]:
+    for name in [*files, *(n for n in now if n not in files)]:
         kind = name.removesuffix(".yml")
-        then, content = record.files.get(name), now.get(name)
+        then, content = files.get(name), now.get(name)
         if then is None:
             yield Difference("added", kind, ())
         elif content is None:

@@ -6,6 +6,10 @@ plan.yml, and `status: superseded` in the year before's if that was published, c
 the word on that line: comments, order and layout stay as the editor wrote them. Nothing is
 written if the project has errors, the year is already published, or a status line cannot be
 found to change.
+
+`plans correct` records the year as corrected, once changes.yml records every change since
+publication: the digests again, and how many changes.yml entries there were, so that a later
+change to a corrected field needs a later entry of its own.
 """
 
 from __future__ import annotations
@@ -20,9 +24,9 @@ import yaml
 from pydantic import ValidationError
 
 from generator.caches import write_atomically
-from generator.compute.frozen import publication_record
+from generator.compute.frozen import overall_digest, publication_record, year_digests
 from generator.model import PlanYear, Project
-from generator.model.publication import PublicationFile
+from generator.model.publication import Corrected, PublicationFile
 from generator.pipeline import check_project
 from generator.problems import PlansError, ProblemsFound, Severity, did_you_mean
 
@@ -140,3 +144,40 @@ def publish(
         for value in digest.fields.values()
     )
     return Published(folder / RECORD, len(record.files), fields, py.plan.status, superseded)
+
+
+def correct(
+    root: Path, partnership: str, year: str, on: date, cache: Path | None = None
+) -> Corrected:
+    """Record a published year as corrected (`published.yml` `corrected`): see the module's
+    docstring. Refused, nothing written, if the project has errors (a change not recorded in
+    changes.yml is one), the year is not published, or nothing changed since its record."""
+    project, problems = check_project(root, cache=cache)
+    if project is None or any(p.severity is Severity.ERROR for p in problems):
+        raise ProblemsFound(problems, "nothing was recorded")
+    py = _plan_year(project, partnership, year)
+    record = py.published
+    if record is None:
+        raise PlansError(
+            f"{partnership} {year} is not published, so there is no correction to record; "
+            "edit it as it is"
+        )
+    files = year_digests(py)
+    baseline = record.corrected.files if record.corrected is not None else record.files
+    if overall_digest(files) == overall_digest(baseline):
+        raise PlansError(
+            f"{partnership} {year} is as its record says: there is no correction to record"
+        )
+    corrected = Corrected(
+        on=on, entries=len(py.changes.changes), digest=overall_digest(files), files=files
+    )
+    updated = PublicationFile(
+        published=record.published,
+        approved_by=record.approved_by,
+        digest=record.digest,
+        files=record.files,
+        corrected=corrected,
+    )
+    path = root / "plans" / partnership / year / RECORD
+    _write(path, record_text(updated), path.stat().st_mode & 0o7777)
+    return corrected

@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from generator.model.types import Day, Strict, Title
+from generator.model.types import Count, Day, Strict, Title
 
 FULL_DIGEST = r"^sha256:[0-9a-f]{64}$"
 SHORT_DIGEST = r"^[0-9a-f]{12}$"
@@ -32,6 +32,21 @@ class FileDigest(Strict):
     fields: dict[str, FieldDigest] = Field(default_factory=dict)
 
 
+class Corrected(Strict):
+    """The year as corrected: its digests again, recorded by `plans correct` once changes.yml
+    records every change since publication, so that a later change is noticed too."""
+
+    on: Day = Field(description="The day the corrected year was recorded.")
+    entries: Count = Field(
+        description="How many changes.yml entries there were then: only later entries record "
+        "changes since.",
+    )
+    digest: Digest = Field(description="The digest of the year's content as corrected.")
+    files: dict[str, FileDigest] = Field(
+        default_factory=dict, description="Each file's digest as corrected, by file name."
+    )
+
+
 class PublicationFile(Strict):
     """`plans/<partnership>/<year>/published.yml`: written by `plans publish`; not edited."""
 
@@ -40,4 +55,7 @@ class PublicationFile(Strict):
     digest: Digest = Field(description="The digest of the year's content as published.")
     files: dict[str, FileDigest] = Field(
         default_factory=dict, description="Each published file's digest, by file name."
+    )
+    corrected: Corrected | None = Field(
+        None, description="The year as last corrected (`plans correct`), if it has been."
     )

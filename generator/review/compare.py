@@ -700,6 +700,21 @@ def _publication(old: PlanYear, new: PlanYear) -> Iterator[Change]:
             after=f"approved by {now.approved_by} on {now.published.isoformat()}",
             counts="plan published",
         )  # fmt: skip
+    elif (was.published, was.approved_by, was.digest, was.files) == (
+        now.published,
+        now.approved_by,
+        now.digest,
+        now.files,
+    ):  # only the corrected year's record differs
+        corrected = now.corrected
+        yield Change(
+            "publication", new.year, new.plan.title,
+            "corrected year recorded: later changes need changes.yml entries of their own"
+            if corrected is not None
+            else "corrected year's record removed: check why",
+            after=corrected.on.isoformat() if corrected is not None else None,
+            counts="corrected year recorded",
+        )  # fmt: skip
     else:
         yield Change(
             "publication", new.year, new.plan.title,

@@ -39,29 +39,38 @@ def publications_are_recorded(project: Project) -> Iterator[Problem]:
 
 
 def published_years_are_frozen(project: Project) -> Iterator[Problem]:
-    """A published year's plan matches its publication record, unless changes.yml records the
-    change: nothing published changes silently."""
+    """A published year's plan matches its publication record (or the year as last corrected,
+    `plans correct`), unless changes.yml records the change: nothing published changes
+    silently. A change recorded but not yet frozen is a warning: until `plans correct` records
+    the corrected year, a second change to the same field would pass unnoticed."""
     for py in project.plan_years():
         record = py.published
         if record is None:
             continue
         where = at(project, py, "published")
-        if record.digest != overall_digest(record.files):
+        corrected = record.corrected
+        if record.digest != overall_digest(record.files) or (
+            corrected is not None and corrected.digest != overall_digest(corrected.files)
+        ):
             yield where.problem(
-                ("digest",),
+                ("digest",) if corrected is None else ("corrected", "digest"),
                 "the record's digest does not match its files' digests: published.yml was "
                 "edited by hand; restore it from git",
             )
             continue
-        since = f"since the year was published on {record.published.isoformat()}"
+        if corrected is None:
+            since = f"since the year was published on {record.published.isoformat()}"
+            entries = list(py.changes.changes)
+        else:
+            since = f"since the corrected year was recorded on {corrected.on.isoformat()}"
+            entries = list(py.changes.changes)[corrected.entries :]
         named = [
-            name
-            for change in py.changes.changes
-            if change.date >= record.published
-            for name in change.fields
+            name for change in entries if change.date >= record.published for name in change.fields
         ]
-        for difference in differences(record, py):
+        recorded = []
+        for difference in differences(record.files if corrected is None else corrected.files, py):
             if difference.covered_by(named):
+                recorded.append(difference.name)
                 continue
             if difference.what == "removed" and not difference.field:
                 yield where.problem(
@@ -76,6 +85,16 @@ def published_years_are_frozen(project: Project) -> Iterator[Problem]:
                 path,
                 f"'{difference.name}' {_verb(difference)} {since}: undo it, or record it in "
                 f"changes.yml (a correction or variation) with '{difference.name}' under fields",
+            )
+        if recorded:
+            shown = ", ".join(f"'{name}'" for name in recorded[:3])
+            more = f" and {len(recorded) - 3} more" if len(recorded) > 3 else ""
+            yield where.problem(
+                ("corrected",) if corrected is not None else ("digest",),
+                f"changes.yml records {shown}{more}, but the year as corrected is not yet "
+                f"recorded: run plans correct {py.partnership} {py.year}, so that a later change "
+                "to the same fields is noticed too",
+                WARNING,
             )
 
 
