@@ -84,7 +84,10 @@ class Statistic(Strict):
     """A crime or demand figure for the area, with its trend."""
 
     category: Id = Field(description="police.uk category (e.g. burglary) or a listed extra.")
-    label: Title | None = Field(None, description="Shown instead of the category name.")
+    label: Title | None = Field(
+        None,
+        description="A name to show instead of the category's own (e.g. 'Violence with injury').",
+    )
     period: Title = Field(description="What the figure covers, e.g. 'year to March 2024'.")
     count: Count | None = Field(
         None, description="The number of crimes or incidents in the period."
@@ -124,9 +127,15 @@ class Finding(Strict):
         default_factory=list, description="The ids of the sources the finding draws on."
     )
     likelihood: Score | None = Field(
-        None, description="1–5, when the assessment scored it (give impact too)."
+        None,
+        description="How likely it is, from 1 (rare) to 5 (almost certain), when the assessment "
+        "scored it (give impact too).",
     )
-    impact: Score | None = Field(None, description="1–5, when the assessment scored it.")
+    impact: Score | None = Field(
+        None,
+        description="How bad it would be, from 1 (negligible) to 5 (severe), when the assessment "
+        "scored it.",
+    )
     recommended: Flag = Field(True, description="Recommended to the partnership as a priority.")
 
     @model_validator(mode="after")

@@ -155,7 +155,7 @@ class Action(Strict):
         examples=["Hold a weekly meeting on high-risk domestic abuse cases"],
     )
     description: Markdown | None = Field(None, description="More on what will be done and how.")
-    lead: Id = Field(description="Lead organisation id.")
+    lead: Id = Field(description="The id of the organisation that leads the action.")
     partners: list[Id] = Field(
         default_factory=list, description="The ids of the other organisations that take part."
     )
@@ -284,7 +284,11 @@ class Contract(UnknownAmount):
     extended_to: When | None = Field(
         None, description="When the contract now ends, after an extension."
     )
-    extension_basis: Markdown | None = Field(None, description="e.g. exemption to standing orders")
+    extension_basis: Markdown | None = Field(
+        None,
+        description="The authority for extending the contract, e.g. an exemption to standing "
+        "orders.",
+    )
     extension_options: ExtensionOptions | None = Field(
         None,
         description="The term and each extension option in years, as the tender writes it: "

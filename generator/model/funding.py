@@ -53,7 +53,11 @@ class Allocation(UnknownAmount):
         description="Left out for a formula allocation (it is computed to the penny), or when "
         "the amount is not known (give amount_status).",
     )
-    formula: Id | None = Field(None, description="Formula id (in the PCC's funding.yml).")
+    formula: Id | None = Field(
+        None,
+        description="The id of the formula that works the amount out (in the PCC's funding.yml); "
+        "only for method: formula.",
+    )
     recipient: Id | None = Field(
         None, description="Organisation paid, e.g. a host council; the partnership's host if out."
     )
@@ -139,7 +143,9 @@ class FormulaRecipient(Strict):
         default_factory=list,
         description="The partnerships an organisation recipient receives the money for.",
     )
-    paid_to: Id | None = Field(None, description="Organisation paid on its behalf.")
+    paid_to: Id | None = Field(
+        None, description="The organisation paid on the recipient's behalf (e.g. its host council)."
+    )
     inputs: dict[Id, NonNegative] = Field(
         default_factory=dict,
         description="The recipient's figure for each criterion (left out when the formula's "

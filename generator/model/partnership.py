@@ -100,7 +100,9 @@ class Partnership(Strict):
         " group (county), a Police and Crime Commissioner (pcc) or a combined "
         "partnership."
     )
-    area: Id = Field(description="Police force area id (data/areas.yml).")
+    area: Id = Field(
+        description="The id of the police force area the partnership is in (data/areas.yml)."
+    )
     local_authorities: list[Title] = Field(
         default_factory=list,
         description="The councils whose areas the partnership covers, by name.",
@@ -150,7 +152,9 @@ class ApprovalStep(Strict):
         None, description="Who decided, e.g. an officer under delegated authority."
     )
     in_consultation_with: Title | None = Field(
-        None, description="e.g. 'the Chairman of the Community Safety Committee'."
+        None,
+        description="Who was consulted before the decision, e.g. 'the Chairman of the Community "
+        "Safety Committee'.",
     )
     reference: Title | None = Field(
         None, description="The minute, report or decision reference of the step."
@@ -250,8 +254,13 @@ class Objective(Strict):
     description: Markdown | None = Field(
         None, description="More on the objective, when its title is not enough."
     )
-    pursued_by: list[Id] = Field(default_factory=list, description="Organisation ids.")
-    indicators: list[Id] = Field(default_factory=list, description="Indicator ids.")
+    pursued_by: list[Id] = Field(
+        default_factory=list, description="The ids of the organisations that pursue the objective."
+    )
+    indicators: list[Id] = Field(
+        default_factory=list,
+        description="The ids of the indicators that measure the objective (indicators.yml).",
+    )
 
 
 class Priority(Strict):
@@ -273,15 +282,22 @@ class Priority(Strict):
     rationale: Markdown = Field(
         description="Why the partnership chose it: what the evidence shows and what residents said."
     )
-    findings: list[Id] = Field(default_factory=list, description="Assessment finding ids.")
-    leads: list[Id] = Field(default_factory=list, description="Lead organisation ids.")
+    findings: list[Id] = Field(
+        default_factory=list,
+        description="The ids of the assessment's findings the priority answers (assessment.yml).",
+    )
+    leads: list[Id] = Field(
+        default_factory=list, description="The ids of the organisations that lead on the priority."
+    )
     objectives: list[Objective] = Field(
         default_factory=list,
         description="What the priority sets out to achieve, each with who pursues it and how it is "
         "measured.",
     )
     scores: dict[Id, Score] = Field(
-        default_factory=dict, description="Score per selection criterion (1–5)."
+        default_factory=dict,
+        description="The priority's score (1–5) under each criterion of the selection method, by "
+        "the criterion's id.",
     )
     continues: list[Id] = Field(
         default_factory=list,
@@ -313,7 +329,7 @@ class NotAdopted(Strict):
 class Dropped(Strict):
     """A priority of the year before that this year's plan drops, where and why."""
 
-    priority: Id = Field(description="The previous year's priority id.")
+    priority: Id = Field(description="The id of the previous year's priority that is dropped.")
     decided: When | None = Field(None, description="When it was decided.")
     meeting: Title | None = Field(None, description="The meeting that decided it.")
     reason: Markdown | None = Field(

@@ -98,7 +98,8 @@ class Settings(Strict):
             RiskBandSetting(name="medium", low=5, high=10),
             RiskBandSetting(name="high", low=12, high=25),
         ],
-        description="Bands of the overall decommissioning risk score (1–25).",
+        description="Bands of the overall decommissioning risk score (1–25); by default "
+        "low 1–4, medium 5–10 and high 12–25.",
     )
     licence: Licence = Field(
         default_factory=lambda: OPEN_GOVERNMENT_LICENCE.model_copy(),

@@ -123,7 +123,11 @@ class ServiceReview(Strict):
     )
     rationale: Markdown = Field(description="Why, in words.")
     effective: Day = Field(description="The day the decision takes effect.")
-    record: Decision | None = Field(None, description="The formal decision record.")
+    record: Decision | None = Field(
+        None,
+        description="The formal decision record: its reference, date, decision maker and where it"
+        " is published.",
+    )
 
 
 class Spend(Strict):
@@ -154,7 +158,9 @@ class ReviewFile(Strict):
         description="Who approved the review.",
         examples=["Sallowfield Community Safety Partnership Board"],
     )
-    summary: Markdown | None = Field(None, description="Required once the review is final.")
+    summary: Markdown | None = Field(
+        None, description="The year in review, in plain words; required once the review is final."
+    )
     priorities: list[PriorityReview] = Field(
         default_factory=list,
         description="How each priority went, in words (its RAG status is computed from its "
@@ -195,7 +201,13 @@ class Change(Strict):
     approved_by: Title = Field(
         description="Who approved the change.", examples=["Partnership board, 12 September 2024"]
     )
-    fields: list[Title] = Field(default_factory=list, description="What changed, in words.")
+    fields: list[Title] = Field(
+        default_factory=list,
+        description="What changed: the names plans validate gives a changed field of a published "
+        "year (services[victim-hub].funding, plan.title, or a whole file, services); "
+        "an entry naming a field, or anything it lies in, records that change. Words "
+        "are allowed too, but record nothing.",
+    )
 
 
 class ChangesFile(Strict):
