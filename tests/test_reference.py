@@ -14,6 +14,7 @@ from generator.model.reference_doc import (
     INDEX,
     every_entry,
     field_anchor,
+    reference_address,
     reference_pages,
     sections,
 )
@@ -144,6 +145,18 @@ def test_a_problem_field_maps_to_its_entry(file: str, field: str, anchor: str | 
     if anchor is not None:
         kind = anchor.split(".")[0]
         assert f'<a id="{anchor}"></a>' in reference_pages()[f"{kind}.md"]
+
+
+def test_a_problem_field_has_an_address_on_the_published_site() -> None:
+    plan = "plans/sallowfield/2024-25/plan.yml"
+    assert reference_address(plan, "priorities[0].title") == ("schema/plan/#plan.priorities.title")
+    assert reference_address(plan, "", "https://plans.example/latest/") == (
+        "https://plans.example/latest/schema/plan/#plan"
+    )
+    assert reference_address("data/funding-streams.yml", "streams[1].pots") == (
+        "schema/funding-streams/#funding-streams.streams.pots"
+    )
+    assert reference_address("mkdocs.yml", "site_url") is None
 
 
 def test_nested_models_are_sections_of_their_kind() -> None:

@@ -438,6 +438,16 @@ def field_anchor(file: str, field: str) -> str | None:
     return anchor
 
 
+def reference_address(file: str, field: str, base: str = "") -> str | None:
+    """Where the format reference of a published site describes a problem's field:
+    `schema/plan/#plan.priorities.title`, after `base` (the address of the site's latest
+    version, when it is known). None for a file that is not one of the project's kinds."""
+    anchor = field_anchor(file, field)
+    if anchor is None:
+        return None
+    return f"{base}schema/{anchor.split('.', 1)[0]}/#{anchor}"
+
+
 def _nested(annotation: Any) -> type[BaseModel] | None:
     annotation, _, _ = _unwrap(annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
