@@ -147,9 +147,8 @@ def shard_docs(rendered: RenderedVersion, year: str | None = None) -> ShardDocs:
     version_files = {opendata.archive_name(year)} if year is not None else set()
     # a file the shard makes is never a stand-in: the home shard's schema pages link to the
     # JSON Schema files it writes beside them
-    elsewhere = (set(everything) | set(opendata.schema_files()) | version_files) - set(
-        rendered.files
-    )
+    made = set(rendered.files)
+    elsewhere = (set(everything) | set(opendata.schema_files()) | version_files) - made
     linked = [
         (name, target, anchor)
         for name in sorted(own)
