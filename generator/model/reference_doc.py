@@ -34,7 +34,7 @@ from generator.problems import FieldPath
 INDEX = "index.md"
 
 _SCALARS: dict[Any, tuple[str, str | None]] = {
-    scalar.check_id: ("id", None),
+    scalar.check_id: ("id (lower-case letters, digits and hyphens)", None),
     scalar.check_year: ("financial year", "2024-25"),
     scalar.check_title: ("text (one line)", None),
     scalar.check_markdown: ("free text (basic Markdown)", None),
@@ -79,6 +79,8 @@ _REFERS_TO: dict[str, tuple[str, str]] = {
     **dict.fromkeys(("scores", "inputs"), ("a criterion", "harm")),
 }  # fmt: skip
 """What an id field names, by field name (or Model.field where the name means two things)."""
+_KEYS = {"files": ("file name", "plan.yml"), "fields": ("field name", "title")}
+"""What the keys of a mapping that are not ids name, by field name."""
 
 
 KIND_ABOUT = {
@@ -145,7 +147,8 @@ def _unwrap(annotation: Any) -> tuple[Any, list[Any], bool]:
         origin = get_origin(annotation)
         if origin is Annotated:
             annotation, *extra = get_args(annotation)
-            metadata.extend(extra)
+            for item in extra:  # a Field(ge=1) inside Annotated holds its constraints
+                metadata.extend(item.metadata if isinstance(item, FieldInfo) else [item])
         elif origin in (Union, types.UnionType):
             options = [arg for arg in get_args(annotation) if arg is not type(None)]
             optional = optional or len(options) < len(get_args(annotation))
@@ -171,7 +174,7 @@ def _referent(owner: type[BaseModel], name: str) -> tuple[str, str] | None:
 
 
 def _words(
-    annotation: Any, metadata: list[Any], refers: tuple[str, str] | None
+    annotation: Any, metadata: list[Any], refers: tuple[str, str] | None, name: str = ""
 ) -> tuple[str, str | None, tuple[str, ...], type[BaseModel] | None]:
     """A type in words, an example of it, its allowed values, and its model if it is one."""
     annotation, more, _ = _unwrap(annotation)
@@ -179,6 +182,9 @@ def _words(
     origin = get_origin(annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return "a mapping of fields (below)", None, (), annotation
+    if origin in (Union, types.UnionType):
+        options = [_words(option, [], refers)[0] for option in get_args(annotation)]
+        return " or ".join(options), None, (), None
     if origin is Literal:
         allowed = tuple(str(arg) for arg in get_args(annotation))
         return "one of the allowed values", allowed[0], allowed, None
@@ -188,12 +194,12 @@ def _words(
             return "a list of mappings of fields (below)", None, (), model
         return f"a list, each {words}", example and f"[{example}]", allowed, None
     if origin is dict:
-        value = get_args(annotation)[1]
-        key_words = f"id of {refers[0]}" if refers else "name"
-        words, example, allowed, model = _words(value, [], None)
+        key_words, key_example = (
+            (f"id of {refers[0]}", refers[1]) if refers else _KEYS.get(name, ("name", "plan"))
+        )
+        words, example, allowed, model = _words(get_args(annotation)[1], [], None)
         if model is not None:
             return f"a mapping of {key_words} to a mapping of fields (below)", None, (), model
-        key_example = refers[1] if refers else "plan"
         return (
             f"a mapping of {key_words} to {words}",
             example and f"{{{key_example}: {example}}}",
@@ -254,8 +260,10 @@ def _example(info: FieldInfo, generated: str | None) -> str | None:
 def _entry(owner: type[BaseModel], name: str, info: FieldInfo, anchor: str) -> Entry:
     annotation, metadata, optional = _unwrap(info.annotation)
     value, generated, allowed, model = _words(
-        annotation, [*info.metadata, *metadata], _referent(owner, name)
+        annotation, [*info.metadata, *metadata], _referent(owner, name), name
     )
+    if allowed and info.default in allowed:
+        generated = info.default  # the value a file that leaves the field out has
     return Entry(
         anchor=anchor,
         name=name,
