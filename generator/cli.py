@@ -57,7 +57,7 @@ def format_problems(problems: Sequence[Problem], fmt: str, strict: bool = False)
             )
             lines.append(f"::{level} {props}::{_escape_github(p.message)}")
         return "\n".join(lines)
-    lines = [str(p) for p in problems]
+    lines = [p.shown() for p in problems]
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     warnings = len(problems) - errors
     lines.append(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}")
