@@ -168,6 +168,7 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
                     [py for py in project.plan_years() if py.year == year],
                     site / year,
                     options.drafts,
+                    epoch,
                 )
             ]
             workers = options.jobs or os.cpu_count() or 1

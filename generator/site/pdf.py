@@ -23,6 +23,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -100,9 +101,11 @@ class PrintJob:
 
 
 def print_jobs(
-    project: Project, plan_years: Sequence[PlanYear], folder: Path, drafts: bool
+    project: Project, plan_years: Sequence[PlanYear], folder: Path, drafts: bool, epoch: int
 ) -> list[PrintJob]:
-    """The partnership-years of one version on the site, to print, with their covers' facts."""
+    """The partnership-years of one version on the site, to print, with their covers' facts
+    (`epoch`: the site's date, as its printed pages give it)."""
+    as_at = str(long_date(datetime.fromtimestamp(epoch, UTC).date()))
     settings = project.settings
     jobs = []
     for py in plan_years:
@@ -125,6 +128,7 @@ def print_jobs(
             "has_review": review is not None,
             "fictional": settings.fictional,
             "site": settings.title,
+            "as_at": as_at,
         }
         jobs.append(PrintJob(py.partnership, py.year, folder, cover))
     return jobs
