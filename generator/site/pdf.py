@@ -113,7 +113,9 @@ def print_jobs(
             continue
         partnership = project.partnerships[py.partnership]
         plan = py.plan
-        review = py.review if py.review is not None and py.review.status == "final" else None
+        review = py.review
+        if review is not None and review.status != "final" and not drafts:
+            review = None  # in preparation: its page says so, the cover does not list it
         cover = {
             "partnership": partnership.name,
             "year": py.year.replace("-", "/"),
@@ -209,7 +211,10 @@ def _relink(
             return
     if page_url is not None:
         node.attrs["href"] = urljoin(page_url, href)
-        node.attrs["class"] = "plans-site-link"  # its words say where it goes: no address shown
+        # its words say where it goes: no address shown after it on paper
+        node.attrs["class"] = " ".join(
+            [node.attributes.get("class") or "", "plans-site-link"]
+        ).strip()
     else:
         del node.attrs["href"]  # the words stay; a file:// address would mean nothing on paper
 
