@@ -22,7 +22,6 @@ import http.server
 import json
 import os
 import re
-import shutil
 import sys
 import tempfile
 import threading
@@ -33,10 +32,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.site.pdf import CHROMIUM, find_chromium  # one finder: `plans build --pdf` too
+
 if TYPE_CHECKING:
     from playwright.sync_api import Dialog
 
-CHROMIUM = "/usr/bin/chromium"
 BROWSER_ARGS = (
     "--headless",
     "--no-sandbox",
@@ -80,14 +80,6 @@ class SearchResult:
     """The message of every alert, confirm or prompt the page opened (none, on a safe page)."""
     placeholder: str = ""
     """What the search box said before anything was typed."""
-
-
-def find_chromium(named: str | None = None) -> str | None:
-    """The Chromium to drive: the one named, else /usr/bin/chromium or one on PATH."""
-    for candidate in (named, CHROMIUM, shutil.which("chromium"), shutil.which("chromium-browser")):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    return None
 
 
 @contextmanager

@@ -57,7 +57,7 @@ def format_problems(problems: Sequence[Problem], fmt: str, strict: bool = False)
             )
             lines.append(f"::{level} {props}::{_escape_github(p.message)}")
         return "\n".join(lines)
-    lines = [str(p) for p in problems]
+    lines = [p.shown() for p in problems]
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     warnings = len(problems) - errors
     lines.append(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}")
@@ -365,6 +365,12 @@ def new_year(year: str | None, partnership: str | None, project: Path, debug: bo
 @click.option(
     "--quiet", "-q", is_flag=True, help="Print only the result, not how the build is going."
 )
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also print each partnership's plan year as one PDF (cover, contents, page numbers), "
+    "linked from its overview page; needs Chromium.",
+)
 @debug_option
 def build(
     project: Path,
@@ -374,6 +380,7 @@ def build(
     jobs: int,
     cache: bool,
     quiet: bool,
+    pdf: bool,
     debug: bool,
 ) -> None:
     """Validate the project and build the versioned site (default: the project the current
@@ -397,7 +404,7 @@ def build(
             files = counted(len(model.documents), "file")
             progress(f"checked {files}, {counted(years, 'year')}; {elapsed:.0f} s")
         options = BuildOptions(
-            project, target, drafts=drafts, jobs=jobs, cache=folder, progress=progress
+            project, target, drafts=drafts, jobs=jobs, cache=folder, progress=progress, pdf=pdf
         )
         report = build_site(model, options)
         shards = len(report.built) + len(report.reused)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 from collections.abc import Iterable, Sequence
@@ -36,6 +37,8 @@ class Problem:
     column: int
     field: str
     message: str
+    excerpt: tuple[str, ...] = dataclasses.field(default=(), compare=False)
+    """Source lines to show under the problem in text output, a caret under the column."""
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.field, self.message)
@@ -44,6 +47,10 @@ class Problem:
         where = f"{self.file}:{self.line}:{self.column}"
         field = f" [{_one_line(self.field)}]" if self.field else ""
         return f"{where}: {self.severity.value}: {_one_line(self.message)}{field}"
+
+    def shown(self) -> str:
+        """The problem as text output prints it: its one line, then any excerpt, indented."""
+        return "\n".join([str(self), *(f"    {line}" for line in self.excerpt)])
 
 
 def _one_line(text: str) -> str:

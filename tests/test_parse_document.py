@@ -233,7 +233,7 @@ def test_score_given_yes_and_out_of_range() -> None:
 def test_flag_field_given_yes() -> None:
     text = edited(VALID_PLAN, "public: true", "public: yes")
     assert problems_of(PLAN, text) == [
-        f"{FILE}:7:13: error: 'yes' is ambiguous (YAML 1.1 reads it as a boolean); "
+        f"{FILE}:7:13: error: 'yes' could be read as true or false by other programs; "
         "write true or false [meetings[0].public]"
     ]
 
@@ -276,10 +276,10 @@ def test_huge_integer_in_a_typed_field_is_refused_while_the_loader_kept_it() -> 
 def test_ambiguous_numbers_are_refused_in_typed_fields() -> None:
     text = "title: Site\nrag_tolerance_percent: 1_000\nsmall_count_threshold: 0161\n"
     assert problems_of(ALL_KINDS["settings"], text) == [
-        f"{FILE}:2:24: error: '1_000' is ambiguous (YAML 1.1 drops the '_'); write 1000 "
+        f"{FILE}:2:24: error: '1_000' is ambiguous (some programs ignore the '_'); write 1000 "
         "[rag_tolerance_percent]",
-        f"{FILE}:3:24: error: '0161' has a leading zero, which is ambiguous (YAML 1.1 reads "
-        "it as octal); write it without the zero, or quote it if it is a code "
+        f"{FILE}:3:24: error: '0161' has a leading zero, which is ambiguous (some programs "
+        "read it as a different number); write it without the zero, or quote it if it is a code "
         "[small_count_threshold]",
     ]
 

@@ -40,20 +40,20 @@ def refusal(parse: Callable[[Any], Any], value: Any) -> str:
     return caught.value.message()
 
 
-AMBIGUOUS_BOOL = "'{}' is ambiguous (YAML 1.1 reads it as a boolean); write true or false"
+AMBIGUOUS_BOOL = "'{}' could be read as true or false by other programs; write true or false"
 LEADING_ZERO = (
-    "'{}' has a leading zero, which is ambiguous (YAML 1.1 reads it as octal); "
+    "'{}' has a leading zero, which is ambiguous (some programs read it as a different number); "
     "write it without the zero, or quote it if it is a code"
 )
 BASE_60 = (
-    "'{}' is ambiguous (YAML 1.1 reads it as a base-60 number); "
+    "'{}' is ambiguous (some programs read it as a time, counting in sixties); "
     "write a decimal number, or quote it if it is a time"
 )
 NOT_FINITE = "'{}' is not a finite number; write a real value"
 RADIX = "'{}' is hexadecimal, octal or binary; write a decimal number"
 EXPONENT = "'{}' uses an exponent; write the number in full"
 INCOMPLETE = "'{}' is incomplete; write digits on both sides of the point"
-UNDERSCORE = "'{}' is ambiguous (YAML 1.1 drops the '_'); write {}"
+UNDERSCORE = "'{}' is ambiguous (some programs ignore the '_'); write {}"
 POUNDS = "write the amount without '£' or commas: {}"
 BAD_ID = (
     "'{}' is not a valid id: use lower-case letters, digits and single hyphens, "

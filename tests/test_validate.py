@@ -2081,10 +2081,11 @@ LOADER = {
             (FEN + "plan.yml", "leads: [fenwick-council]", "leads: [*lead]"),
         ],
         [
-            f"{FEN}plan.yml:12:9: error: anchors (&lead) are not allowed; write the value out in "
-            "full [priorities[0].id]",
-            f"{FEN}plan.yml:16:13: error: aliases (*lead) are not allowed; write the value out in "
-            "full [priorities[0].leads[0]]",
+            f"{FEN}plan.yml:12:9: error: `&lead` (a label for reusing this value) is not "
+            "allowed: remove it, or put the text in quotes if it starts with & [priorities[0].id]",
+            f"{FEN}plan.yml:16:13: error: `*lead` (reusing a labelled value) is not allowed: "
+            "write the value out in full, or put the text in quotes if it starts with * "
+            "[priorities[0].leads[0]]",
         ],
     ),
     "problems in two files": (

@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from generator.load.syntax import STRAY_TAB, excerpt_at, syntax_problem
 from generator.problems import (
     FieldPath,
     Position,
@@ -291,10 +292,11 @@ class _Builder:
         self.problems: list[Problem] = []
         self.text_spans: list[tuple[int, int]] = []  # quoted and block scalars may hold tabs
 
-    def fail(self, pos: Position, path: FieldPath, message: str) -> None:
-        self.problems.append(
-            Problem(Severity.ERROR, self.file, pos.line, pos.column, format_path(path), message)
-        )
+    def fail(
+        self, pos: Position, path: FieldPath, message: str, excerpt: tuple[str, ...] = ()
+    ) -> None:
+        where = (self.file, pos.line, pos.column, format_path(path))
+        self.problems.append(Problem(Severity.ERROR, *where, message, excerpt))
         if len(self.problems) >= MAX_PROBLEMS_PER_FILE:
             raise _Abort
 
@@ -307,12 +309,18 @@ class _Builder:
             self.fail(
                 pos,
                 path,
-                f"anchors (&{event.anchor}) are not allowed; write the value out in full",
+                f"`&{event.anchor}` (a label for reusing this value) is not allowed: remove it, "
+                "or put the text in quotes if it starts with &",
             )
         tag = getattr(event, "tag", None)
         if tag is not None:
             shown = tag.replace("tag:yaml.org,2002:", "!!")
-            self.fail(pos, path, f"tags ({shown}) are not allowed; remove the tag")
+            self.fail(
+                pos,
+                path,
+                f"`{shown}` before a value is not allowed: remove it, or put the text in quotes "
+                "if it starts with !",
+            )
 
     def check_escapes(self, value: str, pos: Position, path: FieldPath) -> None:
         """A double-quoted scalar can spell a hidden character as an escape (\\u202E)."""
@@ -347,7 +355,10 @@ class _Builder:
             raise _Abort
         if isinstance(event, yaml.AliasEvent):
             self.fail(
-                pos, path, f"aliases (*{event.anchor}) are not allowed; write the value out in full"
+                pos,
+                path,
+                f"`*{event.anchor}` (reusing a labelled value) is not allowed: write the value "
+                "out in full, or put the text in quotes if it starts with *",
             )
             return None
         self.check_node(event, path)
@@ -395,14 +406,24 @@ class _Builder:
         if isinstance(event, yaml.ScalarEvent):
             self.check_node(event, path)
             if _is_plain(event) and event.value == "<<":
-                self.fail(pos, path, "merge keys (<<) are not allowed; write the keys out in full")
+                self.fail(
+                    pos,
+                    path,
+                    "`<<` (copying fields from elsewhere) is not allowed: "
+                    "write the fields out in full",
+                )
                 return None
             if (_is_plain(event) and event.value in NULL_FORMS) or not event.value:
                 self.fail(pos, path, "a key is empty or null; give it a name")
                 return None
             return str(event.value)
         if isinstance(event, yaml.AliasEvent):
-            self.fail(pos, path, f"aliases (*{event.anchor}) are not allowed; write the key out")
+            self.fail(
+                pos,
+                path,
+                f"`*{event.anchor}` (reusing a labelled value) is not allowed as a field name: "
+                "write the name out",
+            )
             return None
         self.fail(pos, path, "a key must be plain text, not a list or mapping")
         self.skip(event, path, 1)
@@ -437,11 +458,7 @@ class _Builder:
                 while span < len(spans) and spans[span][1] <= index:
                     span += 1
                 if not (span < len(spans) and spans[span][0] <= index):
-                    self.fail(
-                        Position(line, col),
-                        (),
-                        "a tab is used outside quoted text; use spaces (or quote the text)",
-                    )
+                    self.fail(Position(line, col), (), STRAY_TAB, excerpt_at(text, line, col))
             col += 1
 
 
@@ -626,15 +643,10 @@ def _parse_recording(text: str, file: str, fast: bool) -> tuple[Document | None,
     except _Abort:
         return None, builder.problems
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or "this is not valid YAML"
-        context = f" ({exc.context})" if exc.context else ""
-        message = f"YAML syntax error: {what}{context}"
-        builder.problems.append(Problem(Severity.ERROR, file, line, column, "", message))
+        builder.problems.append(syntax_problem(text, exc, file))
         return None, builder.problems
-    except yaml.YAMLError as exc:  # reader errors without marks
-        message = f"YAML error: {exc}"
+    except yaml.YAMLError:  # the Python parser's reader: characters `decode` already refuses
+        message = "this file cannot be read: it holds characters that are not allowed"
         builder.problems.append(Problem(Severity.ERROR, file, 1, 1, "", message))
         return None, builder.problems
     except RecursionError:  # pragma: no cover - guarded by MAX_DEPTH

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
+from pydantic_core.core_schema import ErrorType
 
 from generator.load import MAX_PROBLEMS_PER_FILE, Document
 from generator.model.assessment import AssessmentFile
@@ -106,13 +108,20 @@ def _describe(value: Any) -> str:
 
 
 def _message(error: ErrorDetails, vocabulary: set[str]) -> str:
+    message = _worded(error, vocabulary)
+    if error["type"] != "missing" and isinstance(error.get("input"), str):
+        message += _glued_hint(error.get("input"), vocabulary)
+    return message
+
+
+def _worded(error: ErrorDetails, vocabulary: set[str]) -> str:
     kind = error["type"]
     loc = error["loc"]
     ctx = error.get("ctx") or {}
     value = error.get("input")
     last = loc[-1] if loc else ""
     if kind == "missing":
-        return f"missing required field '{last}'"
+        return f"missing required field '{last}'{_glued_hint(value, vocabulary, str(last))}"
     if kind == "extra_forbidden":
         return f"unknown field '{last}'{did_you_mean(str(last), vocabulary)}"
     if kind == "literal_error":
@@ -143,9 +152,60 @@ def _message(error: ErrorDetails, vocabulary: set[str]) -> str:
             "less_than": f"less than {ctx.get('lt')}",
         }[kind]
         return f"must be {bound}, got {_describe(value)}"
-    if kind == "value_error":
+    if kind in {"value_error", "assertion_error"}:
         return str(ctx.get("error", error["msg"]))
-    return str(error["msg"])
+    if kind in _PYDANTIC_ERRORS:
+        return _plain(kind, value, ctx)
+    return str(error["msg"])  # our own types' messages (PydanticCustomError): plain already
+
+
+_PYDANTIC_ERRORS = frozenset(get_args(ErrorType))
+"""pydantic's own error kinds: its messages name Python types, so each is worded here."""
+
+
+def _plain(kind: str, value: Any, ctx: dict[str, Any]) -> str:
+    """A pydantic error kind not worded above, in an editor's words."""
+    got = _describe(value)
+    if kind.startswith("bool"):
+        return f"expected true or false, got {got}"
+    if kind.startswith("int"):
+        return f"expected a whole number, got {got}"
+    if kind.startswith(("float", "decimal", "finite", "multiple", "fraction", "complex")):
+        return f"expected a number, got {got}"
+    if kind.startswith(("date", "time", "datetime", "timezone")):
+        return f"expected a date written YYYY-MM-DD, got {got}"
+    if kind in {"enum", "union_tag_invalid"}:
+        expected = str(ctx.get("expected", ctx.get("expected_tags", "")))
+        choices = [part.strip().strip("'") for part in expected.replace(" or ", ", ").split(",")]
+        shown = _describe(ctx.get("tag", value))
+        return f"{shown} is not allowed here; use one of: {', '.join(choices)}"
+    if kind == "union_tag_not_found":
+        return f"missing required field '{ctx.get('discriminator', '')}'".replace("''", "")
+    if kind.endswith(("set_type", "tuple_type", "iterable_type", "deque_type")):
+        return f"expected a list, got {got}"
+    if kind.endswith(("dict_type", "mapping_type")):
+        return f"expected a mapping of fields, got {got}"
+    if kind == "string_pattern_mismatch":
+        return f"{got} is not written in the form this field takes"
+    return f"{got} is not a valid value here"
+
+
+_GLUED = re.compile(
+    r"(?:^|\s)(?P<key>[a-z_][a-z0-9_]*):(?P<value>[^\s/:](?:(?!\s[a-z_][a-z0-9_]*:\S).)*)"
+)
+"""`due:2025-01-01` inside a text: a field and its value with no space after the colon."""
+
+
+def _glued_hint(value: Any, vocabulary: set[str], only: str | None = None) -> str:
+    """' — did you mean `due: 2025-01-01`?' when a text holds a field name glued to a value."""
+    texts = [v for v in value.values() if isinstance(v, str)] if isinstance(value, dict) else []
+    for text in texts if texts else [value] if isinstance(value, str) else []:
+        for match in _GLUED.finditer(text):
+            key = match.group("key")
+            if key in vocabulary and (only is None or key == only):
+                fixed = f"{key}: {match.group('value')}"
+                return f" — is a space missing after a colon? did you mean `{fixed}`?"
+    return ""
 
 
 def _location(loc: tuple[int | str, ...]) -> FieldPath:
@@ -158,7 +218,7 @@ def parse_document(kind: FileKind, document: Document) -> tuple[BaseModel | None
     if document.data is None:
         return None, [document.problem((), f"file is empty; see {kind.where} in the README")]
     if not isinstance(document.data, dict):
-        got = _describe(document.data)
+        got = _describe(document.data) + _glued_hint(document.data, field_names(kind.model))
         return None, [document.problem((), f"expected a mapping of fields, got {got}")]
     try:
         return kind.model.model_validate(document.data), []

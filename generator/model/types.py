@@ -84,18 +84,20 @@ def _number_hint(text: str) -> str:
     if re.fullmatch(r"-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?", bare):
         return f"write the number without thousands separators: {bare.replace(',', '')}"
     if "_" in bare and re.fullmatch(r"-?[0-9_.]+", bare):
-        return f"'{text}' is ambiguous (YAML 1.1 drops the '_'); write {bare.replace('_', '')}"
+        return (
+            f"'{text}' is ambiguous (some programs ignore the '_'); write {bare.replace('_', '')}"
+        )
     if re.fullmatch(r"-?0[xob][0-9a-fA-F_]+", bare):
         return f"'{text}' is hexadecimal, octal or binary; write a decimal number"
     if re.fullmatch(r"-?[0-9]+(:[0-5]?[0-9])+(\.[0-9]*)?", bare):
         return (
-            f"'{text}' is ambiguous (YAML 1.1 reads it as a base-60 number); "
+            f"'{text}' is ambiguous (some programs read it as a time, counting in sixties); "
             "write a decimal number, or quote it if it is a time"
         )
     if re.fullmatch(r"-?0[0-9]+(\.[0-9]+)?", bare):
         return (
-            f"'{text}' has a leading zero, which is ambiguous (YAML 1.1 reads it as octal); "
-            "write it without the zero, or quote it if it is a code"
+            f"'{text}' has a leading zero, which is ambiguous (some programs read it as a "
+            "different number); write it without the zero, or quote it if it is a code"
         )
     if re.fullmatch(r"-?[0-9.]+[eE][-+]?[0-9]+", bare):
         return f"'{text}' uses an exponent; write the number in full"
@@ -182,7 +184,7 @@ def parse_bool(value: Any) -> Any:
     if value in _BOOL_WORDS:
         raise _fail(
             "boolean",
-            f"'{value}' is ambiguous (YAML 1.1 reads it as a boolean); write true or false",
+            f"'{value}' could be read as true or false by other programs; write true or false",
         )
     raise _fail("boolean", f"expected true or false, got {_describe(value)}")
 

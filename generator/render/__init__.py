@@ -61,6 +61,9 @@ class Version:
     year: str
     latest: str
     drafts: bool = False
+    pdf: bool = False
+    """Whether the build prints each plan year as a PDF (`plans build --pdf`): the overview
+    links to it (`pdf_name`); without it the pages are as they always were."""
 
     @property
     def label(self) -> str:
@@ -105,6 +108,11 @@ def nav_pages(nav: list[Any]) -> Iterator[str]:
                 yield from nav_pages(value)
             else:
                 yield value
+
+
+def pdf_name(partnership: str, year: str) -> str:
+    """The file name of a plan year's PDF, in the partnership's folder of the version."""
+    return f"{partnership}-plan-{year}.pdf"
 
 
 def nav_title(name: str) -> str:
@@ -443,6 +451,7 @@ class Renderer:
             "consultations": self.later_consultations(py),
             "field_words": lambda name: field_words(name, names),
             "named": lambda value: named(value, names) if value is not None else "",
+            "pdf_file": pdf_name(pid, py.year) if self.version.pdf else None,
         }
         files: dict[str, bytes] = {}
         svg = charts.render_charts(self.theme, pid, specs)
@@ -452,6 +461,10 @@ class Renderer:
             files[f"{pid}/data/{name}"] = content
         for name, _title, template in PAGES:
             files[f"{pid}/{name}.md"] = self._page(pid, template, context, page=name)
+        if context["pdf_file"] is not None:
+            # a stand-in the overview's link resolves to; the PDF replaces it once the site is
+            # built (generator/site/pdf.py)
+            files[f"{pid}/{context['pdf_file']}"] = b""
         return files
 
     def later_consultations(self, py: PlanYear) -> list[PlanYear]:
@@ -516,6 +529,7 @@ __all__ = [
     "Shard",
     "Version",
     "newest_years",
+    "pdf_name",
     "publishable",
     "published_years",
     "render_version",

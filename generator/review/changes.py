@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from generator.review.words import pounds
 
@@ -100,3 +102,16 @@ def _counted(n: int, what: str) -> str:
     noun, _, rest = what.partition(" ")
     plural = noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
     return f"{n} {plural} {rest}".rstrip()
+
+
+T = TypeVar("T")
+
+
+def by_id(items: Iterable[T], key: Callable[[T], str] = lambda x: x.id) -> dict[str, T]:  # type: ignore[attr-defined]
+    return {key(item): item for item in items}
+
+
+def matched(old: Mapping[str, T], new: Mapping[str, T]) -> Iterator[tuple[str, T | None, T | None]]:
+    """Each id of either side, in the new side's order then the removed ones."""
+    for key in [*new, *(k for k in old if k not in new)]:
+        yield key, old.get(key), new.get(key)

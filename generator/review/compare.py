@@ -8,30 +8,19 @@ risk scores and ranks) are worked out on each side and compared too.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from decimal import Decimal
-from typing import TypeVar
 
 from generator.compute.facts import risk_assessments
 from generator.compute.indicators import indicator_facts
-from generator.compute.money import (
-    ZERO,
-    FormulaFacts,
-    all_formulas,
-    allocation_facts,
-    formula_facts,
-    service_funding,
-)
+from generator.compute.money import FormulaFacts, service_funding
 from generator.compute.risk import rank_risks
 from generator.model import PlanYear, Project
 from generator.model.delivery import Action, Service
-from generator.model.funding import Formula
 from generator.model.partnership import Partnership, Priority
 from generator.model.performance import Figure, Indicator
 from generator.problems import Problem
-from generator.review.changes import Change, Moved, Report, Section
+from generator.review.changes import Change, Moved, Report, Section, by_id, matched
+from generator.review.money import funding_changes, known_total, moved_money
 from generator.review.words import amount_words, difference, moved_by, pounds, words
-
-T = TypeVar("T")
 
 STATUS_WORDS = {
     "decommissioned": ("service decommissioned", "decommissioned"),
@@ -78,7 +67,7 @@ def compare(
             if found:
                 sections.append(Section(pid, name, year, found))
             if old is not None and new is not None:
-                moved.extend(_moved(old, new))
+                moved.extend(moved_money(old, new))
     return Report(
         before=labels[0],
         after=labels[1],
@@ -113,18 +102,6 @@ def _years(
     return {key: py for key, py in project.years.items() if years is None or key[1] in years}
 
 
-def _by_id(items: Iterable[T], key: Callable[[T], str] = lambda x: x.id) -> dict[str, T]:  # type: ignore[attr-defined]
-    return {key(item): item for item in items}
-
-
-def _matched(
-    old: Mapping[str, T], new: Mapping[str, T]
-) -> Iterator[tuple[str, T | None, T | None]]:
-    """Each id of either side, in the new side's order then the removed ones."""
-    for key in [*new, *(k for k in old if k not in new)]:
-        yield key, old.get(key), new.get(key)
-
-
 def _partnership(old: Partnership | None, new: Partnership | None) -> Iterator[Change]:
     if old is None or new is None:
         item = new or old
@@ -144,7 +121,7 @@ def _partnership(old: Partnership | None, new: Partnership | None) -> Iterator[C
         )
     old_members = {m.organisation: m for m in old.members}
     new_members = {m.organisation: m for m in new.members}
-    for org, was, now in _matched(old_members, new_members):
+    for org, was, now in matched(old_members, new_members):
         if was is None:
             yield Change("partnership", org, org, "member added")
         elif now is None:
@@ -174,7 +151,7 @@ def _plan_year(
     yield from _plan(old, new)
     yield from _actions(old, new)
     yield from _services(old, new)
-    yield from _funding(before, old, after, new)
+    yield from funding_changes(before, old, after, new)
     yield from _indicators(before, old, after, new)
     yield from _risks(before, old, after, new)
     yield from _review(old, new)
@@ -198,7 +175,7 @@ def since_last_year(
         *_plan(previous, plan_year, across_years=True),
         *_actions(previous, plan_year),
         *_services(previous, plan_year),
-        *_funding(project, previous, project, plan_year, formulas),
+        *funding_changes(project, previous, project, plan_year, formulas),
         *_indicators(project, previous, project, plan_year),
         *_risks(project, previous, project, plan_year),
     )
@@ -207,7 +184,7 @@ def since_last_year(
 def _continued(old: PlanYear, new: PlanYear) -> dict[str, Priority]:
     """Last year's priorities keyed by the id of this year's priority that continues each
     (renamed or regrouped), else by their own id."""
-    earlier = _by_id(old.plan.priorities)
+    earlier = by_id(old.plan.priorities)
     keyed: dict[str, Priority] = {}
     for priority in new.plan.priorities:
         for previous_id in priority.continues:
@@ -224,10 +201,10 @@ def _plan(old: PlanYear, new: PlanYear, across_years: bool = False) -> Iterator[
         yield Change("plan", b.year, b.title, "plan retitled", a.title, b.title)
     if a.status != b.status and not across_years:
         yield Change("plan", b.year, b.title, "status changed", a.status, b.status)
-    old_p = _continued(old, new) if across_years else _by_id(a.priorities)
-    new_p = _by_id(b.priorities)
+    old_p = _continued(old, new) if across_years else by_id(a.priorities)
+    new_p = by_id(b.priorities)
     dropped = {d.priority: d for d in b.dropped} if across_years else {}
-    for pid, was, now in _matched(old_p, new_p):
+    for pid, was, now in matched(old_p, new_p):
         if was is None:
             assert now is not None
             yield Change("priority", pid, now.title, "priority added", counts="priority added")
@@ -259,7 +236,7 @@ def _plan(old: PlanYear, new: PlanYear, across_years: bool = False) -> Iterator[
     old_o = {o.id: (p.id, o) for p in a.priorities for o in p.objectives}
     new_o = {o.id: (p.id, o) for p in b.priorities for o in p.objectives}
     titles = {p.id: p.title for p in b.priorities}
-    for oid, was_o, now_o in _matched(old_o, new_o):
+    for oid, was_o, now_o in matched(old_o, new_o):
         if was_o is None:
             assert now_o is not None
             yield Change(
@@ -280,9 +257,9 @@ def _plan(old: PlanYear, new: PlanYear, across_years: bool = False) -> Iterator[
                     "objective", oid, now_o[1].title, "reworded", was_o[1].title, now_o[1].title,
                     counts="objective reworded",
                 )  # fmt: skip
-    old_d = {} if across_years else _by_id(a.dropped, lambda d: d.priority)
-    new_d = {} if across_years else _by_id(b.dropped, lambda d: d.priority)
-    for pid, was_d, now_d in _matched(old_d, new_d):
+    old_d = {} if across_years else by_id(a.dropped, lambda d: d.priority)
+    new_d = {} if across_years else by_id(b.dropped, lambda d: d.priority)
+    for pid, was_d, now_d in matched(old_d, new_d):
         if was_d is None and now_d is not None:
             yield Change(
                 "priority", pid, pid, "recorded as dropped from last year's plan",
@@ -293,9 +270,9 @@ def _plan(old: PlanYear, new: PlanYear, across_years: bool = False) -> Iterator[
 
 
 def _actions(old: PlanYear, new: PlanYear) -> Iterator[Change]:
-    old_a: dict[str, Action] = _by_id(old.actions.actions)
-    new_a: dict[str, Action] = _by_id(new.actions.actions)
-    for aid, was, now in _matched(old_a, new_a):
+    old_a: dict[str, Action] = by_id(old.actions.actions)
+    new_a: dict[str, Action] = by_id(new.actions.actions)
+    for aid, was, now in matched(old_a, new_a):
         if was is None:
             assert now is not None
             yield Change(
@@ -329,9 +306,9 @@ def _actions(old: PlanYear, new: PlanYear) -> Iterator[Change]:
 
 
 def _services(old: PlanYear, new: PlanYear) -> Iterator[Change]:
-    old_s: dict[str, Service] = _by_id(old.services.services)
-    new_s: dict[str, Service] = _by_id(new.services.services)
-    for sid, was, now in _matched(old_s, new_s):
+    old_s: dict[str, Service] = by_id(old.services.services)
+    new_s: dict[str, Service] = by_id(new.services.services)
+    for sid, was, now in matched(old_s, new_s):
         if was is None:
             assert now is not None
             yield Change("service", sid, now.name, "new service", counts="service added")
@@ -381,166 +358,16 @@ def _services(old: PlanYear, new: PlanYear) -> Iterator[Change]:
             yield Change(
                 "service", sid, now.name,
                 "funding this year changed" + (f" ({pounds(diff, signed=True)})" if diff else ""),
-                _known(old_f), _known(new_f), diff, "service funding changed",
+                known_total(old_f), known_total(new_f), diff, "service funding changed",
             )  # fmt: skip
-
-
-def _known(total: tuple[Decimal, int]) -> str:
-    amount, unknown = total
-    if not unknown:
-        return pounds(amount)
-    lines = f"{unknown} line{'s' if unknown != 1 else ''} of unknown amount"
-    return f"at least {pounds(amount)} ({lines})" if amount else lines
-
-
-def _funding(
-    before: Project,
-    old: PlanYear,
-    after: Project,
-    new: PlanYear,
-    formulas: Callable[[str], Mapping[str, FormulaFacts]] | None = None,
-) -> Iterator[Change]:
-    old_formulas = formulas(old.year) if formulas else all_formulas(before, old.year)
-    new_formulas = formulas(new.year) if formulas else all_formulas(after, new.year)
-    old_facts = _by_id(allocation_facts(old, old_formulas), lambda f: f.allocation.id)
-    new_facts = _by_id(allocation_facts(new, new_formulas), lambda f: f.allocation.id)
-    for aid, was, now in _matched(old_facts, new_facts):
-        line = (now or was).allocation  # type: ignore[union-attr]
-        stream = after.streams.get(line.stream) or before.streams.get(line.stream)
-        title = line.title or (stream.name if stream else line.stream)
-        if was is None:
-            assert now is not None
-            yield Change(
-                "allocation", aid, title, "new allocation", after=amount_words(now.amount, line),
-                money=now.amount, counts="allocation added",
-            )  # fmt: skip
-        elif now is None:
-            yield Change(
-                "allocation", aid, title, "allocation removed",
-                before=amount_words(was.amount, was.allocation), counts="allocation removed",
-            )  # fmt: skip
-        else:
-            old_w = amount_words(was.amount, was.allocation)
-            new_w = amount_words(now.amount, now.allocation)
-            if old_w != new_w:
-                diff = difference(was.amount, now.amount)
-                yield Change(
-                    "allocation", aid, title,
-                    "allocation changed" + (f" ({pounds(diff, signed=True)})" if diff else ""),
-                    old_w, new_w, diff, "allocation changed",
-                )  # fmt: skip
-    old_f: dict[str, Formula] = _by_id(old.funding.formulas)
-    new_f: dict[str, Formula] = _by_id(new.funding.formulas)
-    for fid, was_f, now_f in _matched(old_f, new_f):
-        if was_f is None or now_f is None:
-            item = now_f or was_f
-            assert item is not None
-            what = "formula added" if now_f else "formula removed"
-            yield Change("formula", fid, item.title, what, counts=what)
-            continue
-        yield from _formula(was_f, now_f, _recipient_names(before, after))
-
-
-def _recipient_names(before: Project, after: Project) -> Callable[[str], str]:
-    """A formula recipient's name by its key (a partnership's or an organisation's id), the
-    later version's winning; the id itself for one neither version knows."""
-
-    def name(key: str) -> str:
-        for project in (after, before):
-            if key in project.partnerships:
-                return project.partnerships[key].name
-            if key in project.organisations:
-                return project.organisations[key].name
-        return key
-
-    return name
-
-
-def _formula(was: Formula, now: Formula, name: Callable[[str], str]) -> Iterator[Change]:
-    if was.pot != now.pot:
-        diff = now.pot - was.pot
-        yield Change(
-            "formula", now.id, now.title, f"pot changed ({pounds(diff, signed=True)})",
-            pounds(was.pot), pounds(now.pot), diff, "formula pot changed",
-        )  # fmt: skip
-    old_c, new_c = _by_id(was.criteria), _by_id(now.criteria)
-    titles = {c.id: c.title for c in (*was.criteria, *now.criteria)}  # the later title wins
-    for cid, a, b in _matched(old_c, new_c):
-        if a is None or b is None:
-            yield Change(
-                "formula", now.id, now.title,
-                f"criterion '{titles[cid]}' {'added' if b else 'removed'}",
-                counts="formula weight changed",
-            )  # fmt: skip
-        elif a.weight != b.weight:
-            yield Change(
-                "formula", now.id, now.title, f"weight of '{titles[cid]}' changed",
-                words(a.weight), words(b.weight), counts="formula weight changed",
-            )  # fmt: skip
-    old_r = _by_id(was.recipients, lambda r: r.key)
-    new_r = _by_id(now.recipients, lambda r: r.key)
-    for key, a_r, b_r in _matched(old_r, new_r):
-        if a_r is None or b_r is None:
-            yield Change(
-                "formula", now.id, now.title,
-                f"recipient {name(key)} {'added' if b_r else 'removed'}",
-            )  # fmt: skip
-            continue
-        for cid in dict.fromkeys([*a_r.inputs, *b_r.inputs]):
-            x, y = a_r.inputs.get(cid), b_r.inputs.get(cid)
-            if x != y:
-                yield Change(
-                    "formula", now.id, now.title,
-                    f"{name(key)}'s '{titles.get(cid, cid)}' input changed", words(x), words(y),
-                    counts="formula input changed",
-                )  # fmt: skip
-        if a_r.adjustment != b_r.adjustment:
-            yield Change(
-                "formula", now.id, now.title, f"{name(key)}'s adjustment changed",
-                pounds(a_r.adjustment.amount, signed=True) if a_r.adjustment else "none",
-                pounds(b_r.adjustment.amount, signed=True) if b_r.adjustment else "none",
-            )  # fmt: skip
-    old_rows = {r.key: r for r in formula_facts(was).rows}
-    for row in formula_facts(now).rows:
-        prior = old_rows.get(row.key)
-        if prior is None:
-            continue
-        a_w, b_w = amount_words(prior.received), amount_words(row.received)
-        if a_w != b_w:
-            change = difference(prior.received, row.received)
-            shown = f" ({pounds(change, signed=True)})" if change else ""
-            yield Change(
-                "formula", now.id, now.title, f"{name(row.key)}'s share recomputed{shown}",
-                a_w, b_w, change, "share recomputed",
-            )  # fmt: skip
-
-
-def _moved(old: PlanYear, new: PlanYear) -> Iterator[Moved]:
-    """For each formula of both versions: the money that moved between its recipients."""
-    old_f: dict[str, Formula] = _by_id(old.funding.formulas)
-    for formula in new.funding.formulas:
-        if formula.id not in old_f or old_f[formula.id] == formula:
-            continue
-        before: dict[str, Decimal | None] = {
-            r.key: r.received for r in formula_facts(old_f[formula.id]).rows
-        }
-        up = ZERO
-        moved: list[str] = []
-        for row in formula_facts(formula).rows:
-            diff = difference(before.get(row.key), row.received)
-            if diff:
-                moved.append(row.key)
-                up += max(diff, ZERO)
-        if moved and up:
-            yield Moved(formula.id, formula.title, new.year, up, tuple(moved))
 
 
 def _indicators(before: Project, old: PlanYear, after: Project, new: PlanYear) -> Iterator[Change]:
-    old_i: dict[str, Indicator] = _by_id(old.indicators.indicators)
-    new_i: dict[str, Indicator] = _by_id(new.indicators.indicators)
+    old_i: dict[str, Indicator] = by_id(old.indicators.indicators)
+    new_i: dict[str, Indicator] = by_id(new.indicators.indicators)
     old_out = {o.indicator: o for o in old.review.outturns} if old.review else {}
     new_out = {o.indicator: o for o in new.review.outturns} if new.review else {}
-    for iid, was, now in _matched(old_i, new_i):
+    for iid, was, now in matched(old_i, new_i):
         if was is None:
             assert now is not None
             yield Change("indicator", iid, now.title, "new indicator", counts="indicator added")
@@ -626,9 +453,9 @@ def _risk_table(
 def _risks(before: Project, old: PlanYear, after: Project, new: PlanYear) -> Iterator[Change]:
     if old.risks == new.risks and before.settings.risk_bands == after.settings.risk_bands:
         return
-    old_r, new_r = _by_id(old.risks.risks), _by_id(new.risks.risks)
+    old_r, new_r = by_id(old.risks.risks), by_id(new.risks.risks)
     old_t, new_t = _risk_table(before, old), _risk_table(after, new)
-    for rid, was, now in _matched(old_r, new_r):
+    for rid, was, now in matched(old_r, new_r):
         if was is None or now is None:
             item = now or was
             assert item is not None
@@ -657,7 +484,7 @@ def _risks(before: Project, old: PlanYear, after: Project, new: PlanYear) -> Ite
 def _review(old: PlanYear, new: PlanYear) -> Iterator[Change]:
     old_d = {d.service: d for d in old.review.services} if old.review else {}
     new_d = {d.service: d for d in new.review.services} if new.review else {}
-    for sid, was, now in _matched(old_d, new_d):
+    for sid, was, now in matched(old_d, new_d):
         if now is None:
             yield Change("decision", sid, sid, "review decision removed")
         elif was is None:

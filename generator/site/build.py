@@ -22,6 +22,7 @@ from generator.render.theme import BUNDLED
 from generator.site.cache import BuildCache
 from generator.site.config import source_date_epoch
 from generator.site.options import BuildError, BuildOptions, BuildReport
+from generator.site.pdf import print_jobs, print_plan_years, require_chromium
 from generator.site.publish import publish, working_folder
 from generator.site.shards import ShardTask, plan_shards, run_tasks
 from generator.site.versions import (
@@ -54,6 +55,7 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
     site already holds under the same key, is taken over from the published site as it is:
     neither merged again nor deleted and rewritten."""
     root = options.root.resolve()
+    chromium = require_chromium() if options.pdf else None  # before anything is written
     out = options.out if options.out.is_absolute() else (Path.cwd() / options.out)
     versions, latest = versions_of(project, options.drafts)
     unresolved = heading_link_problems(project, root / "theme", options.drafts)
@@ -80,7 +82,7 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
         reused: list[str] = []
         manifest: dict[str, tuple[str, dict[str, str]]] = {}
         for year in versions:
-            version = Version(year, latest, options.drafts)
+            version = Version(year, latest, options.drafts, options.pdf)
             plan = plan_shards(slim, root, version)
             options_key = [
                 latest,
@@ -90,6 +92,7 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
                 *in_latest,
                 plan.structure,
                 newest_key,
+                *(["pdf"] if options.pdf else []),
             ]
             keys = [
                 (
@@ -129,8 +132,8 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
                 task = ShardTask(version, shard, folder, weight, options.site_url)
                 parts[year].append(task.out)
                 tasks.append((task, key))
-            if not same_shards or len(changed[year]) == len(keys):
-                del changed[year]  # put together afresh
+            if not same_shards or len(changed[year]) == len(keys) or options.pdf:
+                del changed[year]  # put together afresh (with --pdf, to print every plan year)
         ordered = sorted((task for task, _ in tasks), key=lambda t: -t.weight)
         jobs = min(options.jobs or os.cpu_count() or 1, max(len(ordered), 1))
         say = options.progress or (lambda _line: None)
@@ -159,6 +162,21 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
                 )
             else:
                 merge_version(year_parts, site / year, epoch, areas)
+        if chromium is not None and parts:
+            say(f"printing each plan year of {counted(len(parts), 'version')} as a PDF")
+            printed = [
+                job
+                for year in parts
+                for job in print_jobs(
+                    project,
+                    [py for py in project.plan_years() if py.year == year],
+                    site / year,
+                    options.drafts,
+                    epoch,
+                )
+            ]
+            workers = options.jobs or os.cpu_count() or 1
+            print_plan_years(chromium, root / "theme", printed, work / "print", workers, say)
         kept = [year for year in versions if year not in parts]
         write_versions(site, versions, latest)
         latest_folders = parts.get(latest) or [out / latest]

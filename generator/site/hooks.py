@@ -4,7 +4,7 @@ Kept to four documented events so that a successor builder can take over: `on_pa
 (call `generator.site.sanitize.sanitize_marked` on each page's HTML), `on_config` (the site's name
 made safe to print; and, a speed-up, the search plugin's index divides pages into sections with
 `generator.site.search_index`: the index it writes is the same), `on_template_context` (the 404
-page links from the version's folder on its host) and `on_env` (a speed-up).
+page links from the version's folder on its host) and `on_env` (a speed-up, and a filter).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.utils import normalize_url
 
 from generator.render.theme import BYTECODE
+from generator.site.pdf import css_string
 from generator.site.sanitize import sanitize_marked
 from generator.site.search_index import FastSearchIndex
 
@@ -30,8 +31,10 @@ def on_page_content(html: str, **_: Any) -> str:
 def on_env(env: Any, **_: Any) -> Any:
     """Compile the theme's templates once, not once per build: a national site is hundreds of
     shard builds, and compiling mkdocs-material's templates took most of a small one. Jinja
-    checks each cached entry against its template's source before using it."""
+    checks each cached entry against its template's source before using it. Also gives the
+    templates `css_string` (theme/overrides/main.html writes the printed pages' margins)."""
     env.bytecode_cache = BYTECODE
+    env.filters["css_string"] = css_string
     return env
 
 

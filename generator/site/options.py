@@ -27,6 +27,9 @@ class BuildOptions:
     site_url: str | None = None
     """The address the site is served from, in place of mkdocs.yml's `site_url` (`plans serve`
     gives its own, so that pages such as 404.html, which link from the site's root, work)."""
+    pdf: bool = False
+    """Also print each partnership-year as one PDF (generator/site/pdf.py), linked from its
+    overview; needs Chromium."""
     progress: Callable[[str], None] | None = dataclasses.field(default=None, compare=False)
     """Told, a line at a time, how the build is going (a national build takes minutes)."""
 

@@ -112,6 +112,18 @@ CONTENT_FORBIDDEN = ALWAYS_FORBIDDEN | {
 }
 # The theme's own scripts: its inline start-up code, its JSON configuration and its bundle.
 THEME_INLINE_SCRIPTS = ("__md_scope=", "var target=document.getElementById(location.hash")
+# The theme's one <style> (theme/overrides/main.html, issue 20 item 5): the words in a printed
+# page's margins, each a CSS string whose every other character is a six-digit escape
+# (generator.site.pdf.css_string), and nothing else.
+_CSS_STRING = r'"(?:[A-Za-z0-9 ,.:()/-]|\\[0-9a-f]{6} )*"'
+THEME_PRINT_STYLE = re.compile(
+    r"@page\s*\{\s*"
+    + "".join(
+        rf"@{box}\s*\{{\s*content:\s*{_CSS_STRING};\s*\}}\s*"
+        for box in ("top-left", "top-right", "bottom-left")
+    )
+    + r"\}"
+)
 
 
 def _dangerous_url(value: str) -> bool:
@@ -146,6 +158,14 @@ def _scan_tree(text: str, where: str, svg_file: bool, redirect_page: bool) -> li
             elif name in URL_ATTRIBUTES and value and _dangerous_url(value):
                 flag(f"dangerous URL {value[:60]!r} on <{tag}>")
         if tag == "svg" and svg_file:
+            continue
+        theme_style = (
+            tag == "style"
+            and not in_content
+            and dict(attrs) == {"media": "print"}
+            and THEME_PRINT_STYLE.fullmatch(node.text(deep=True).strip()) is not None
+        )
+        if theme_style:
             continue
         if tag in ALWAYS_FORBIDDEN or (in_content and tag in CONTENT_FORBIDDEN):
             flag(f"<{tag}> element")
