@@ -3,6 +3,7 @@ pages up to date, a stable anchor per field, and the published site's `schema/` 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from generator.model.reference_doc import (
     sections,
 )
 from generator.model.types import When
-from tests.conftest import CHECKOUT, MINIMAL, render_year
+from tests.conftest import CHECKOUT, MINIMAL, Tree, render_year
 
 DOCS = CHECKOUT / "docs" / "pages" / "reference"
 REGENERATE = "python -m generator.model.reference_doc docs/pages/reference"
@@ -189,3 +190,40 @@ def test_the_published_reference_is_in_the_navigation_and_built(tmp_path: Path) 
     assert (version / "schema" / "plan.schema.json").is_file()
     home = (version / "index.html").read_text(encoding="utf-8")
     assert "Data formats" in home
+
+
+# --- validation messages link to their field's entry --------------------------------------
+
+FEN = "plans/fenwick-csp/2024-25/"
+
+
+def _validate(*args: str) -> list[str]:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    return CliRunner().invoke(main, ["validate", *args]).stdout.splitlines()
+
+
+def test_text_links_to_the_reference_only_when_asked(tree: Tree) -> None:
+    tree.edit(FEN + "plan.yml", "leads: [fenwick-council]", "leads: [fenwick-councl]")
+    problem = (
+        f"{FEN}plan.yml:16:13: error: unknown organisation 'fenwick-councl' — did you mean "
+        "'fenwick-council'? [priorities[0].leads[0]]"
+    )
+    assert problem in _validate(str(tree.root))
+    linked = _validate("--links", str(tree.root))
+    assert f"{problem} (see schema/plan/#plan.priorities.leads)" in linked
+    assert linked[-1] == "1 error, 0 warnings"
+
+
+def test_a_site_url_makes_the_links_addresses_on_the_published_site(tree: Tree) -> None:
+    tree.edit(FEN + "plan.yml", "status: published", "status: publishd")
+    tree.write("mkdocs.yml", "site_url: https://plans.fenwick.example/\n")
+    (problem,) = json.loads("\n".join(_validate("--format", "json", str(tree.root))))["problems"]
+    assert problem["reference"] == "https://plans.fenwick.example/latest/schema/plan/#plan.status"
+    (annotation,) = _validate("--format", "github", str(tree.root))
+    assert (
+        "title=status (see https%3A//plans.fenwick.example/latest/schema/plan/#plan.status)::"
+        in (annotation)
+    )
