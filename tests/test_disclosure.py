@@ -1,5 +1,6 @@
 """Disclosure control (issue 20 item 4): a count of people below the small-count threshold is
-"fewer than 5" everywhere, never the number, and nothing shown lets it be worked out."""
+"fewer than 5" everywhere, never the number, and nothing shown lets it be worked out; free
+text that looks like personal data is warned about."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from generator.compute.rag import Rag
 from generator.model.assessment import Statistic
 from generator.model.performance import Indicator
 from generator.model.review import Outturn
+from generator.validate.privacy import text_problems
 from tests.conftest import Tree
 
 FEN = "plans/fenwick-csp/2024-25/"
@@ -190,6 +192,55 @@ def test_a_suppressed_statistic_has_no_value(tree: Tree) -> None:
     assert tree.problems() == [
         f"{FEN}assessment.yml:9:5: error: count is suppressed, so give no value for it "
         "[statistics[0]]"
+    ]
+
+
+# --- personal data in free text -------------------------------------------------------
+
+PERSON = "looks like a person named by title or rank; name the role or the team instead (e.g. 'the neighbourhood sergeant')"  # noqa: E501
+
+
+def test_free_text_is_searched_for_personal_data() -> None:
+    offices = frozenset({"csp@fenwick.example"})
+    text = (
+        "Write to jane.smith@fenwick.example or j.smith@fenwick.example, not community.safety@"
+        "fenwick.example, info@fenwick.example or csp@fenwick.example. Ring 01632 960123 or "
+        "+44 20 7946 0000 (not 999 or 101). PC Jane Smith and DS Patel met Mrs Jones. In 2024, "
+        "2,571 incidents; Cllr Ann Hale chairs."
+    )
+    assert list(text_problems(text, "summary", offices)) == [
+        "'jane.smith@fenwick.example' looks like a person's e-mail address; give an office's "
+        "shared address (the partnership's contact_email), not a person's",
+        "'j.smith@fenwick.example' looks like a person's e-mail address; give an office's "
+        "shared address (the partnership's contact_email), not a person's",
+        "'01632 960123' looks like a phone number; give an office's number in the "
+        "partnership's contact, not in the text of a plan",
+        "'+44 20 7946 0000' looks like a phone number; give an office's number in the "
+        "partnership's contact, not in the text of a plan",
+        f"'PC Jane Smith' {PERSON}",
+        f"'DS Patel' {PERSON}",
+        f"'Mrs Jones' {PERSON}",
+    ]
+    assert list(text_problems("Ring 01632 960123.", "how_to_respond", offices)) == []
+
+
+def test_personal_data_in_a_plan_is_a_warning_where_it_is(tree: Tree) -> None:
+    tree.edit(
+        FEN + "assessment.yml",
+        "    summary: Reports rose by a tenth.\n",
+        "    summary: Reports rose by a tenth, says PC Jane Smith (jane.smith@fenwick.example).\n",
+    )
+    tree.edit(
+        FEN + "assessment.yml", "    title: Recorded crime\n", "    title: Call 07700 900123\n"
+    )
+    assert tree.problems() == [
+        f"{FEN}assessment.yml:7:5: warning: '07700 900123' looks like a phone number; give an "
+        "office's number in the partnership's contact, not in the text of a plan "
+        "[sources[0].title]",
+        f"{FEN}assessment.yml:11:5: warning: 'PC Jane Smith' {PERSON} [findings[0].summary]",
+        f"{FEN}assessment.yml:11:5: warning: 'jane.smith@fenwick.example' looks like a "
+        "person's e-mail address; give an office's shared address (the partnership's "
+        "contact_email), not a person's [findings[0].summary]",
     ]
 
 
