@@ -160,3 +160,15 @@ def test_every_page_is_british_english() -> None:
     assert base_config(CHECKOUT)["theme"]["language"] == "en-GB"
     partial = CHECKOUT / "theme/overrides/partials/languages/en-GB.html"
     assert '"language": "en-GB"' in partial.read_text(encoding="utf-8")
+
+
+def test_every_table_gets_its_headings_caption() -> None:
+    import re
+
+    import markdown
+
+    table = "| a | b |\n|---|---|\n| 1 | 2 |\n"
+    md = markdown.Markdown(extensions=["tables", "generator.site.captions"])
+    html = md.convert(f"# Page\n\n{table}\n## Risks \\*now\\*\n\nSome text.\n\n{table}\n{table}")
+    captions = re.findall(r'<table><caption class="plans-hidden">([^<]*)</caption><thead>', html)
+    assert captions == ["Page", "Risks *now*", "Risks *now* (table 2)"]
