@@ -639,11 +639,12 @@ def export(
     from generator.pipeline import check_project
     from generator.sheets.export import export_workbooks
 
+    if not xlsx:
+        raise click.UsageError("choose the format: --xlsx")
+    if (partnership is None) != (year is None):
+        raise click.UsageError("give both PARTNERSHIP and YEAR, or neither")
+
     def action() -> int:
-        if not xlsx:
-            raise click.UsageError("choose the format: --xlsx")
-        if (partnership is None) != (year is None):
-            raise click.UsageError("give both PARTNERSHIP and YEAR, or neither")
         folder = (out if out is not None else project / "exports").resolve()
         for inside in ("plans", "data"):
             if folder.is_relative_to((project / inside).resolve()):
