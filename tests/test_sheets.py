@@ -214,6 +214,7 @@ def test_an_import_changes_exactly_the_values_edited_and_keeps_every_comment(tre
         f"  {INDICATORS}: indicators[0].actuals[1]: + quarter: Q2, value: 35 "
         "(edited.xlsx: sheet 'Indicators', row 2, column I (Q2))",
         "In short: 1 action status changed, 1 actual changed, 1 actual added.",
+        "Export the workbook again before editing it further.",
     ]
     assert tree.read(ACTIONS) == actions.replace(
         "        status: met\n", "        status: met\n    status: on-track\n"
@@ -312,6 +313,28 @@ def test_a_removed_row_is_reported_not_applied(tree: Tree) -> None:
     assert outcome.not_imported == [
         "removed.xlsx: sheet 'Actions': the row of action 'refuge-places' was removed: not "
         "imported, remove it in actions.yml"
+    ]
+
+
+def test_a_workbook_older_than_the_plans_is_refused(tree: Tree) -> None:
+    """Importing it would undo what changed in the YAML since it was exported."""
+    book = edited(export(tree), {("Indicators", "H2"): 31})
+    tree.edit(ACTIONS, "    due: 2025-03-31", "    due: 2025-03-31\n    status: complete")
+    before = snapshot(tree)
+    outcome = import_workbook(tree.root, book, write=True)
+    assert outcome.errors == [
+        "edited.xlsx: the plan year's actions.yml or indicators.yml changed after this workbook "
+        "was exported, and importing it would undo those changes; export the workbook again "
+        "and make the edits in the new one"
+    ]
+    assert snapshot(tree) == before
+
+
+def test_values_right_of_the_last_column_are_reported(tree: Tree) -> None:
+    book = edited(export(tree), {("Actions", "K2"): "ask Sam"})
+    outcome = import_workbook(tree.root, book)
+    assert outcome.not_imported == [
+        "edited.xlsx: sheet 'Actions', row 2: the values right of the last column are not imported"
     ]
 
 

@@ -35,10 +35,13 @@ from generator.problems import (
     did_you_mean,
     format_path,
 )
+from generator.review import compare
 from generator.sheets.tables import (
     ABOUT,
+    EDITED_KINDS,
     FIGURE_WORDS,
     SHEETS,
+    VERSION,
     Cell,
     Column,
     Row,
@@ -233,7 +236,7 @@ def import_workbook(root: Path, book: Path, write: bool = False) -> Outcome:
             "then import"
         )
     plan_year = _plan_year(project, sheets, outcome)
-    if plan_year is None:
+    if plan_year is None or outcome.errors:
         return outcome
     collect = _Collector(outcome, root)
     tables = {table.name: table for table in plan_year_tables(plan_year)}
@@ -249,8 +252,6 @@ def import_workbook(root: Path, book: Path, write: bool = False) -> Outcome:
     after = _validated(root, texts, problems, collect)
     if after is None:
         return _capped(outcome, collect)
-    from generator.review import compare
-
     report = compare(project, after, years=[plan_year.year], only=[plan_year.key])
     outcome.summary = report.summary()
     if write:
@@ -295,7 +296,14 @@ def _plan_year(project: Project, sheets: dict[str, Sheet], outcome: Outcome) -> 
     for r, (label, value) in enumerate(expected, start=1):
         cells = about[r - 1] if r <= len(about) else []
         got = cells[1].value if len(cells) >= 2 else None
-        if len(cells) < 2 or cells[0].value != label or got != value:
+        if label == VERSION and got != value:
+            names = " or ".join(f"{kind}.yml" for kind in EDITED_KINDS)
+            outcome.errors.append(
+                f"{outcome.book}: the plan year's {names} changed after this workbook was "
+                "exported, and importing it would undo those changes; export the workbook "
+                "again and make the edits in the new one"
+            )
+        elif len(cells) < 2 or cells[0].value != label or got != value:
             shown = _shown(got) if got is not None else "nothing"
             outcome.not_imported.append(
                 f"{Place(outcome.book, ABOUT, r, 2, label)}: changed to {shown}: not imported "
@@ -346,6 +354,11 @@ def _compare(
     file = plan_year.files.get(table.kind, YEAR_KINDS[table.kind].where)
     for r, cells in enumerate(sheet[1:], start=2):
         values = [cells[c].value if c < len(cells) else None for c in range(width)]
+        if any(cell.value not in (None, "") for cell in cells[width:]):
+            collect.outcome.not_imported.append(
+                f"{book}: sheet '{table.name}', row {r}: the values right of the last column "
+                "are not imported"
+            )
         if all(v in (None, "") for v in values):
             continue
         cell = partial(_cell, book, table, r)
@@ -618,6 +631,8 @@ def report_lines(outcome: Outcome) -> list[tuple[str, bool]]:
             lines.append((f"  {change.file}: {change.field}: {what} ({change.place})", False))
         if outcome.summary:
             lines.append((f"In short: {', '.join(outcome.summary)}.", False))
+        if outcome.written:
+            lines.append(("Export the workbook again before editing it further.", False))
     elif not changes and not outcome.errors:
         lines.append((f"{outcome.book}: nothing to import; no file changed.", False))
     if outcome.not_imported:

@@ -4,6 +4,7 @@ an edited workbook with them, so both sides agree on every cell by construction.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -298,11 +299,28 @@ def plan_year_tables(plan_year: PlanYear) -> tuple[Table, ...]:
     )
 
 
+EDITED_KINDS = ("actions", "indicators")
+"""The files an import may write."""
+VERSION = "Exported from"
+
+
+def files_version(project: Project, plan_year: PlanYear) -> str:
+    """A short digest of the files an import may write, as they were when exported: an import
+    of an older workbook would undo what changed since, so it is refused."""
+    digest = hashlib.sha256()
+    for kind in EDITED_KINDS:
+        name = plan_year.files.get(kind, "")
+        digest.update(project.documents[name].digest if name in project.documents else b"-")
+    return digest.hexdigest()[:16]
+
+
 def about_rows(project: Project, plan_year: PlanYear) -> tuple[tuple[str, Any], ...]:
-    """The About sheet: which plan year the workbook holds (read back by the import)."""
+    """The About sheet: which plan year the workbook holds, and from which version of its
+    files (read back by the import)."""
     partnership = project.partnerships[plan_year.partnership]
     return (
         ("Partnership", plan_year.partnership),
         ("Name", partnership.name),
         ("Year", plan_year.year),
+        (VERSION, files_version(project, plan_year)),
     )
