@@ -650,3 +650,70 @@ def comment(report: Any, repository: str, pull: int, api: str, debug: bool) -> N
         return EXIT_OK
 
     _run(debug, action)
+
+
+@main.command("export", short_help="Write a plan year's workbook, for a board to read and edit.")
+@click.argument("partnership", required=False)
+@click.argument("year", required=False)
+@click.option("--xlsx", is_flag=True, help="Write Excel workbooks (.xlsx), the one format yet.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The folder to write into (default: exports/ in the project).",
+)
+@project_option
+@debug_option
+def export(
+    partnership: str | None,
+    year: str | None,
+    xlsx: bool,
+    out: Path | None,
+    project: Path,
+    debug: bool,
+) -> None:
+    """Write a workbook per plan year (PARTNERSHIP YEAR: that one only): the action plan,
+    progress notes, indicators with quarterly figures, services, risks and allocations, one
+    sheet each. White columns can be edited and read back with plans import."""
+    from generator.pipeline import check_project
+    from generator.sheets.export import export_workbooks
+
+    if not xlsx:
+        raise click.UsageError("choose the format: --xlsx")
+    if (partnership is None) != (year is None):
+        raise click.UsageError("give both PARTNERSHIP and YEAR, or neither")
+
+    def action() -> int:
+        folder = (out if out is not None else project / "exports").resolve()
+        for inside in ("plans", "data"):
+            if folder.is_relative_to((project / inside).resolve()):
+                raise PlansError(f"write the workbooks outside {inside}/ (--out FOLDER)")
+        model, problems = check_project(project)
+        if model is None or any(p.severity is Severity.ERROR for p in problems):
+            raise ProblemsFound(problems, "nothing was exported")
+        for done in export_workbooks(model, folder, partnership, year):
+            click.echo(f"Wrote {done.path}")
+        return EXIT_OK
+
+    _run(debug, action)
+
+
+@main.command("import", short_help="Read an edited workbook back into the plans.")
+@click.argument("book", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--write", is_flag=True, help="Make the changes (default: only show them).")
+@project_option
+@debug_option
+def import_(book: Path, write: bool, project: Path, debug: bool) -> None:
+    """Read BOOK (a workbook plans export wrote, then edited) back: actions' due dates,
+    statuses and progress notes, and indicators' quarterly figures. Shows what would change
+    and what is not imported; writes the YAML files only with --write and no error, keeping
+    their comments and layout."""
+    from generator.sheets.import_ import import_workbook, report_lines
+
+    def action() -> int:
+        outcome = import_workbook(project, book, write)
+        for line, to_stderr in report_lines(outcome):
+            click.echo(line, err=to_stderr)
+        return EXIT_OK if outcome.ok else EXIT_PROBLEMS
+
+    _run(debug, action)
