@@ -96,6 +96,11 @@ def test_dates_and_privacy_note(tree: Tree) -> None:
     text = statement(tree, "accessibility:\n  prepared: 2026-11-02\n  reviewed: 2026-12-01\n")
     assert "prepared on 2 November 2026. It was last reviewed on 1 December 2026." in text
     assert "## Privacy" in text and "sets no cookies and uses no analytics" in text
+    assert 'Counts of people smaller than 5 are published as "fewer than 5"' in text
+
+
+def test_without_disclosure_control_the_statement_does_not_claim_it(tree: Tree) -> None:
+    assert "fewer than" not in statement(tree, "small_count_threshold: 0\n")
 
 
 @pytest.mark.parametrize(
