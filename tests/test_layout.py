@@ -24,11 +24,12 @@ RANK = {
     "pipeline": 5,  # load -> model -> validate, for every command
     "review": 6,  # two versions compared: `plans diff`, what changed since last year
     "cycle": 7,  # the yearly cycle: `plans new-year`, `plans publish`
-    "render": 8,
-    "site": 9,
-    "starter": 10,  # `plans init`
-    "cli": 11,
-    "__main__": 12,
+    "sheets": 8,  # spreadsheets both ways: `plans export --xlsx`, `plans import`
+    "render": 9,
+    "site": 10,
+    "starter": 11,  # `plans init`
+    "cli": 12,
+    "__main__": 13,
 }
 assert [RANK[s] for s in STAGES] == sorted(RANK[s] for s in STAGES)
 

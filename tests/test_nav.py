@@ -159,7 +159,7 @@ def test_the_404_page_finds_its_assets_and_links_from_any_depth(
         for url in local:
             target = served_file(example_site, urljoin(served_at, url))
             assert target.is_file(), (page, served_at, url)
-    assert "<h1>Page not found</h1>" in page.read_text(encoding="utf-8")
+    assert '<h1 id="page-not-found">Page not found</h1>' in page.read_text(encoding="utf-8")
 
 
 def test_the_404_page_of_a_project_without_a_site_url_links_from_its_year(

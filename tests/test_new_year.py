@@ -99,7 +99,7 @@ def test_new_year_starts_every_partnership_and_changes_no_file(example: Path) ->
         "plans/dunmarsh-wyckholt/2027-28: started from 2026-27, 46 to confirm",
         "plans/marrowby/2026-27: started from 2025-26, 10 to confirm",
         "plans/safer-kelderton/2027-28: started from 2026-27, 48 to confirm",
-        "plans/sallowfield/2027-28: started from 2026-27, 42 to confirm",
+        "plans/sallowfield/2027-28: started from 2026-27, 43 to confirm",
         "Run plans validate to list them.",
     ]
     after = files(example)

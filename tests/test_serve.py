@@ -93,7 +93,8 @@ def test_serve_says_where_it_is_before_building_shows_the_404_page_and_build_pro
             urllib.request.urlopen(f"http://127.0.0.1:{port}/2025-26/no-such-page/", timeout=5)
         assert missing.value.code == 404
         not_found = missing.value.read().decode()
-        assert "<h1>Page not found</h1>" in not_found  # the site's own page, its styles found
+        # the site's own page, its styles found
+        assert '<h1 id="page-not-found">Page not found</h1>' in not_found
         assert 'href="/2025-26/assets/stylesheets/' in not_found
         actions = root / "plans" / "fenwick-csp" / "2025-26" / "actions.yml"
         good = actions.read_text()

@@ -841,7 +841,7 @@ FIGURES = {
         "        status: dash\n",
         [
             f"{FEN}indicators.yml:11:17: error: 'dash' is not allowed here; use one of: "
-            "reported, not-yet-available, no-new-data, not-published "
+            "reported, not-yet-available, no-new-data, not-published, suppressed, withheld "
             "[indicators[0].actuals[0].status]"
         ],
     ),

@@ -96,3 +96,16 @@ def test_the_example_without_theme_or_mkdocs_yml_builds_with_the_wheel(
     assert "| Safer Kelderton Partnership (safer-kelderton) | £598,081.58 |" in scenario, (
         "the bundled review/scenario.md.j2"
     )
+
+
+def test_a_workbook_round_trips_with_the_wheel(installed: Path, tmp_path: Path) -> None:
+    """openpyxl is a runtime dependency: export and import run from the wheel alone."""
+    project = tmp_path / "example"
+    for folder in ("plans", "data"):
+        shutil.copytree(ROOT / folder, project / folder)
+    plans = str(installed / "plans")
+    out = run([plans, "export", "--xlsx", "safer-kelderton", "2025-26"], project)
+    assert out.startswith("Wrote ")
+    book = project / "exports" / "safer-kelderton-2025-26.xlsx"
+    out = run([plans, "import", str(book)], project)
+    assert out == "safer-kelderton-2025-26.xlsx: nothing to import; no file changed.\n"

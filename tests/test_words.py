@@ -48,7 +48,7 @@ def test_no_page_of_the_example_says_s_in_brackets() -> None:
 @pytest.mark.parametrize("page", ["2026-27/sallowfield/index.md"])
 def test_the_rag_reason_counts_in_words(page: str) -> None:
     text = all_example_pages()[page]
-    assert "worst of 2 indicators and 2 actions: 3 green, 1 red" in text
+    assert "worst of 3 indicators and 2 actions: 4 green, 1 red" in text
     assert "worst of 1 indicator and 1 action: 1 green, 1 grey" in text
 
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from generator.compute.rag import Rag, RagResult, rag_status
+from generator.compute.rag import Rag, RagResult, format_number, rag_status
 from generator.model import PlanYear, Project
-from generator.model.performance import UNIT_NOUNS, Actual, Figure, Indicator
+from generator.model.performance import HIDDEN, UNIT_NOUNS, Actual, Figure, Indicator
 from generator.model.review import Outturn
 from generator.model.types import PartialDate
 
@@ -39,6 +39,7 @@ class TrendPoint:
     target: Decimal | None
     unit: str
     left_out: str | None = None
+    status: str = "reported"
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ class IndicatorFacts:
     trend: tuple[TrendPoint, ...]
     series: tuple[SeriesPoint, ...] = ()
     judged: bool = True
+    threshold: int = 0
+    """The project's small-count threshold: a suppressed figure is "fewer than" it."""
 
     @property
     def status(self) -> RagResult:
@@ -90,10 +93,11 @@ class IndicatorFacts:
     def latest_figure(self) -> Latest | None:
         """The newest figure with a value: the year's outturn once reviewed, else the last
         quarter that reported one; None while no figure has been reported."""
-        if self.outturn is not None and self.outturn.value is not None:
-            return Latest(self.outturn, self.outturn.unit or self.indicator.unit, "outturn")
+        outturn = self.outturn
+        if outturn is not None and (outturn.value is not None or outturn.status in HIDDEN):
+            return Latest(outturn, outturn.unit or self.indicator.unit, "outturn")
         for q in reversed(self.quarters):
-            if q.actual.value is not None:
+            if q.actual.value is not None or q.actual.status in HIDDEN:
                 return Latest(q.actual, q.unit, q.actual.quarter)
         return None
 
@@ -137,18 +141,21 @@ def _value_rag(
     quarter: str = "Q4",
     basis: str | None = None,
     judge_inferred: bool = False,
+    threshold: int = 0,
 ) -> RagResult:
     target = indicator.target
     if target is None:
         return RagResult(Rag.GREY, "no target set")
-    if figure is None or figure.value is None:
+    if figure is not None and figure.status == "withheld":
+        return RagResult(Rag.GREY, WITHHELD)
+    if figure is None or (figure.value is None and figure.status != "suppressed"):
         status = figure.status if figure is not None else ""
         return RagResult(Rag.GREY, NO_VALUE.get(status, "no data reported"))
     if target.target_kind == "inferred" and not judge_inferred:
         return RagResult(Rag.GREY, INFERRED)
-    value = figure.value
     unit = figure.unit or indicator.unit
     goal = target.value
+    share = ""
     if target.comparator is not None and target.value is None:
         if comparator_value is None:
             return RagResult(Rag.GREY, f"target is '{target.comparator}' but no comparator value")
@@ -159,11 +166,39 @@ def _value_rag(
             Rag.GREY, f"the figure is {UNIT_NOUNS[unit]} and the target {target_unit}: not compared"
         )
     elif target.cumulative and goal is not None and quarter != "Q4" and basis == "year-to-date":
-        share = int(quarter[1])
-        goal = goal * share / 4  # a year-to-date actual meets a pro-rata share of the target
-        result = rag_status(value, goal, indicator.polarity, tolerance)
-        return RagResult(result.status, f"{result.reason} ({share}/4 of the year's target)")
-    return rag_status(value, goal, indicator.polarity, tolerance)
+        goal = goal * int(quarter[1]) / 4  # a year-to-date actual meets a pro-rata share
+        share = f" ({quarter[1]}/4 of the year's target)"
+    if figure.value is None:
+        result = suppressed_rag(goal, indicator.polarity, tolerance, threshold)
+    else:
+        result = rag_status(figure.value, goal, indicator.polarity, tolerance)
+    return RagResult(result.status, result.reason + share) if share else result
+
+
+WITHHELD = "not shown, so that a count too small to publish cannot be worked out from it"
+
+
+def suppressed_rag(
+    goal: Decimal | None, polarity: str, tolerance: Decimal, threshold: int
+) -> RagResult:
+    """The status of a count published as "fewer than N": the one every count from 1 to N - 1
+    would have, else none (grey), since it would narrow the count down. Never the number."""
+    if goal is None:
+        return RagResult(Rag.GREY, "no target set")
+    context = f"fewer than {threshold} against a target of {format_number(goal)}"
+    context += f" ({polarity.replace('-', ' ')})"
+    statuses = {
+        rag_status(Decimal(n), goal, polarity, tolerance).status for n in range(1, threshold)
+    }
+    if len(statuses) != 1:
+        return RagResult(
+            Rag.GREY, f"{context}: no status, as it would narrow down a count too small to publish"
+        )
+    status = statuses.pop()
+    words = {Rag.GREEN: "target met", Rag.AMBER: "missed, within the tolerance"}
+    return RagResult(
+        status, f"{context}: {words.get(status, 'missed, beyond the tolerance')} whatever the count"
+    )
 
 
 def indicator_facts(
@@ -176,6 +211,7 @@ def indicator_facts(
         else project.settings.rag_tolerance_percent
     )
     judge = project.settings.rag_for_inferred_targets
+    threshold = project.settings.small_count_threshold
     start = date(plan_year.start_year, 4, 1)
     quarters = tuple(
         QuarterFacts(
@@ -188,6 +224,7 @@ def indicator_facts(
                 actual.quarter,
                 _basis(actual, indicator),
                 judge,
+                threshold,
             ),
             actual.unit or indicator.unit,
             _basis(actual, indicator),
@@ -197,7 +234,14 @@ def indicator_facts(
     )
     latest = quarters[-1].rag if quarters else _value_rag(None, indicator, tolerance)
     outturn_rag = (
-        _value_rag(outturn, indicator, tolerance, outturn.comparator_value, judge_inferred=judge)
+        _value_rag(
+            outturn,
+            indicator,
+            tolerance,
+            outturn.comparator_value,
+            judge_inferred=judge,
+            threshold=threshold,
+        )
         if outturn
         else None
     )
@@ -207,7 +251,7 @@ def indicator_facts(
     )
     return IndicatorFacts(
         indicator, tolerance, quarters, latest, outturn, outturn_rag, trend,
-        _series(indicator, quarters, outturn, trend), judged,
+        _series(indicator, quarters, outturn, trend), judged, threshold,
     )  # fmt: skip
 
 
@@ -228,10 +272,13 @@ def _year_point(py: PlanYear, indicator: Indicator, axis: Indicator) -> TrendPoi
             if outturn.indicator == indicator.id:
                 unit = outturn.unit or indicator.unit
                 return TrendPoint(
-                    py.year, label, outturn.value, target, unit, _other_unit(unit, axis)
-                )
+                    py.year, label, outturn.value, target, unit, _other_unit(unit, axis),
+                    outturn.status,
+                )  # fmt: skip
     reported = [
-        a for a in sorted(indicator.actuals, key=lambda a: a.quarter) if a.value is not None
+        a
+        for a in sorted(indicator.actuals, key=lambda a: a.quarter)
+        if a.value is not None or a.status in HIDDEN
     ]
     if not reported:
         return TrendPoint(py.year, label, None, target, indicator.unit)
@@ -240,7 +287,7 @@ def _year_point(py: PlanYear, indicator: Indicator, axis: Indicator) -> TrendPoi
     left_out = _other_unit(unit, axis)
     if left_out is None and _basis(last, indicator) == "year-to-date" and last.quarter != "Q4":
         left_out = f"known only for the year to {last.quarter}, not the whole year"
-    return TrendPoint(py.year, label, last.value, target, unit, left_out)
+    return TrendPoint(py.year, label, last.value, target, unit, left_out, last.status)
 
 
 def _trend(project: Project, plan_year: PlanYear, indicator: Indicator) -> tuple[TrendPoint, ...]:
@@ -303,7 +350,9 @@ def _years_with_baseline(indicator: Indicator, trend: tuple[TrendPoint, ...]) ->
     Its period is free text: a financial year in it ("2025/26 total") places it; else a
     calendar year ("calendar year 2024", "year to September 2025") places it before the
     financial year that starts in it; with neither it comes first."""
-    years = [SeriesPoint(y.label, y.value, y.unit, left_out=y.left_out) for y in trend[:-1]]
+    years = [
+        SeriesPoint(y.label, y.value, y.unit, y.status, left_out=y.left_out) for y in trend[:-1]
+    ]
     baseline = indicator.baseline
     if baseline is None:
         return years
@@ -312,12 +361,18 @@ def _years_with_baseline(indicator: Indicator, trend: tuple[TrendPoint, ...]) ->
     financial = _FINANCIAL_YEAR.search(period)
     for k, year in enumerate(years):
         same_year = financial is not None and year.label == financial.group(0)
-        if same_year and year.value == baseline.value and year.unit == unit:
+        if (
+            same_year
+            and baseline.value is not None
+            and year.value == baseline.value
+            and year.unit == unit
+        ):
             years[k] = replace(year, label=f"{year.label} (baseline)")
             return years
     point = SeriesPoint(
-        f"Baseline ({period})", baseline.value, unit, left_out=_other_unit(unit, indicator)
-    )
+        f"Baseline ({period})", baseline.value, unit, baseline.status,
+        left_out=_other_unit(unit, indicator),
+    )  # fmt: skip
     start = financial or _YEAR.search(period)
     if start is None:
         return [point, *years]

@@ -80,6 +80,9 @@ class Period(Strict):
         return self
 
 
+StatisticFigure = Literal["count", "previous_count", "rate_per_1000", "change_percent"]
+
+
 class Statistic(Strict):
     """A crime or demand figure for the area, with its trend."""
 
@@ -99,7 +102,24 @@ class Statistic(Strict):
     change_percent: Number | None = Field(
         None, description="Change on the previous period when no previous count is given."
     )
-    small_area: Flag = Field(False, description="Small-area victim count: suppress if small.")
+    small_area: Flag = Field(
+        False,
+        description="A count of victims (or other people) in a small area: a count or previous "
+        "count below settings.small_count_threshold (other than zero) is published as 'fewer "
+        "than N', never the number, and the figures it could be worked out from are withheld.",
+    )
+    suppressed: list[StatisticFigure] = Field(
+        default_factory=list,
+        description="Counts published as 'fewer than N' (count, previous_count), given without "
+        "their value: the build sets them for a small-area statistic; list one yourself when "
+        "the source printed '<5'.",
+    )
+    withheld: list[StatisticFigure] = Field(
+        default_factory=list,
+        description="Figures not shown so that a suppressed count cannot be worked out from "
+        "them (a rate, a change, another row of a table with a total), given without their "
+        "value: set by the build.",
+    )
     source: Id | None = Field(
         None,
         description="The id of the source the figure comes from (one of the assessment's sources).",
@@ -107,6 +127,20 @@ class Statistic(Strict):
     note: Markdown | None = Field(
         None, description="Anything a reader needs to know to read the figure."
     )
+
+    @model_validator(mode="after")
+    def _hidden_have_no_value(self) -> Statistic:
+        for name in (*self.suppressed, *self.withheld):
+            if getattr(self, name) is not None:
+                how = "suppressed" if name in self.suppressed else "withheld"
+                raise ValueError(f"{name} is {how}, so give no value for it")
+        wrong = [name for name in self.suppressed if name not in ("count", "previous_count")]
+        if wrong:
+            raise ValueError(
+                f"only a count or previous_count is suppressed as 'fewer than N'; list "
+                f"{wrong[0]} under withheld"
+            )
+        return self
 
 
 class Finding(Strict):

@@ -37,7 +37,11 @@ Unit = Literal[
 ]
 Polarity = Literal["lower-is-better", "higher-is-better"]
 Quarter = Literal["Q1", "Q2", "Q3", "Q4"]
-ValueStatus = Literal["reported", "not-yet-available", "no-new-data", "not-published"]
+ValueStatus = Literal[
+    "reported", "not-yet-available", "no-new-data", "not-published", "suppressed", "withheld"
+]
+HIDDEN = ("suppressed", "withheld")
+"""A figure's statuses when disclosure control keeps it from the public (compute/disclosure.py)."""
 UNIT_NOUNS = {
     "count": "a count",
     "rate": "a rate",
@@ -64,8 +68,12 @@ class Figure(Strict):
     )
     status: ValueStatus = Field(
         "reported",
-        description="reported (a value is given), not-yet-available, no-new-data, or "
-        "not-published (the source printed no figure, e.g. '-').",
+        description="reported (a value is given), not-yet-available, no-new-data, "
+        "not-published (the source printed no figure, e.g. '-'), suppressed (a count of "
+        "people below settings.small_count_threshold, published as 'fewer than N': the build "
+        "sets it for an indicator that counts_people; write it, with printed, when the source "
+        "itself printed '<5'), or withheld (not shown so that a suppressed figure cannot be "
+        "worked out from it: set by the build).",
     )
     printed: Title | None = Field(
         None,
@@ -106,14 +114,37 @@ def _article(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
 
 
+BaselineStatus = Literal["reported", "suppressed", "withheld"]
+
+
 class Baseline(Strict):
     """Where the indicator started."""
 
-    value: Number = Field(description="The starting figure.", examples=[1250])
+    value: Number | None = Field(
+        None,
+        description="The starting figure; left out only when it is suppressed or withheld "
+        "(status).",
+        examples=[1250],
+    )
     period: Title = Field(
         description="The period the starting figure covers.", examples=["2023-24"]
     )
     unit: Unit | None = Field(None, description="When the baseline is not in the indicator's unit.")
+    status: BaselineStatus = Field(
+        "reported",
+        description="reported (a value is given); suppressed (a count of people below "
+        "settings.small_count_threshold, published as 'fewer than N') or withheld (not shown "
+        "so that a suppressed figure cannot be worked out): the build sets these for an "
+        "indicator that counts_people.",
+    )
+
+    @model_validator(mode="after")
+    def _value_matches_status(self) -> Baseline:
+        if self.status == "reported" and self.value is None:
+            raise ValueError("a baseline needs a value")
+        if self.status != "reported" and self.value is not None:
+            raise ValueError(f"a baseline with status {self.status} cannot have a value")
+        return self
 
 
 class Target(Strict):
@@ -243,6 +274,13 @@ class Indicator(Strict):
     polarity: Polarity = Field(
         description="Which way is good: lower-is-better or higher-is-better."
     )
+    counts_people: Flag = Field(
+        False,
+        description="The indicator counts people (victims, offenders, young people referred): "
+        "a count below settings.small_count_threshold (other than zero) is published as "
+        "'fewer than N', never the number, and figures it could be worked out from are "
+        "withheld. Only for an indicator measured as a count.",
+    )
     baseline: Baseline | None = Field(None, description="Where the indicator started.")
     target: Target | None = Field(None, description="This year's target.")
     actuals: list[Actual] = Field(
@@ -252,6 +290,15 @@ class Indicator(Strict):
         None, description="Where the figures come from.", examples=["Police recorded incidents"]
     )
     to_confirm: Title | None = TO_CONFIRM
+
+    @model_validator(mode="after")
+    def _counts_are_counts(self) -> Indicator:
+        if self.counts_people and self.unit != "count":
+            raise ValueError(
+                f"counts_people is for an indicator measured as a count; this one is "
+                f"{UNIT_NOUNS[self.unit]}"
+            )
+        return self
 
 
 class IndicatorsFile(Strict):

@@ -59,6 +59,16 @@ class Untyped(NamedTuple):
         return model
 
 
+class Deferred(NamedTuple):
+    """A part of a plan year worked out from another's when first read (e.g. the same file with
+    its small counts suppressed: generator/compute/disclosure.py)."""
+
+    make: Callable[[], BaseModel | None]
+
+    def typed(self) -> BaseModel | None:
+        return self.make()
+
+
 _ABSENT: dict[str, BaseModel | None] = {
     "assessment": None,
     "actions": ActionsFile(),
@@ -80,7 +90,9 @@ KINDS = ("plan", *_ABSENT)
 def _part(kind: str) -> Any:
     def read(self: PlanYear) -> Any:
         value = self._parts.get(kind, _ABSENT.get(kind))
-        if isinstance(value, Untyped):
+        if isinstance(value, Deferred):
+            value = self._parts[kind] = value.typed()
+        elif isinstance(value, Untyped):
             was_enabled = gc.isenabled()
             gc.disable()  # one collection after the file, not dozens while it is typed
             try:
@@ -106,7 +118,7 @@ class PlanYear:
         self,
         partnership: str,
         year: str,
-        parts: Mapping[str, BaseModel | Untyped],
+        parts: Mapping[str, BaseModel | Untyped | Deferred | None],
         files: Mapping[str, str] | None = None,
     ) -> None:
         self.partnership = partnership
@@ -330,6 +342,7 @@ __all__ = [
     "ActionsFile",
     "AssessmentFile",
     "ChangesFile",
+    "Deferred",
     "FundingFile",
     "IndicatorsFile",
     "PlanYear",

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from generator.model.types import (
+    Day,
+    Email,
     Flag,
     GivingPrefix,
     Id,
@@ -72,6 +76,125 @@ class RiskBandSetting(Strict):
     )
 
 
+_CRITERION = re.compile(r"[1-4]\.[1-9][0-9]?\.[1-9][0-9]?")
+
+
+def check_criterion(value: Any) -> Any:
+    """A WCAG success criterion by its number, such as 1.4.3."""
+    if isinstance(value, str) and not _CRITERION.fullmatch(value):
+        raise PydanticCustomError(
+            "criterion",
+            f"'{value[:20]}' is not a WCAG success criterion; write its number, such as 1.4.3",
+        )
+    return value
+
+
+Criterion = Annotated[
+    str,
+    BeforeValidator(check_criterion),
+    WithJsonSchema({"type": "string", "pattern": "^[1-4]\\.[1-9][0-9]?\\.[1-9][0-9]?$"}),
+]
+"""A WCAG success criterion by its number: `1.4.3` (Contrast (Minimum))."""
+
+Nation = Literal["england", "scotland", "wales", "northern-ireland"]
+ENFORCEMENT_BODIES = {
+    "england": "ehrc",
+    "scotland": "ehrc",
+    "wales": "ehrc",
+    "northern-ireland": "ecni",
+}
+"""Who enforces the accessibility regulations where the publisher is: the Equality and Human
+Rights Commission in Great Britain, the Equality Commission for Northern Ireland there."""
+
+
+class KnownIssue(Strict):
+    """Content the publisher knows is not accessible, declared in its accessibility statement."""
+
+    criterion: Criterion = Field(description="The WCAG 2.2 success criterion it fails: 1.4.3.")
+    problem: Markdown = Field(description="What is not accessible, in words a reader follows.")
+    plan: Markdown | None = Field(None, description="What will be done about it, and by when.")
+
+
+class AxeViolation(Strict):
+    """One rule axe-core found broken, on the pages listed."""
+
+    criterion: Criterion = Field(description="The WCAG success criterion the rule tests.")
+    rule: Title = Field(description="axe-core's rule id, such as color-contrast.")
+    summary: Title = Field(description="What the rule checks, in axe-core's words.")
+    pages: list[Title] = Field(min_length=1, description="The pages it failed on.")
+
+
+class AccessibilityTest(Strict):
+    """The result of the automated test (tests/test_browser_a11y.py) last recorded: what the
+    statement says about compliance is worked out from it and from the known issues."""
+
+    date: Day = Field(description="The day the results were recorded.")
+    tool: Title = Field(description="The tool and its version: axe-core 4.14.1.")
+    violations: list[AxeViolation] = Field(
+        default_factory=list, description="What the test found; none, when every page passed."
+    )
+
+
+class AccessibilitySettings(Strict):
+    """The accessibility statement's configuration (`accessibility:` in data/settings.yml)."""
+
+    organisation: Title | None = Field(
+        None, description="Who publishes the site and answers for it; the site's title if unset."
+    )
+    email: Email | None = Field(
+        None, description="Where to report an accessibility problem or ask for another format."
+    )
+    address: Markdown | None = Field(None, description="A postal address or phone number too.")
+    response_days: Integer = Field(
+        10, ge=1, le=90, description="Working days within which a request gets a reply."
+    )
+    nation: Nation = Field(
+        "england",
+        description="Where the publisher is: the Equality and Human Rights Commission enforces "
+        "the regulations in England, Scotland and Wales, the Equality Commission for Northern "
+        "Ireland in Northern Ireland.",
+    )
+    prepared: Day | None = Field(None, description="The day the statement was first prepared.")
+    reviewed: Day | None = Field(None, description="The day it was last reviewed.")
+    known_issues: list[KnownIssue] = Field(
+        default_factory=list,
+        description="Content the publisher knows fails WCAG 2.2 AA: listed in the statement, "
+        "and the site is then not called fully compliant.",
+    )
+    tested: AccessibilityTest | None = Field(
+        None,
+        description="The automated test's recorded results (unset: the statement says the site "
+        "has not been tested, and claims no compliance).",
+    )
+
+    @property
+    def enforcement(self) -> str:
+        """`ehrc` or `ecni`: who enforces the regulations where the publisher is."""
+        return ENFORCEMENT_BODIES[self.nation]
+
+    @property
+    def status(self) -> Literal["fully", "partially", "not-tested"]:
+        """The compliance status the statement may claim: fully compliant only when the test
+        ran and found nothing and the publisher declares no known issue."""
+        if self.tested is None:
+            return "not-tested"
+        if self.tested.violations or self.known_issues:
+            return "partially"
+        return "fully"
+
+
+class Privacy(Strict):
+    """What the pages offer readers from other sites (`privacy:`). There is no analytics
+    setting: no page loads anything from another host (mkdocs.yml's `extra.analytics` is
+    refused by `plans build`), so a visit is known only to the site's own web server."""
+
+    made_with_link: Flag = Field(
+        False,
+        description="Show mkdocs-material's 'Made with Material for MkDocs' link (to another "
+        "site, opening a new window) in every page's footer.",
+    )
+
+
 class Settings(Strict):
     """Project-wide settings (`data/settings.yml`)."""
 
@@ -119,6 +242,15 @@ class Settings(Strict):
         "pages: their own sections and every page's title); for national sites, where the "
         "reader's browser takes many seconds and over a gigabyte to load a whole year's index "
         "on every page.",
+    )
+    accessibility: AccessibilitySettings = Field(
+        default_factory=lambda: AccessibilitySettings(),
+        description="The accessibility statement: contact, enforcement body, dates, known "
+        "issues and the automated test's recorded results.",
+    )
+    privacy: Privacy = Field(
+        default_factory=lambda: Privacy(),
+        description="The theme's external footer link, off unless set.",
     )
 
 

@@ -245,6 +245,8 @@ def _default(info: FieldInfo, optional: bool) -> str:
         return f"optional (default: {str(default).lower()})"
     if isinstance(default, str | int | Decimal):
         return f"optional (default: {default})"
+    if isinstance(default, BaseModel):
+        return "optional"  # its own fields say their defaults
     return "optional (default: see the description)"
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 
 from generator.compute import record
+from generator.compute.disclosure import disclose
 from generator.compute.facts import PlanYearFacts, plan_year_facts
 from generator.compute.money import FormulaFacts, Formulas, all_formulas
 from generator.model import PlanYear, Project
@@ -234,24 +235,24 @@ class Renderer:
     """Renders one version of the site from a validated project."""
 
     def __init__(self, project: Project, theme: Path, version: Version) -> None:
-        self.project = project
+        self.project = disclose(project)  # small counts of people never reach a page or file
         self.theme = theme
         self.version = version
-        self.formulas = all_formulas(project, version.year)
+        self.formulas = all_formulas(self.project, version.year)
         self._other_formulas: dict[str, Formulas] = {version.year: self.formulas}
         self._envs: dict[str | None, jinja2.Environment] = {}
         self.years = [
             py
-            for py in project.plan_years()
+            for py in self.project.plan_years()
             if py.year == version.year and publishable(py, version.drafts)
         ]
         self._facts: dict[str, PlanYearFacts] = {}
         self.latest_partnerships = {
             py.partnership
-            for py in project.plan_years()
+            for py in self.project.plan_years()
             if py.year == version.latest and publishable(py, version.drafts)
         }
-        self.newest = newest_years(project, version.drafts)
+        self.newest = newest_years(self.project, version.drafts)
         self._heading_links: dict[str, list[str]] | None = None
 
     def facts(self, py: PlanYear) -> PlanYearFacts:

@@ -182,7 +182,7 @@ def trend_chart(facts: IndicatorFacts) -> dict[str, Any]:
                 p.value if p.plotted else None,
                 round(left + i * step, 1),
                 py,
-                "not plotted" if p.value is not None and not p.plotted else "no data",
+                "not plotted" if p.value is not None and not p.plotted else _no_value(p, facts),
                 with_unit(p.value, unit) if p.plotted and p.value is not None else "",
                 _value_label_y(py, not (crowded and i % 2), bottom) if py is not None else 0,
                 lines[i],
@@ -202,7 +202,7 @@ def trend_chart(facts: IndicatorFacts) -> dict[str, Any]:
         "title": f"{indicator.title}: trend",
         "alt": f"Chart of {indicator.title}: {shows}{target_words} ({polarity}). "
         "The figures are in the table below.",
-        "desc": f"{'; '.join(_described(p, unit) for p in series)}."
+        "desc": f"{'; '.join(_described(p, facts) for p in series)}."
         + _target_text(facts, target, goal, word="Inferred target" if inferred else "Target")
         + f" ({polarity}.)",
         "width": WIDTH,
@@ -225,9 +225,20 @@ def trend_chart(facts: IndicatorFacts) -> dict[str, Any]:
     }
 
 
-def _described(point: SeriesPoint, unit: str) -> str:
+def _no_value(point: SeriesPoint, facts: IndicatorFacts) -> str:
+    """What a point with no value says on the chart: a count too small to publish is "fewer
+    than" the threshold (and drawn at no height), never the number."""
+    if point.status == "suppressed":
+        return f"fewer than {facts.threshold}"
+    if point.status == "withheld":
+        return "not shown"
+    return "no data"
+
+
+def _described(point: SeriesPoint, facts: IndicatorFacts) -> str:
+    unit = facts.indicator.unit
     if point.value is None:
-        return f"{point.label}: no data"
+        return f"{point.label}: {_no_value(point, facts)}"
     if point.left_out is not None:
         return f"{point.label}: {format_number(point.value)} (not on this chart: {point.left_out})"
     return f"{point.label}: {with_unit(point.value, unit)}"

@@ -128,7 +128,7 @@ def plan_year_document(project: Project, facts: PlanYearFacts) -> dict[str, Any]
              "quarters": [{"quarter": q.actual.quarter, "rag": q.rag.status.value,
                            "reason": q.rag.reason, "unit": q.unit, "basis": q.basis,
                            "before_year": q.before_year} for q in i.quarters],
-             "trend": [{"label": p.label, "value": p.value, "unit": p.unit,
+             "trend": [{"label": p.label, "value": p.value, "status": p.status, "unit": p.unit,
                         "plotted": p.plotted, "left_out": p.left_out} for p in i.series]}
             for i in facts.indicators
         ],

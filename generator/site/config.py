@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from generator.model import Project
-from generator.model.reference import Settings
+from generator.model.reference import Privacy, Settings
 from generator.render import (
     Version,
 )
@@ -57,6 +57,10 @@ def config_file(root: Path) -> Path:
 SPEED_EXTENSIONS = ("generator.site.fast_inline", "generator.site.fast_tree")
 """Python-Markdown extensions every version lists after the project's own: they change how fast
 pages convert, never what they convert to (tests/test_fast_inline.py, tests/test_fast_tree.py)."""
+
+
+CAPTIONS_EXTENSION = "generator.site.captions"
+"""Listed after the project's own extensions: every table gets a caption (its heading's text)."""
 
 
 UNSAFE_EXTENSIONS = {
@@ -103,12 +107,35 @@ def base_config(
         raise BuildError(f"mkdocs.yml enables unsafe Markdown extensions: {reasons}; remove them")
     if site_url is not None:
         config["site_url"] = site_url
+    config["extra"] = private_extra(config.get("extra"), settings)
     if path != root / "mkdocs.yml":
         for key in EXAMPLE_IDENTITY:
             config.pop(key, None)
         if settings is not None:
             config["site_name"] = settings.title
     return config
+
+
+THIRD_PARTY_EXTRA = {
+    "analytics": "sends every visit to an analytics service on another host",
+    "consent": "asks readers to accept cookies the site does not set",
+}
+"""mkdocs-material's `extra` settings for third-party analytics: refused, as the site loads
+nothing from other hosts (and the post-build scan refuses the scripts they would add)."""
+
+
+def private_extra(extra: Any, settings: Settings | None) -> dict[str, Any]:
+    """mkdocs.yml's `extra`, private: no analytics, and mkdocs-material's external 'Made with'
+    footer link only if data/settings.yml asks for it (`privacy.made_with_link`; the theme shows
+    it unless `extra.generator` is false)."""
+    kept = dict(extra) if isinstance(extra, dict) else {}
+    refused = [name for name in THIRD_PARTY_EXTRA if name in kept]
+    if refused:
+        reasons = "; ".join(f"extra.{name} {THIRD_PARTY_EXTRA[name]}" for name in refused)
+        raise BuildError(f"mkdocs.yml enables third-party analytics: {reasons}; remove them")
+    privacy = settings.privacy if settings is not None else Privacy()
+    kept["generator"] = privacy.made_with_link
+    return kept
 
 
 def version_path(site_url: str | None, year: str) -> str:
@@ -128,7 +155,11 @@ def version_config(
     if "custom_dir" in theme:
         theme["custom_dir"] = str((config_file(root).parent / theme["custom_dir"]).resolve())
     hooks = [*config.get("hooks", []), str(Path(__file__).with_name("hooks.py"))]
-    extensions = [*(config.get("markdown_extensions") or []), *SPEED_EXTENSIONS]
+    extensions = [
+        *(config.get("markdown_extensions") or []),
+        CAPTIONS_EXTENSION,
+        *SPEED_EXTENSIONS,
+    ]
     config.update(
         hooks=hooks,
         markdown_extensions=extensions,

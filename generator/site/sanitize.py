@@ -23,7 +23,7 @@ from selectolax.lexbor import LexborHTMLParser
 from generator.model.markdown_policy import SAFE_SCHEMES, url_scheme
 
 TAGS = {
-    *("a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em"),
+    *("a", "abbr", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em"),
     *("h1", "h2", "h3", "h4", "h5", "h6", "hr", "img", "li", "ol", "p", "pre", "span"),
     *("strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"),
 }
@@ -31,6 +31,7 @@ ATTRIBUTES = {
     "a": {"href", "title", "id", "class"},
     "img": {"src", "alt", "title"},
     "span": {"class"},
+    "caption": {"class"},
     "div": {"class", "role", "data-search-exclude"},
     "th": {"align"},
     "td": {"align"},

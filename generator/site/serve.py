@@ -27,7 +27,7 @@ from generator.site.options import BuildError, BuildOptions
 
 WATCHED = ("plans", "data", "theme", "mkdocs.yml")
 PROBLEMS_PAGE = """<!doctype html>
-<html lang="en">
+<html lang="en-GB">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -164,7 +164,7 @@ def version_pages(folders: Iterable[Path]) -> list[str]:
 
 
 REDIRECT = """<!doctype html>
-<html lang="en">
+<html lang="en-GB">
 <head>
 <meta charset="utf-8">
 <title>Redirecting to {label}</title>

@@ -22,7 +22,7 @@ from pydantic import BaseModel, BeforeValidator
 
 from generator.model import PlanYear, Project
 from generator.model.markdown_policy import ITEM_PAGES, heading_anchor, site_links
-from generator.model.types import check_markdown
+from generator.model.types import check_markdown, check_title
 from generator.problems import FieldPath, Problem, did_you_mean
 from generator.validate.context import At, has
 
@@ -35,15 +35,22 @@ def _elsewhere(target: str, reason: str) -> str:
     )
 
 
-def _is_markdown(annotation: Any) -> bool:
-    """Whether a field's annotation is the Markdown type (possibly optional)."""
+Checks = frozenset[Any]
+MARKDOWN: Checks = frozenset({check_markdown})
+FREE_TEXT: Checks = frozenset({check_markdown, check_title})
+"""The free-text types by the check that types them: Markdown, and Markdown or Title."""
+
+
+def _is_markdown(annotation: Any, kinds: Checks = MARKDOWN) -> bool:
+    """Whether a field's annotation is the Markdown type (or another of `kinds`; possibly
+    optional)."""
     if typing.get_origin(annotation) is typing.Annotated:
         checks = annotation.__metadata__
-        if any(isinstance(m, BeforeValidator) and m.func is check_markdown for m in checks):
+        if any(isinstance(m, BeforeValidator) and m.func in kinds for m in checks):
             return True
-        return _is_markdown(typing.get_args(annotation)[0])
+        return _is_markdown(typing.get_args(annotation)[0], kinds)
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        return any(_is_markdown(arg) for arg in typing.get_args(annotation))
+        return any(_is_markdown(arg, kinds) for arg in typing.get_args(annotation))
     return False
 
 
@@ -62,7 +69,7 @@ def _items(annotation: Any) -> Any:
 FieldPlan = tuple[str, str, bool, Any, bool]
 """One field of a model: its attribute, its name in field paths, whether it is free text, the
 annotation of its items (for a list or mapping), and whether those are free text."""
-_PLANS: dict[type[BaseModel], tuple[FieldPlan, ...]] = {}
+_PLANS: dict[tuple[type[BaseModel], Checks], tuple[FieldPlan, ...]] = {}
 
 
 def _annotation(info: Any) -> Any:
@@ -78,38 +85,43 @@ def _models(annotation: Any) -> Iterator[type[BaseModel]]:
         yield from _models(arg)
 
 
-def _may_hold_text(model: type[BaseModel], seen: frozenset[type[BaseModel]] = frozenset()) -> bool:
+def _may_hold_text(
+    model: type[BaseModel], kinds: Checks, seen: frozenset[type[BaseModel]] = frozenset()
+) -> bool:
     """Whether a model, or a model inside it, has a free-text field."""
     for info in model.model_fields.values():
         typed = _annotation(info)
-        if _is_markdown(typed) or _is_markdown(_items(typed)):
+        if _is_markdown(typed, kinds) or _is_markdown(_items(typed), kinds):
             return True
-        if any(m not in seen and _may_hold_text(m, seen | {model}) for m in _models(typed)):
+        if any(m not in seen and _may_hold_text(m, kinds, seen | {model}) for m in _models(typed)):
             return True
     return False
 
 
-def _plan(model: type[BaseModel]) -> tuple[FieldPlan, ...]:
+def _plan(model: type[BaseModel], kinds: Checks) -> tuple[FieldPlan, ...]:
     """A model's fields as `markdown_values` walks them, worked out once per model, leaving out
     fields that can hold no free text: reading the annotations again for every value, and
     walking every figure and score, took over a second at 204 plan years."""
-    found = _PLANS.get(model)
+    found = _PLANS.get((model, kinds))
     if found is None:
         rows: list[FieldPlan] = []
         for name, info in model.model_fields.items():
             typed = _annotation(info)
             inner = _items(typed)
-            markdown, inner_markdown = _is_markdown(typed), _is_markdown(inner)
-            if markdown or inner_markdown or any(_may_hold_text(m) for m in _models(typed)):
+            markdown, inner_markdown = _is_markdown(typed, kinds), _is_markdown(inner, kinds)
+            if markdown or inner_markdown or any(_may_hold_text(m, kinds) for m in _models(typed)):
                 rows.append((name, info.alias or name, markdown, inner, inner_markdown))
-        found = _PLANS[model] = tuple(rows)
+        found = _PLANS[model, kinds] = tuple(rows)
     return found
 
 
-def markdown_values(value: Any, path: FieldPath = (), annotation: Any = Any) -> Iterator[Any]:
-    """(field path, text) of every free-text (Markdown) value in a typed file or part of one."""
+def markdown_values(
+    value: Any, path: FieldPath = (), annotation: Any = Any, kinds: Checks = MARKDOWN
+) -> Iterator[Any]:
+    """(field path, text) of every free-text (Markdown; or of `kinds`, e.g. FREE_TEXT) value in
+    a typed file or part of one."""
     if isinstance(value, BaseModel):
-        for name, alias, markdown, inner, inner_markdown in _plan(type(value)):
+        for name, alias, markdown, inner, inner_markdown in _plan(type(value), kinds):
             field = getattr(value, name)
             if field is None:
                 continue
@@ -124,20 +136,20 @@ def markdown_values(value: Any, path: FieldPath = (), annotation: Any = Any) -> 
                         if inner_markdown:
                             yield (*where, key), item
                     else:
-                        yield from markdown_values(item, (*where, key), inner)
+                        yield from markdown_values(item, (*where, key), inner, kinds)
             elif isinstance(field, BaseModel):
-                yield from markdown_values(field, where)
+                yield from markdown_values(field, where, Any, kinds)
     elif isinstance(value, str):
-        if _is_markdown(annotation):
+        if _is_markdown(annotation, kinds):
             yield path, value
     elif isinstance(value, list | tuple):
         inner = _items(annotation)
         for index, item in enumerate(value):
-            yield from markdown_values(item, (*path, index), inner)
+            yield from markdown_values(item, (*path, index), inner, kinds)
     elif isinstance(value, dict):
         inner = _items(annotation)
         for key, item in value.items():
-            yield from markdown_values(item, (*path, key), inner)
+            yield from markdown_values(item, (*path, key), inner, kinds)
 
 
 def _linked(value: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:

@@ -6,7 +6,16 @@ from collections.abc import Callable, Iterator
 
 from generator.model import Project
 from generator.problems import Problem
-from generator.validate import coverage, cycle, indicators, links, money, pending, references
+from generator.validate import (
+    coverage,
+    cycle,
+    indicators,
+    links,
+    money,
+    pending,
+    privacy,
+    references,
+)
 
 Rule = Callable[[Project], Iterator[Problem]]
 RULES: tuple[Rule, ...] = (
@@ -19,6 +28,7 @@ RULES: tuple[Rule, ...] = (
     references.plan_governance,
     references.delivery_references,
     links.site_links_resolve,
+    privacy.no_personal_data,
     indicators.indicator_figures,
     references.money_references,
     coverage.priorities_are_grounded,
