@@ -183,6 +183,7 @@ def test_json_output_has_every_field(tree: Tree) -> None:
                 "column": 5,
                 "field": "actions[0].due",
                 "message": "due 2024-03-31 is before the plan year starts (2024-04-01)",
+                "reference": "schema/actions/#actions.actions.due",
             },
             {
                 "severity": "error",
@@ -192,6 +193,7 @@ def test_json_output_has_every_field(tree: Tree) -> None:
                 "field": "priorities[0].leads[0]",
                 "message": "unknown organisation 'fenwick-councl' — did you mean "
                 "'fenwick-council'?",
+                "reference": "schema/plan/#plan.priorities.leads",
             },
             {
                 "severity": "warning",
@@ -200,6 +202,7 @@ def test_json_output_has_every_field(tree: Tree) -> None:
                 "column": 5,
                 "field": "services[0].make_or_buy",
                 "message": "'make' means delivered in-house, but the delivery model is contract",
+                "reference": "schema/services/#services.services.make_or_buy",
             },
         ]
     }
@@ -220,11 +223,14 @@ def test_github_annotations(tree: Tree) -> None:
     result = plans("validate", "--format", "github", str(tree.root))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f"::error file={FEN}actions.yml,line=7,col=5,title=actions[0].due::due 2024-03-31 is "
+        f"::error file={FEN}actions.yml,line=7,col=5,title=actions[0].due "
+        "(see schema/actions/#actions.actions.due)::due 2024-03-31 is "
         "before the plan year starts (2024-04-01)",
-        f"::error file={FEN}plan.yml,line=16,col=13,title=priorities[0].leads[0]::unknown "
+        f"::error file={FEN}plan.yml,line=16,col=13,title=priorities[0].leads[0] "
+        "(see schema/plan/#plan.priorities.leads)::unknown "
         "organisation 'fenwick-councl' — did you mean 'fenwick-council'?",
-        f"::warning file={FEN}services.yml,line=6,col=5,title=services[0].make_or_buy::'make' "
+        f"::warning file={FEN}services.yml,line=6,col=5,title=services[0].make_or_buy "
+        "(see schema/services/#services.services.make_or_buy)::'make' "
         "means delivered in-house, but the delivery model is contract",
     ]
 
@@ -234,7 +240,8 @@ def test_github_annotations_make_warnings_errors_under_strict(tree: Tree) -> Non
     result = plans("validate", "--format", "github", "--strict", str(tree.root))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f"::error file={FEN}plan.yml,line=8,col=5,title=meetings[0].date::meeting on "
+        f"::error file={FEN}plan.yml,line=8,col=5,title=meetings[0].date "
+        "(see schema/plan/#plan.meetings.date)::meeting on "
         "2025-04-10 is outside 2024-25"
     ]
 
@@ -244,7 +251,8 @@ def test_github_annotations_without_strict_keep_warnings(tree: Tree) -> None:
     result = plans("validate", "--format", "github", str(tree.root))
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        f"::warning file={FEN}plan.yml,line=8,col=5,title=meetings[0].date::meeting on "
+        f"::warning file={FEN}plan.yml,line=8,col=5,title=meetings[0].date "
+        "(see schema/plan/#plan.meetings.date)::meeting on "
         "2025-04-10 is outside 2024-25"
     ]
 
@@ -256,7 +264,8 @@ def test_github_annotations_escape_properties_and_messages(tree: Tree) -> None:
     result = plans("validate", "--format", "github", str(tree.root))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "::error file=data/areas.yml,line=4,col=5,title=areas[0].x%3Ay%2Cz%25%0Aw::unknown "
+        "::error file=data/areas.yml,line=4,col=5,title=areas[0].x%3Ay%2Cz%25%0Aw "
+        "(see schema/areas/#areas.areas)::unknown "
         "field 'x:y,z%25%0Aw'",
         "::error file=plans/Bad%2CName%3A1%25,line=1,col=1,title=plans validate::a partnership "
         "folder is named by its id (lower-case, digits, hyphens)",

@@ -420,6 +420,7 @@ def test_validate_shows_the_line_in_text_and_one_line_in_github_and_json(tmp_pat
         "column",
         "field",
         "message",
+        "reference",
     ]
 
 

@@ -27,8 +27,22 @@ def _escape_github(text: str, *, property_value: bool = False) -> str:
     return text
 
 
-def format_problems(problems: Sequence[Problem], fmt: str, strict: bool = False) -> str:
-    """Problems as human text, JSON, or GitHub workflow commands (annotations on the PR)."""
+def format_problems(
+    problems: Sequence[Problem],
+    fmt: str,
+    strict: bool = False,
+    links: bool = False,
+    reference: str = "",
+) -> str:
+    """Problems as human text, JSON, or GitHub workflow commands (annotations on the PR).
+    JSON and annotations give the address of each field's entry in the format reference (under
+    `reference`, the published site's latest version, when it is known); text does with
+    `links`."""
+    from generator.model.reference_doc import reference_address
+
+    def address(p: Problem) -> str | None:
+        return reference_address(p.file, p.field, reference)
+
     if fmt == "json":
         items = [
             {
@@ -38,6 +52,7 @@ def format_problems(problems: Sequence[Problem], fmt: str, strict: bool = False)
                 "column": p.column,
                 "field": p.field,
                 "message": p.message,
+                "reference": address(p),
             }
             for p in problems
         ]
@@ -46,22 +61,42 @@ def format_problems(problems: Sequence[Problem], fmt: str, strict: bool = False)
         lines = []
         for p in problems:
             level = "error" if p.severity is Severity.ERROR or strict else "warning"
+            title = p.field or "plans validate"
+            see = address(p)
             props = ",".join(
                 f"{key}={_escape_github(str(value), property_value=True)}"
                 for key, value in (
                     ("file", p.file),
                     ("line", p.line),
                     ("col", p.column),
-                    ("title", p.field or "plans validate"),
+                    ("title", f"{title} (see {see})" if see else title),
                 )
             )
             lines.append(f"::{level} {props}::{_escape_github(p.message)}")
         return "\n".join(lines)
-    lines = [p.shown() for p in problems]
+    lines = []
+    for p in problems:
+        shown = p.shown().split("\n")  # the problem's line, then any excerpt
+        see = address(p) if links else None
+        if see is not None:
+            shown[0] += f" (see {see})"
+        lines.extend(shown)
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     warnings = len(problems) - errors
     lines.append(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}")
     return "\n".join(lines)
+
+
+def _reference(project: Path) -> str:
+    """The address of the project's published site's latest version, from its mkdocs.yml's
+    site_url, under which the format reference is; empty when it has none."""
+    from generator.site.config import base_config
+
+    try:
+        site_url = base_config(project).get("site_url")
+    except PlansError:  # a broken mkdocs.yml is the build's to report, not validation's
+        return ""
+    return f"{str(site_url).rstrip('/')}/latest/" if site_url else ""
 
 
 def _run(debug: bool, action: Callable[[], int]) -> None:
@@ -148,6 +183,12 @@ def main() -> None:
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option(
+    "--links",
+    is_flag=True,
+    help="In text, follow each problem with the address of its field's entry in the format "
+    "reference (json and github always give it).",
+)
+@click.option(
     "--cache/--no-cache",
     default=True,
     show_default=True,
@@ -155,7 +196,7 @@ def main() -> None:
     f"years they can change (kept in {CACHE_HOME}).",
 )
 @debug_option
-def validate(project: Path, fmt: str, strict: bool, cache: bool, debug: bool) -> None:
+def validate(project: Path, fmt: str, strict: bool, links: bool, cache: bool, debug: bool) -> None:
     """Check a project and report every problem (default: the project the current folder is
     in, found from any folder inside it).
 
@@ -172,7 +213,7 @@ def validate(project: Path, fmt: str, strict: bool, cache: bool, debug: bool) ->
                 key=lambda p: p.sort_key(),
             )
         if problems or fmt == "json":
-            click.echo(format_problems(problems, fmt, strict))
+            click.echo(format_problems(problems, fmt, strict, links, _reference(project)))
         failed = any(p.severity is Severity.ERROR or strict for p in problems)
         if not problems and fmt == "text":
             click.echo("No problems found.")

@@ -49,18 +49,29 @@ CRIME_CATEGORIES = (
 class Source(Strict):
     """A data source or document the assessment draws on."""
 
-    id: Id
-    title: Title
-    publisher: Title | None = None
-    url: Url | None = None
-    date: Day | None = None
+    id: Id = Field(
+        description="The source's id: statistics and findings cite it.",
+        examples=["police-recorded-crime"],
+    )
+    title: Title = Field(
+        description="The source's name or title.", examples=["Police recorded crime"]
+    )
+    publisher: Title | None = Field(
+        None, description="Who publishes it.", examples=["Brackenshire Constabulary"]
+    )
+    url: Url | None = Field(None, description="Where the source is published.")
+    date: Day | None = Field(
+        None, description="The day the source was published or the data extracted."
+    )
 
 
 class Period(Strict):
     """A span of dates."""
 
-    start: Day
-    end: Day
+    start: Day = Field(description="The first day of the period.", examples=["2023-04-01"])
+    end: Day = Field(
+        description="The last day of the period (not before start).", examples=["2024-03-31"]
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
@@ -76,11 +87,18 @@ class Statistic(Strict):
     """A crime or demand figure for the area, with its trend."""
 
     category: Id = Field(description="police.uk category (e.g. burglary) or a listed extra.")
-    label: Title | None = Field(None, description="Shown instead of the category name.")
+    label: Title | None = Field(
+        None,
+        description="A name to show instead of the category's own (e.g. 'Violence with injury').",
+    )
     period: Title = Field(description="What the figure covers, e.g. 'year to March 2024'.")
-    count: Count | None = None
-    previous_count: Count | None = None
-    rate_per_1000: NonNegative | None = None
+    count: Count | None = Field(
+        None, description="The number of crimes or incidents in the period."
+    )
+    previous_count: Count | None = Field(
+        None, description="The number in the period before, to show the trend."
+    )
+    rate_per_1000: NonNegative | None = Field(None, description="The rate per 1,000 residents.")
     change_percent: Number | None = Field(
         None, description="Change on the previous period when no previous count is given."
     )
@@ -102,8 +120,13 @@ class Statistic(Strict):
         "them (a rate, a change, another row of a table with a total), given without their "
         "value: set by the build.",
     )
-    source: Id | None = None
-    note: Markdown | None = None
+    source: Id | None = Field(
+        None,
+        description="The id of the source the figure comes from (one of the assessment's sources).",
+    )
+    note: Markdown | None = Field(
+        None, description="Anything a reader needs to know to read the figure."
+    )
 
     @model_validator(mode="after")
     def _hidden_have_no_value(self) -> Statistic:
@@ -123,15 +146,30 @@ class Statistic(Strict):
 class Finding(Strict):
     """What the evidence says, scored like a risk (likelihood × impact)."""
 
-    id: Id
-    title: Title
-    summary: Markdown
-    evidence: Markdown | None = None
-    sources: list[Id] = Field(default_factory=list)
-    likelihood: Score | None = Field(
-        None, description="1–5, when the assessment scored it (give impact too)."
+    id: Id = Field(
+        description="The finding's id: priorities cite it.", examples=["domestic-abuse-rising"]
     )
-    impact: Score | None = Field(None, description="1–5, when the assessment scored it.")
+    title: Title = Field(
+        description="What the finding is, in one line.",
+        examples=["Domestic abuse reports are rising"],
+    )
+    summary: Markdown = Field(description="What the evidence says, in a few sentences.")
+    evidence: Markdown | None = Field(
+        None, description="The evidence behind the finding, in more detail."
+    )
+    sources: list[Id] = Field(
+        default_factory=list, description="The ids of the sources the finding draws on."
+    )
+    likelihood: Score | None = Field(
+        None,
+        description="How likely it is, from 1 (rare) to 5 (almost certain), when the assessment "
+        "scored it (give impact too).",
+    )
+    impact: Score | None = Field(
+        None,
+        description="How bad it would be, from 1 (negligible) to 5 (severe), when the assessment "
+        "scored it.",
+    )
     recommended: Flag = Field(True, description="Recommended to the partnership as a priority.")
 
     @model_validator(mode="after")
@@ -146,11 +184,15 @@ class Finding(Strict):
 class Consultation(Strict):
     """Public or partner consultation feeding the assessment."""
 
-    title: Title
-    method: Title
-    period: Period | None = None
-    respondents: Count | None = None
-    summary: Markdown
+    title: Title = Field(
+        description="What the consultation was.", examples=["Residents' community safety survey"]
+    )
+    method: Title = Field(description="How it was done.", examples=["Online survey"])
+    period: Period | None = Field(None, description="When it ran.")
+    respondents: Count | None = Field(
+        None, description="How many people or organisations responded."
+    )
+    summary: Markdown = Field(description="What respondents said.")
 
 
 class AssessmentFile(Strict):
@@ -161,16 +203,33 @@ class AssessmentFile(Strict):
         description="draft: in preparation, not shown on the public site (only with --drafts); "
         "final: the assessment as published.",
     )
-    title: Title
+    title: Title = Field(
+        description="The assessment's title, as published.", examples=["Strategic assessment 2024"]
+    )
     period: Period | None = Field(
         None, description="The period the analysis covers, when the assessment says."
     )
-    published: When | None = None
-    method: Markdown | None = None
-    sources: list[Source] = Field(default_factory=list)
-    statistics: list[Statistic] = Field(default_factory=list)
+    published: When | None = Field(
+        None,
+        description="When the assessment was published; YYYY-MM or YYYY where the source gives no "
+        "more.",
+    )
+    method: Markdown | None = Field(
+        None,
+        description="How the assessment was done: the data looked at, who was consulted, how "
+        "findings were scored.",
+    )
+    sources: list[Source] = Field(
+        default_factory=list, description="The data sources and documents the assessment draws on."
+    )
+    statistics: list[Statistic] = Field(
+        default_factory=list,
+        description="Crime and demand figures for the area, with their trends.",
+    )
     findings: list[Finding] = Field(
         default_factory=list,
         description="May be empty: an assessment that published its statistics only.",
     )
-    consultation: list[Consultation] = Field(default_factory=list)
+    consultation: list[Consultation] = Field(
+        default_factory=list, description="Public or partner consultation that fed the assessment."
+    )

@@ -92,10 +92,20 @@ def _unknown_or_amount(line: UnknownAmount, amount: Decimal | None, what: str) -
 class Funding(UnknownAmount):
     """Money from one stream towards an action or service; an unknown amount says why."""
 
-    stream: Id
-    amount: Money | None = None
+    stream: Id = Field(
+        description="The id of the funding stream the money comes from (data/funding-streams.yml).",
+        examples=["pcc-community-safety-fund"],
+    )
+    amount: Money | None = Field(
+        None,
+        description="The money from the stream, in pounds; left out when it is not known (give "
+        "amount_status).",
+        examples=[12000],
+    )
     year: YearId | None = Field(None, description="Financial year; the plan's year by default.")
-    note: Markdown | None = None
+    note: Markdown | None = Field(
+        None, description="Anything a reader should know about the money."
+    )
     to_confirm: Title | None = TO_CONFIRM
 
     @model_validator(mode="after")
@@ -107,35 +117,69 @@ class Funding(UnknownAmount):
 class Milestone(Strict):
     """A dated step of an action."""
 
-    title: Title
-    due: When
-    status: MilestoneStatus = "scheduled"
-    note: Markdown | None = None
+    title: Title = Field(
+        description="The step, in one line.", examples=["Terms of reference agreed"]
+    )
+    due: When = Field(
+        description="When the step is due; YYYY-MM or YYYY where the plan gives no more.",
+        examples=["2024-09-30"],
+    )
+    status: MilestoneStatus = Field(
+        "scheduled", description="scheduled, met, not-met or partially-met."
+    )
+    note: Markdown | None = Field(None, description="Anything a reader should know about the step.")
 
 
 class ProgressNote(Strict):
     """A dated update on an action."""
 
-    date: Day
-    note: Markdown
+    date: Day = Field(description="The day of the update.")
+    note: Markdown = Field(description="What has happened since the last update.")
 
 
 class Action(Strict):
     """One line of a priority's action plan."""
 
-    id: Id
-    priority: Id
-    objective: Id | None = None
-    title: Title
-    description: Markdown | None = None
-    lead: Id = Field(description="Lead organisation id.")
-    partners: list[Id] = Field(default_factory=list)
-    due: When
-    status: ActionStatus = "not-started"
-    milestones: list[Milestone] = Field(default_factory=list)
-    funding: list[Funding] = Field(default_factory=list)
-    services: list[Id] = Field(default_factory=list)
-    progress: list[ProgressNote] = Field(default_factory=list)
+    id: Id = Field(
+        description="The action's id. Keep it when the action is carried over to the next year.",
+        examples=["weekly-high-risk-meeting"],
+    )
+    priority: Id = Field(
+        description="The id of the priority the action delivers.", examples=["domestic-abuse"]
+    )
+    objective: Id | None = Field(
+        None, description="The id of the priority's objective the action works towards."
+    )
+    title: Title = Field(
+        description="What will be done, in one line.",
+        examples=["Hold a weekly meeting on high-risk domestic abuse cases"],
+    )
+    description: Markdown | None = Field(None, description="More on what will be done and how.")
+    lead: Id = Field(description="The id of the organisation that leads the action.")
+    partners: list[Id] = Field(
+        default_factory=list, description="The ids of the other organisations that take part."
+    )
+    due: When = Field(
+        description="When the action is due to be done; YYYY-MM or YYYY where the plan gives no "
+        "more (e.g. 'by March 2025').",
+        examples=["2025-03"],
+    )
+    status: ActionStatus = Field(
+        "not-started",
+        description="How the action stands: not-started, on-track, at-risk, off-track, complete or "
+        "cancelled.",
+    )
+    milestones: list[Milestone] = Field(default_factory=list, description="Dated steps on the way.")
+    funding: list[Funding] = Field(
+        default_factory=list, description="Money towards the action, a line per funding stream."
+    )
+    services: list[Id] = Field(
+        default_factory=list,
+        description="The ids of the services the action relies on or sets up (services.yml).",
+    )
+    progress: list[ProgressNote] = Field(
+        default_factory=list, description="Dated updates on how the action is going, oldest first."
+    )
     carried_from: YearId | None = Field(
         None,
         description="The year whose action plan this action is carried over from; its id is kept.",
@@ -146,14 +190,17 @@ class Action(Strict):
 class ActionsFile(Strict):
     """`plans/<partnership>/<year>/actions.yml`."""
 
-    actions: list[Action] = Field(default_factory=list)
+    actions: list[Action] = Field(
+        default_factory=list,
+        description="The year's action plan: what will be done, by whom, by when.",
+    )
 
 
 class Contribution(Strict):
     """A partner's contribution to a pooled or aligned budget."""
 
-    organisation: Id
-    amount: Money
+    organisation: Id = Field(description="The id of the contributing organisation.")
+    amount: Money = Field(description="What it contributes, in pounds.", examples=[25000])
 
 
 class JointArrangement(Strict):
@@ -161,15 +208,25 @@ class JointArrangement(Strict):
 
     host: Id | None = Field(None, description="Organisation holding a pooled budget.")
     agreement: Title | None = Field(None, description="The formal agreement, e.g. a s.75 deal.")
-    contributions: list[Contribution] = Field(default_factory=list)
+    contributions: list[Contribution] = Field(
+        default_factory=list,
+        description="Each partner's contribution to the pooled or aligned budget.",
+    )
 
 
 class Lot(UnknownAmount):
     """One lot of a tender: what it was for, its value, and what became of it."""
 
-    id: Id
-    title: Title
-    value: Money | None = None
+    id: Id = Field(description="The lot's id in the tender.", examples=["lot-1"])
+    title: Title = Field(
+        description="What the lot is for.", examples=["Independent domestic violence advisers"]
+    )
+    value: Money | None = Field(
+        None,
+        description="The lot's value, in pounds; left out when it is not known (give "
+        "amount_status).",
+        examples=[90000],
+    )
     outcome: LotOutcome | None = Field(
         None, description="awarded, no-compliant-bids, no-bids, withdrawn or pending."
     )
@@ -178,7 +235,7 @@ class Lot(UnknownAmount):
         None,
         description="The lot (its id) or procurement (its reference) the lot was re-run as.",
     )
-    note: Markdown | None = None
+    note: Markdown | None = Field(None, description="Anything a reader should know about the lot.")
 
     @model_validator(mode="after")
     def _value_or_status(self) -> Lot:
@@ -191,8 +248,16 @@ class Lot(UnknownAmount):
 class Procurement(Strict):
     """How the service was bought."""
 
-    route: ProcurementRoute
-    reference: Title | None = None
+    route: ProcurementRoute = Field(
+        description="How it was bought: in-house, direct award, a grant round, quotations, an open "
+        "or restricted tender, a call-off from a framework, an exemption from standing "
+        "orders, or led by a partner."
+    )
+    reference: Title | None = Field(
+        None,
+        description="The procurement's reference, as the tender notice gives it.",
+        examples=["BCC-2024-017"],
+    )
     outcome: Markdown | None = Field(
         None, description="What happened, e.g. 'no compliant bids; re-run in Q3'."
     )
@@ -205,14 +270,25 @@ class Contract(UnknownAmount):
     `value_withheld` is the older way to write `amount_status: withheld` with its
     `amount_reason`, and stays valid."""
 
-    value: Money | None = None
+    value: Money | None = Field(
+        None,
+        description="The contract's total value, in pounds; left out when it is not known (give "
+        "amount_status).",
+        examples=[180000],
+    )
     value_withheld: Markdown | None = Field(
         None, description="Reason the value is not published (e.g. commercial confidentiality)."
     )
-    starts: When | None = None
-    ends: When | None = None
-    extended_to: When | None = None
-    extension_basis: Markdown | None = Field(None, description="e.g. exemption to standing orders")
+    starts: When | None = Field(None, description="When the contract starts.")
+    ends: When | None = Field(None, description="When the contract ends, before any extension.")
+    extended_to: When | None = Field(
+        None, description="When the contract now ends, after an extension."
+    )
+    extension_basis: Markdown | None = Field(
+        None,
+        description="The authority for extending the contract, e.g. an exemption to standing "
+        "orders.",
+    )
     extension_options: ExtensionOptions | None = Field(
         None,
         description="The term and each extension option in years, as the tender writes it: "
@@ -270,9 +346,13 @@ class Decision(Strict):
     """A recorded commissioning decision, or a decision notice recorded elsewhere, named by
     its reference alone."""
 
-    reference: Title
+    reference: Title = Field(
+        description="The decision notice's reference.", examples=["PCC-DN-2024-031"]
+    )
     date: When | None = Field(None, description="The date of the decision.")
-    decision_maker: Title | None = None
+    decision_maker: Title | None = Field(
+        None, description="Who made the decision.", examples=["Police and Crime Commissioner"]
+    )
     delegated: Flag = Field(False, description="Taken by an officer under delegated authority.")
     summary: Markdown | None = Field(
         None, description="What was decided; left out when the notice is recorded elsewhere."
@@ -311,23 +391,54 @@ class Decision(Strict):
 class Service(Strict):
     """A commissioned (or in-house) service and how it is bought and paid for."""
 
-    id: Id
-    name: Title
-    description: Markdown | None = None
-    priorities: list[Id] = Field(default_factory=list)
-    commissioners: list[Id] = Field(min_length=1)
+    id: Id = Field(
+        description="The service's id. Keep it across years to follow a service.",
+        examples=["victim-care-hub"],
+    )
+    name: Title = Field(
+        description="The service's name, as residents know it.", examples=["Victim Care Hub"]
+    )
+    description: Markdown | None = Field(None, description="What the service does and for whom.")
+    priorities: list[Id] = Field(
+        default_factory=list, description="The ids of the priorities the service serves."
+    )
+    commissioners: list[Id] = Field(
+        min_length=1, description="The ids of the organisations that commission it; at least one."
+    )
     on_behalf_of: Id | None = Field(None, description="Partnership commissioned for (e.g. a PCC).")
-    make_or_buy: MakeOrBuy
+    make_or_buy: MakeOrBuy = Field(
+        description="make: provided in-house by a partner; buy: bought from a provider."
+    )
     make_or_buy_rationale: Markdown | None = Field(
         None, description="Why it is made or bought; often not published."
     )
-    delivery_model: DeliveryModel
-    budget: BudgetArrangement = "sole"
-    joint: JointArrangement | None = None
-    providers: list[Id] = Field(default_factory=list)
-    procurement: Procurement | None = None
-    contract: Contract | None = None
-    funding: list[Funding] = Field(default_factory=list)
+    delivery_model: DeliveryModel = Field(
+        description="How it is delivered: in-house, by grant, by contract, by joint commissioning, "
+        "on behalf of the PCC, or with money passported to another body."
+    )
+    budget: BudgetArrangement = Field(
+        "sole",
+        description="How the budget is held: sole (one commissioner), aligned (partners plan "
+        "together but keep their own money) or pooled (one shared budget).",
+    )
+    joint: JointArrangement | None = Field(
+        None,
+        description="Joint commissioning: who holds a pooled budget, under what agreement, and each"
+        " partner's contribution.",
+    )
+    providers: list[Id] = Field(
+        default_factory=list, description="The ids of the organisations that deliver the service."
+    )
+    procurement: Procurement | None = Field(
+        None,
+        description="How the service was bought: the route, the reference and the tender's lots.",
+    )
+    contract: Contract | None = Field(
+        None, description="The contract or grant agreement: its value, dates and extension options."
+    )
+    funding: list[Funding] = Field(
+        default_factory=list, description="Money towards the service, a line per funding stream."
+    )
     one_year_only: Flag = Field(False, description="Bridging or sunset funding for this year only.")
     one_year_only_reason: Markdown | None = Field(
         None, description="Why the funding is for one year only."
@@ -336,9 +447,15 @@ class Service(Strict):
         None,
         description="The service (of the same year) that took this intended commissioning's place.",
     )
-    pathways: list[Pathway] = Field(default_factory=list)
-    status: ServiceStatus = "active"
-    decisions: list[Decision] = Field(default_factory=list)
+    pathways: list[Pathway] = Field(
+        default_factory=list, description="The reducing-reoffending pathways the service works on."
+    )
+    status: ServiceStatus = Field(
+        "active", description="planned, active, ending, decommissioned or recommissioned."
+    )
+    decisions: list[Decision] = Field(
+        default_factory=list, description="Recorded commissioning decisions about the service."
+    )
     to_confirm: Title | None = TO_CONFIRM
 
     @model_validator(mode="after")
@@ -358,4 +475,8 @@ class Service(Strict):
 class ServicesFile(Strict):
     """`plans/<partnership>/<year>/services.yml`."""
 
-    services: list[Service] = Field(default_factory=list)
+    services: list[Service] = Field(
+        default_factory=list,
+        description="The services the partnership commissions or provides itself this year, and how"
+        " each is bought and paid for.",
+    )

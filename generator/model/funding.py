@@ -36,18 +36,28 @@ SIC = Field(
 class Allocation(UnknownAmount):
     """Money from a stream to this partnership (or kept centrally by a PCC) for the year."""
 
-    id: Id
-    stream: Id
+    id: Id = Field(description="The allocation's id.", examples=["csf-formula-share"])
+    stream: Id = Field(
+        description="The id of the funding stream the money comes from.",
+        examples=["pcc-community-safety-fund"],
+    )
     title: Title | None = Field(
         None, description="The line's own name, when the source gives one (e.g. 'ASB team')."
     )
-    method: AllocationMethod
+    method: AllocationMethod = Field(
+        description="How the money was given: by formula, by bid, at the funder's discretion, "
+        "passported from another body, or retained centrally."
+    )
     amount: Money | None = Field(
         None,
         description="Left out for a formula allocation (it is computed to the penny), or when "
         "the amount is not known (give amount_status).",
     )
-    formula: Id | None = Field(None, description="Formula id (in the PCC's funding.yml).")
+    formula: Id | None = Field(
+        None,
+        description="The id of the formula that works the amount out (in the PCC's funding.yml); "
+        "only for method: formula.",
+    )
     recipient: Id | None = Field(
         None, description="Organisation paid, e.g. a host council; the partnership's host if out."
     )
@@ -58,7 +68,9 @@ class Allocation(UnknownAmount):
         None, description="Why the published figure differs; declared, it is not warned about."
     )
     sic: Title | None = SIC
-    note: Markdown | None = None
+    note: Markdown | None = Field(
+        None, description="Anything a reader should know about the allocation."
+    )
     to_confirm: Title | None = TO_CONFIRM
 
     @model_validator(mode="after")
@@ -85,10 +97,22 @@ class Allocation(UnknownAmount):
 class Criterion(Strict):
     """One weighted criterion of a formula, e.g. population 0.5."""
 
-    id: Id
-    title: Title
-    weight: NonNegative
-    source: Title | None = None
+    id: Id = Field(
+        description="The criterion's id: each recipient gives its figure under it.",
+        examples=["population"],
+    )
+    title: Title = Field(
+        description="What the criterion measures.", examples=["Resident population"]
+    )
+    weight: NonNegative = Field(
+        description="The criterion's share of the pot, as a fraction; the weights add up to 1.",
+        examples=[0.5],
+    )
+    source: Title | None = Field(
+        None,
+        description="Where the recipients' figures come from.",
+        examples=["ONS mid-year estimates 2022"],
+    )
     proxy_for: Title | None = Field(
         None,
         description="What the criterion stands in for, when it measures something else "
@@ -99,8 +123,11 @@ class Criterion(Strict):
 class Adjustment(Strict):
     """A commissioner's discretionary change to a formula share."""
 
-    amount: SignedMoney
-    reason: Markdown
+    amount: SignedMoney = Field(
+        description="The change to the share, in pounds: negative for a reduction.",
+        examples=[-2500],
+    )
+    reason: Markdown = Field(description="Why the commissioner changed the share.")
 
 
 class FormulaRecipient(Strict):
@@ -116,13 +143,17 @@ class FormulaRecipient(Strict):
         default_factory=list,
         description="The partnerships an organisation recipient receives the money for.",
     )
-    paid_to: Id | None = Field(None, description="Organisation paid on its behalf.")
+    paid_to: Id | None = Field(
+        None, description="The organisation paid on the recipient's behalf (e.g. its host council)."
+    )
     inputs: dict[Id, NonNegative] = Field(
         default_factory=dict,
         description="The recipient's figure for each criterion (left out when the formula's "
         "inputs were not published).",
     )
-    adjustment: Adjustment | None = None
+    adjustment: Adjustment | None = Field(
+        None, description="A commissioner's discretionary change to the share, with its reason."
+    )
     paid: Money | None = Field(
         None,
         description="What was actually paid, when the formula was not applied as it stands "
@@ -131,7 +162,11 @@ class FormulaRecipient(Strict):
     paid_reason: Markdown | None = Field(
         None, description="Why the amount paid differs from the formula's share."
     )
-    published_amount: Money | None = None
+    published_amount: Money | None = Field(
+        None,
+        description="The share as the source published it, when it differs from the one worked out "
+        "(or when the inputs were not published).",
+    )
     published_note: Markdown | None = Field(
         None, description="Why the published figure differs; declared, it is not warned about."
     )
@@ -160,29 +195,39 @@ class FormulaRecipient(Strict):
 class TransitionStep(Strict):
     """One year of a formula's glide path from the old allocations to the formula's targets."""
 
-    year: YearId
+    year: YearId = Field(description="The financial year of the step.")
     percent_of_target: NonNegative = Field(
         le=100,
         description="How far the year's allocations move from the previous ones to the "
         "formula's target shares: 100 pays the formula in full.",
     )
-    note: Markdown | None = None
+    note: Markdown | None = Field(None, description="Anything a reader should know about the step.")
 
 
 class Formula(Strict):
     """A pot shared among partnerships by weighted criteria, to the penny."""
 
-    id: Id
-    title: Title
-    stream: Id
-    pot: Money
-    criteria: list[Criterion] = Field(min_length=1)
+    id: Id = Field(
+        description="The formula's id: formula allocations name it.", examples=["csf-2024"]
+    )
+    title: Title = Field(
+        description="The formula's name.", examples=["Community Safety Fund formula 2024-25"]
+    )
+    stream: Id = Field(description="The id of the funding stream whose pot it shares.")
+    pot: Money = Field(description="The money shared by the formula, in pounds.", examples=[400000])
+    criteria: list[Criterion] = Field(
+        min_length=1,
+        description="The weighted criteria the shares are worked out from; at least one.",
+    )
     inputs: FormulaInputs = Field(
         "given",
         description="not-published: the weights were published without each recipient's "
         "figures; recipients give published_amount and shares are not computed.",
     )
-    recipients: list[FormulaRecipient] = Field(min_length=1)
+    recipients: list[FormulaRecipient] = Field(
+        min_length=1,
+        description="Who receives a share, each with its figure for every criterion; at least one.",
+    )
     applied: FormulaApplied = Field(
         "fully",
         description="Whether the money was paid as the formula shares it: fully, partially "
@@ -197,12 +242,18 @@ class Formula(Strict):
         "the previous allocations to the formula's targets.",
     )
     review_due: When | None = Field(None, description="When the formula is due to be reviewed.")
-    published_total: Money | None = None
+    published_total: Money | None = Field(
+        None,
+        description="The total shared as the source printed it; compared with the shares worked "
+        "out.",
+    )
     published_note: Markdown | None = Field(
         None, description="Why the published total differs; declared, it is not warned about."
     )
     sic: Title | None = SIC
-    description: Markdown | None = None
+    description: Markdown | None = Field(
+        None, description="How the formula works, in a few sentences."
+    )
     to_confirm: Title | None = TO_CONFIRM
 
     @model_validator(mode="after")
@@ -234,7 +285,7 @@ class InterventionOutcome(Strict):
     to: Id | None = Field(
         None, description="Organisation or partnership a transferred intervention went to."
     )
-    outcome: Markdown | None = None
+    outcome: Markdown | None = Field(None, description="What happened, in words.")
 
     @model_validator(mode="after")
     def _coherent(self) -> InterventionOutcome:
@@ -276,16 +327,21 @@ class InterventionOutcome(Strict):
 class Cut(Strict):
     """A funder's cut to a stream, announced in one year and reducing one or more years."""
 
-    stream: Id
+    stream: Id = Field(description="The id of the funding stream that was cut.")
     date: Day | None = Field(None, description="The day the cut took effect.")
     announced: When | None = Field(None, description="When the funder announced the cut.")
     applies_to: list[YearId] = Field(
         default_factory=list,
         description="The years whose money it reduces (left out: the year of this file).",
     )
-    reduction: Money
-    reason: Markdown
-    interventions: list[InterventionOutcome] = Field(default_factory=list)
+    reduction: Money = Field(
+        description="How much less money there is, in pounds.", examples=[30000]
+    )
+    reason: Markdown = Field(description="Why the funder made the cut, as it said.")
+    interventions: list[InterventionOutcome] = Field(
+        default_factory=list,
+        description="What happened to each funded intervention the cut touched.",
+    )
     sic: Title | None = SIC
 
     @model_validator(mode="after")
@@ -298,7 +354,11 @@ class Cut(Strict):
 class FundingFile(Strict):
     """`plans/<partnership>/<year>/funding.yml`."""
 
-    allocations: list[Allocation] = Field(default_factory=list)
+    allocations: list[Allocation] = Field(
+        default_factory=list,
+        description="Money from a stream to this partnership (or, in a PCC's file, kept centrally) "
+        "for the year.",
+    )
     published_total: Money | None = Field(
         None, description="The total of the allocations as the source printed it."
     )
@@ -306,8 +366,15 @@ class FundingFile(Strict):
         None, description="Why the published total differs; declared, it is not warned about."
     )
     sic: Title | None = SIC
-    formulas: list[Formula] = Field(default_factory=list)
-    cuts: list[Cut] = Field(default_factory=list)
+    formulas: list[Formula] = Field(
+        default_factory=list,
+        description="Formulas that share a pot among partnerships by weighted criteria (usually in "
+        "a PCC's file).",
+    )
+    cuts: list[Cut] = Field(
+        default_factory=list,
+        description="Cuts a funder made to a stream, and what happened to what it paid for.",
+    )
     central_pot: Title | None = Field(
         None, description="Who runs money kept centrally (e.g. an officers' group)."
     )

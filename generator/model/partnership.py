@@ -51,36 +51,79 @@ PublishedPart = Literal[
 class Membership(Strict):
     """An organisation's place in the partnership, with dates because membership changes."""
 
-    organisation: Id
-    role: MemberRole = "responsible-authority"
-    joined: When | None = None
+    organisation: Id = Field(
+        description="The member organisation's id (data/organisations.yml).",
+        examples=["brackenshire-constabulary"],
+    )
+    role: MemberRole = Field(
+        "responsible-authority",
+        description="The organisation's place in the partnership: a responsible authority (with a "
+        "statutory duty), a co-operating body, an invited member, or the host.",
+    )
+    joined: When | None = Field(
+        None, description="When the organisation joined, if it joined after the partnership began."
+    )
     left: When | None = Field(None, description="The last day of membership.")
-    note: Markdown | None = None
+    note: Markdown | None = Field(
+        None, description="Anything a reader should know about the membership."
+    )
 
 
 class Strategy(Strict):
     """The multi-year plan the yearly refreshes belong to (a rolling plan keeps its title)."""
 
-    title: Title
-    first_year: YearId
-    last_year: YearId
+    title: Title = Field(
+        description="The strategy's title, as each year's plan names it.",
+        examples=["Safer Sallowfield 2023–2026"],
+    )
+    first_year: YearId = Field(
+        description="The first financial year the strategy covers.", examples=["2023-24"]
+    )
+    last_year: YearId = Field(
+        description="The last financial year the strategy covers.", examples=["2025-26"]
+    )
 
 
 class Partnership(Strict):
     """A CSP, county group, PCC or combined partnership."""
 
-    id: Id
-    name: Title
-    kind: PartnershipKind
-    area: Id = Field(description="Police force area id (data/areas.yml).")
-    local_authorities: list[Title] = Field(default_factory=list)
-    description: Markdown | None = None
+    id: Id = Field(
+        description="The partnership's id: the name of its folder under plans/.",
+        examples=["sallowfield"],
+    )
+    name: Title = Field(
+        description="The partnership's full name.",
+        examples=["Sallowfield Community Safety Partnership"],
+    )
+    kind: PartnershipKind = Field(
+        description="What sort of partnership: a Community Safety Partnership (csp), a county-level"
+        " group (county), a Police and Crime Commissioner (pcc) or a combined "
+        "partnership."
+    )
+    area: Id = Field(
+        description="The id of the police force area the partnership is in (data/areas.yml)."
+    )
+    local_authorities: list[Title] = Field(
+        default_factory=list,
+        description="The councils whose areas the partnership covers, by name.",
+        examples=[["Sallowfield District Council"]],
+    )
+    description: Markdown | None = Field(
+        None, description="A few words about the partnership for its overview page."
+    )
     host: Id | None = Field(
         None, description="Organisation that receives and holds money on the partnership's behalf."
     )
-    members: list[Membership] = Field(min_length=1)
-    strategies: list[Strategy] = Field(default_factory=list)
-    website: Url | None = None
+    members: list[Membership] = Field(
+        min_length=1,
+        description="The organisations in the partnership and their role; at least one.",
+    )
+    strategies: list[Strategy] = Field(
+        default_factory=list, description="The multi-year strategies the yearly plans belong to."
+    )
+    website: Url | None = Field(
+        None, description="The partnership's own website, shown on its overview."
+    )
     contact: Title | None = Field(
         None,
         description="Who to contact, as an office or team (e.g. 'Community Safety Team, "
@@ -98,7 +141,10 @@ class ApprovalStep(Strict):
     delegated authority, a full council adopts."""
 
     body: Title = Field(description="The committee, council or officer's post.")
-    date: When
+    date: When = Field(
+        description="When the step was taken; YYYY-MM or YYYY where the source gives no more.",
+        examples=["2024-02-20"],
+    )
     role: Title | None = Field(
         None, description="What the step did, e.g. 'recommended', 'approved', 'adopted'."
     )
@@ -106,18 +152,29 @@ class ApprovalStep(Strict):
         None, description="Who decided, e.g. an officer under delegated authority."
     )
     in_consultation_with: Title | None = Field(
-        None, description="e.g. 'the Chairman of the Community Safety Committee'."
+        None,
+        description="Who was consulted before the decision, e.g. 'the Chairman of the Community "
+        "Safety Committee'.",
     )
-    reference: Title | None = None
-    url: Url | None = None
+    reference: Title | None = Field(
+        None, description="The minute, report or decision reference of the step."
+    )
+    url: Url | None = Field(None, description="Where the step's minutes or decision are published.")
 
 
 class Approval(Strict):
     """Who approved something and when: the final approval, after any earlier steps."""
 
-    body: Title
-    date: Day
-    reference: Title | None = None
+    body: Title = Field(
+        description="The body that gave the final approval.",
+        examples=["Sallowfield Community Safety Partnership Board"],
+    )
+    date: Day = Field(description="The day of the final approval.", examples=["2024-03-14"])
+    reference: Title | None = Field(
+        None,
+        description="The minute or decision reference of the approval.",
+        examples=["Minute 12/24"],
+    )
     steps: list[ApprovalStep] = Field(
         default_factory=list,
         description="The steps before the final approval, oldest first (committee, delegated "
@@ -128,25 +185,32 @@ class Approval(Strict):
 class Question(Strict):
     """A public question or challenge put at a meeting, and what came of it."""
 
-    question: Markdown
+    question: Markdown = Field(description="The question or challenge, as it was put.")
     asked_by: Title | None = Field(
         None,
         description="Who asked, in general terms (e.g. 'a resident of Northgate'); never "
         "a private person's name.",
     )
-    answer: Markdown | None = None
-    outcome: Markdown | None = None
+    answer: Markdown | None = Field(
+        None, description="The answer given at the meeting or afterwards."
+    )
+    outcome: Markdown | None = Field(
+        None, description="What came of it: an action agreed, a change to the plan, or nothing."
+    )
     source: Title | None = Field(None, description="Where it is recorded, e.g. 'minutes, item 6'.")
-    url: Url | None = None
+    url: Url | None = Field(None, description="Where the question and answer are published.")
 
 
 class Meeting(Strict):
     """A meeting of the partnership in the year (the regulations ask for at least one public)."""
 
-    date: Day
-    title: Title
-    public: Flag = False
-    minutes_url: Url | None = None
+    date: Day = Field(description="The day of the meeting.")
+    title: Title = Field(
+        description="What the meeting was, as the partnership calls it.",
+        examples=["Partnership board"],
+    )
+    public: Flag = Field(False, description="true when the public could attend.")
+    minutes_url: Url | None = Field(None, description="Where the minutes are published.")
     questions: list[Question] = Field(
         default_factory=list, description="Public questions and challenges put at the meeting."
     )
@@ -155,41 +219,85 @@ class Meeting(Strict):
 class SelectionCriterion(Strict):
     """One criterion of the scoring method used to choose priorities."""
 
-    id: Id
-    title: Title
-    description: Markdown | None = None
+    id: Id = Field(
+        description="The criterion's id: priorities give their score under it.", examples=["harm"]
+    )
+    title: Title = Field(description="The criterion's name.", examples=["Harm to victims"])
+    description: Markdown | None = Field(
+        None, description="What the criterion weighs, and how a score is given."
+    )
 
 
 class SelectionMethod(Strict):
     """How priorities were chosen, e.g. threat, risk, harm, vulnerability, capacity to act."""
 
-    name: Title
-    description: Markdown | None = None
-    criteria: list[SelectionCriterion] = Field(min_length=1)
+    name: Title = Field(description="The method's name.", examples=["Threat, risk and harm"])
+    description: Markdown | None = Field(
+        None, description="How the method works, in a few sentences."
+    )
+    criteria: list[SelectionCriterion] = Field(
+        min_length=1,
+        description="The criteria each candidate priority was scored against; at least one.",
+    )
 
 
 class Objective(Strict):
     """What a priority sets out to achieve, who pursues it and how it is measured."""
 
-    id: Id
-    title: Title
-    description: Markdown | None = None
-    pursued_by: list[Id] = Field(default_factory=list, description="Organisation ids.")
-    indicators: list[Id] = Field(default_factory=list, description="Indicator ids.")
+    id: Id = Field(
+        description="The objective's id: actions may name it.", examples=["fewer-repeat-victims"]
+    )
+    title: Title = Field(
+        description="What the objective sets out to achieve, in one line.",
+        examples=["Fewer repeat victims of domestic abuse"],
+    )
+    description: Markdown | None = Field(
+        None, description="More on the objective, when its title is not enough."
+    )
+    pursued_by: list[Id] = Field(
+        default_factory=list, description="The ids of the organisations that pursue the objective."
+    )
+    indicators: list[Id] = Field(
+        default_factory=list,
+        description="The ids of the indicators that measure the objective (indicators.yml).",
+    )
 
 
 class Priority(Strict):
     """A partnership priority, justified by findings and delivered through objectives."""
 
-    id: Id
-    title: Title
-    tier: Tier = "core"
-    rationale: Markdown
-    findings: list[Id] = Field(default_factory=list, description="Assessment finding ids.")
-    leads: list[Id] = Field(default_factory=list, description="Lead organisation ids.")
-    objectives: list[Objective] = Field(default_factory=list)
+    id: Id = Field(
+        description="The priority's id: actions, indicators and services name it. Keep it across "
+        "years to follow a priority.",
+        examples=["domestic-abuse"],
+    )
+    title: Title = Field(
+        description="The priority's name, as the plan gives it.", examples=["Domestic abuse"]
+    )
+    tier: Tier = Field(
+        "core",
+        description="core: a priority of its own; cross-cutting: a theme that runs through the "
+        "others (such as early intervention).",
+    )
+    rationale: Markdown = Field(
+        description="Why the partnership chose it: what the evidence shows and what residents said."
+    )
+    findings: list[Id] = Field(
+        default_factory=list,
+        description="The ids of the assessment's findings the priority answers (assessment.yml).",
+    )
+    leads: list[Id] = Field(
+        default_factory=list, description="The ids of the organisations that lead on the priority."
+    )
+    objectives: list[Objective] = Field(
+        default_factory=list,
+        description="What the priority sets out to achieve, each with who pursues it and how it is "
+        "measured.",
+    )
     scores: dict[Id, Score] = Field(
-        default_factory=dict, description="Score per selection criterion (1–5)."
+        default_factory=dict,
+        description="The priority's score (1–5) under each criterion of the selection method, by "
+        "the criterion's id.",
     )
     continues: list[Id] = Field(
         default_factory=list,
@@ -205,8 +313,11 @@ class NotAdopted(Strict):
     """A recommendation of the assessment the partnership chose not to adopt, or adopted only
     in part (a priority then cites it for the part it took up), and why."""
 
-    finding: Id
-    decision: Markdown
+    finding: Id = Field(
+        description="The id of the assessment's finding that was recommended.",
+        examples=["rural-crime"],
+    )
+    decision: Markdown = Field(description="What the partnership decided and why.")
     extent: AdoptionExtent = Field(
         "not-adopted",
         description="not-adopted, or partly-adopted: a priority takes up part of it, and "
@@ -218,18 +329,29 @@ class NotAdopted(Strict):
 class Dropped(Strict):
     """A priority of the year before that this year's plan drops, where and why."""
 
-    priority: Id = Field(description="The previous year's priority id.")
+    priority: Id = Field(description="The id of the previous year's priority that is dropped.")
     decided: When | None = Field(None, description="When it was decided.")
     meeting: Title | None = Field(None, description="The meeting that decided it.")
-    reason: Markdown | None = None
+    reason: Markdown | None = Field(
+        None,
+        description="Why the priority was dropped (for example, the problem has fallen, or another "
+        "body now leads).",
+    )
 
 
 class NotPublished(Strict):
     """What the year's published documents do not contain, and why: a declared absence is
     neither an error nor a warning, and the pages say it in words."""
 
-    parts: list[PublishedPart] = Field(min_length=1)
-    reason: Markdown
+    parts: list[PublishedPart] = Field(
+        min_length=1,
+        description="The parts of the plan year the published documents do not contain, such as "
+        "indicators, targets or funding.",
+    )
+    reason: Markdown = Field(
+        description="Why they are missing, as far as is known (for example, 'the plan published its"
+        " priorities only')."
+    )
 
 
 class Consultation(Strict):
@@ -245,9 +367,14 @@ class Consultation(Strict):
 class PlanFile(Strict):
     """`plans/<partnership>/<year>/plan.yml`: the year's status, approval and priorities."""
 
-    year: YearId
+    year: YearId = Field(
+        description="The financial year of the plan: the name of its folder.", examples=["2024-25"]
+    )
     title: Title = Field(description="Title of the plan (a rolling plan keeps it across years).")
-    status: PlanStatus
+    status: PlanStatus = Field(
+        description="Where the plan is: draft (built only with --drafts), consultation (open for "
+        "comments), approved, published, or superseded by a later plan."
+    )
     stage: CycleStage | None = Field(
         None, description="Commissioning-cycle stage the year is in; derived when left out."
     )
@@ -264,17 +391,31 @@ class PlanFile(Strict):
         description="Title of the partnership's strategy this year refreshes, when it is not "
         "the one whose years include this year (e.g. a refresh published after it ended).",
     )
-    approval: Approval | None = None
+    approval: Approval | None = Field(
+        None, description="Who approved the plan and when, with the steps before."
+    )
     published_online: When | None = Field(None, description="When the plan was put online.")
-    sent_to_pcc: Day | None = None
-    meetings: list[Meeting] = Field(default_factory=list)
-    selection: SelectionMethod | None = None
+    sent_to_pcc: Day | None = Field(
+        None, description="The day the plan was sent to the Police and Crime Commissioner."
+    )
+    meetings: list[Meeting] = Field(
+        default_factory=list,
+        description="The partnership's meetings in the year (the regulations ask for at least one "
+        "in public).",
+    )
+    selection: SelectionMethod | None = Field(
+        None, description="How the priorities were chosen: the scoring method and its criteria."
+    )
     priorities: list[Priority] = Field(
         default_factory=list,
         description="May be empty: a year that is only funding decisions, or whose priorities "
         "were never published (declare it under not_published).",
     )
-    not_adopted: list[NotAdopted] = Field(default_factory=list)
+    not_adopted: list[NotAdopted] = Field(
+        default_factory=list,
+        description="Recommendations of the needs assessment the partnership did not adopt, or "
+        "adopted only in part, and why.",
+    )
     dropped: list[Dropped] = Field(
         default_factory=list, description="Last year's priorities this plan drops, and why."
     )

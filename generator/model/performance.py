@@ -60,7 +60,12 @@ TargetKind = Literal["stated", "inferred"]
 class Figure(Strict):
     """One published figure: a number in its unit, or why the source gave none."""
 
-    value: Number | None = None
+    value: Number | None = Field(
+        None,
+        description="The figure, in the indicator's unit (or the figure's own unit); left out when "
+        "the source gave none (give status).",
+        examples=[42],
+    )
     status: ValueStatus = Field(
         "reported",
         description="reported (a value is given), not-yet-available, no-new-data, "
@@ -115,8 +120,15 @@ BaselineStatus = Literal["reported", "suppressed", "withheld"]
 class Baseline(Strict):
     """Where the indicator started."""
 
-    value: Number | None = None
-    period: Title
+    value: Number | None = Field(
+        None,
+        description="The starting figure; left out only when it is suppressed or withheld "
+        "(status).",
+        examples=[1250],
+    )
+    period: Title = Field(
+        description="The period the starting figure covers.", examples=["2023-24"]
+    )
     unit: Unit | None = Field(None, description="When the baseline is not in the indicator's unit.")
     status: BaselineStatus = Field(
         "reported",
@@ -138,7 +150,11 @@ class Baseline(Strict):
 class Target(Strict):
     """This year's target: a number, or relative to a comparator (e.g. most-similar-group)."""
 
-    value: Number | None = None
+    value: Number | None = Field(
+        None,
+        description="The target figure; left out when the target is relative to a comparator.",
+        examples=[1150],
+    )
     unit: Unit | None = Field(
         None,
         description="When the target is not in the indicator's unit (e.g. a count indicator "
@@ -162,7 +178,9 @@ class Target(Strict):
         description="The target is for the whole year and actuals are year-to-date: "
         "Q1 is compared with a quarter of the target, Q2 with half, and so on.",
     )
-    note: Markdown | None = None
+    note: Markdown | None = Field(
+        None, description="Anything a reader should know about the target."
+    )
 
     @model_validator(mode="after")
     def _something(self) -> Target:
@@ -188,7 +206,10 @@ class Actual(Figure):
     `value` is the figure judged against the target; `basis` says what it covers, and a
     year-to-date figure may carry the month's own figure beside it (`month`)."""
 
-    quarter: Quarter
+    quarter: Quarter = Field(
+        description="The quarter of the financial year: Q1 April–June, Q2 July–September, Q3 "
+        "October–December, Q4 January–March."
+    )
     basis: Basis | None = Field(
         None,
         description="What the value covers: quarter, month, year-to-date, year or "
@@ -205,7 +226,9 @@ class Actual(Figure):
         description="The source's own words on achievement (e.g. 'Achieved'), shown as "
         "published; never turned into a RAG status.",
     )
-    note: Markdown | None = None
+    note: Markdown | None = Field(
+        None, description="Anything a reader should know about the quarter's figure."
+    )
 
     @model_validator(mode="after")
     def _value_matches_status(self) -> Actual:
@@ -223,17 +246,34 @@ class Actual(Figure):
 class Indicator(Strict):
     """A measure of progress on a priority. Keep the id across years to show a trend."""
 
-    id: Id
-    title: Title
-    priority: Id
+    id: Id = Field(
+        description="The indicator's id: objectives name it. Keep it across years to show its "
+        "trend.",
+        examples=["asb-incidents"],
+    )
+    title: Title = Field(
+        description="What is measured, in one line.",
+        examples=["Anti-social behaviour incidents reported to the police"],
+    )
+    priority: Id = Field(
+        description="The id of the priority it measures.", examples=["anti-social-behaviour"]
+    )
     recipient: Id | None = Field(
         None,
         description="The partnership the indicator is about, when a funder (e.g. a PCC) "
         "publishes a KPI table about the partnerships it funds.",
     )
-    description: Markdown | None = None
-    unit: Unit
-    polarity: Polarity
+    description: Markdown | None = Field(
+        None,
+        description="How the figure is counted, and anything a reader needs to know to read it.",
+    )
+    unit: Unit = Field(
+        description="What the figures are: a count, a rate (per 1,000 or 100,000), a number per "
+        "day, a percentage, a percentage change, or money."
+    )
+    polarity: Polarity = Field(
+        description="Which way is good: lower-is-better or higher-is-better."
+    )
     counts_people: Flag = Field(
         False,
         description="The indicator counts people (victims, offenders, young people referred): "
@@ -241,10 +281,14 @@ class Indicator(Strict):
         "'fewer than N', never the number, and figures it could be worked out from are "
         "withheld. Only for an indicator measured as a count.",
     )
-    baseline: Baseline | None = None
-    target: Target | None = None
-    actuals: list[Actual] = Field(default_factory=list)
-    source: Title | None = None
+    baseline: Baseline | None = Field(None, description="Where the indicator started.")
+    target: Target | None = Field(None, description="This year's target.")
+    actuals: list[Actual] = Field(
+        default_factory=list, description="The figures reported in the year, one a quarter."
+    )
+    source: Title | None = Field(
+        None, description="Where the figures come from.", examples=["Police recorded incidents"]
+    )
     to_confirm: Title | None = TO_CONFIRM
 
     @model_validator(mode="after")
@@ -260,4 +304,6 @@ class Indicator(Strict):
 class IndicatorsFile(Strict):
     """`plans/<partnership>/<year>/indicators.yml`."""
 
-    indicators: list[Indicator] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(
+        default_factory=list, description="The measures of progress on the year's priorities."
+    )

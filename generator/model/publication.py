@@ -28,8 +28,15 @@ FieldDigest = ShortDigest | dict[str, ItemDigests]
 class FileDigest(Strict):
     """The digest of one file of the year as published."""
 
-    digest: Digest
-    fields: dict[str, FieldDigest] = Field(default_factory=dict)
+    digest: Digest = Field(
+        description="The digest of the file's content as published (sha256: and 64 hexadecimal "
+        "digits)."
+    )
+    fields: dict[str, FieldDigest] = Field(
+        default_factory=dict,
+        description="A short digest of each field (and of each field of each item of a list with "
+        "ids), so that validation can say which field changed.",
+    )
 
 
 class Corrected(Strict):

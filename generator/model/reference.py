@@ -43,8 +43,14 @@ OrganisationKind = Literal[
 class Licence(Strict):
     """The licence the open data is published under."""
 
-    name: Title
-    url: Url
+    name: Title = Field(
+        description="The licence's name, as the data pages and downloads print it.",
+        examples=["Open Government Licence v3.0"],
+    )
+    url: Url = Field(
+        description="Where the licence's full text is published.",
+        examples=["https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"],
+    )
 
 
 OPEN_GOVERNMENT_LICENCE = Licence(
@@ -56,9 +62,18 @@ OPEN_GOVERNMENT_LICENCE = Licence(
 class RiskBandSetting(Strict):
     """One band of the decommissioning risk scale, e.g. medium 5–10."""
 
-    name: Title
-    low: Integer = Field(ge=1, le=25)
-    high: Integer = Field(ge=1, le=25)
+    name: Title = Field(
+        description="The band's name, shown beside a risk's overall score.", examples=["medium"]
+    )
+    low: Integer = Field(
+        ge=1,
+        le=25,
+        description="The lowest overall score (likelihood × impact, 1–25) in the band.",
+        examples=[5],
+    )
+    high: Integer = Field(
+        ge=1, le=25, description="The highest overall score (1–25) in the band.", examples=[10]
+    )
 
 
 _CRITERION = re.compile(r"[1-4]\.[1-9][0-9]?\.[1-9][0-9]?")
@@ -206,7 +221,8 @@ class Settings(Strict):
             RiskBandSetting(name="medium", low=5, high=10),
             RiskBandSetting(name="high", low=12, high=25),
         ],
-        description="Bands of the overall decommissioning risk score (1–25).",
+        description="Bands of the overall decommissioning risk score (1–25); by default "
+        "low 1–4, medium 5–10 and high 12–25.",
     )
     licence: Licence = Field(
         default_factory=lambda: OPEN_GOVERNMENT_LICENCE.model_copy(),
@@ -241,11 +257,24 @@ class Settings(Strict):
 class Organisation(Strict):
     """A body that leads, funds, commissions or provides: shared across partnerships."""
 
-    id: Id
-    name: Title
-    kind: OrganisationKind
-    url: Url | None = None
-    description: Markdown | None = None
+    id: Id = Field(
+        description="The organisation's id, used wherever a plan names it (a lead, a commissioner, "
+        "a provider, a funder).",
+        examples=["sallowfield-district-council"],
+    )
+    name: Title = Field(
+        description="The organisation's full name, as readers know it.",
+        examples=["Sallowfield District Council"],
+    )
+    kind: OrganisationKind = Field(
+        description="What sort of body it is: a council, the police, a Police and Crime "
+        "Commissioner's office, fire, health, probation, youth justice, a voluntary or "
+        "private organisation, or other."
+    )
+    url: Url | None = Field(None, description="The organisation's own website.")
+    description: Markdown | None = Field(
+        None, description="What the organisation is or does, when its name does not say enough."
+    )
     replaced_by: Id | None = Field(None, description="Organisation that took over its duties.")
     ceased: When | None = Field(None, description="Date the organisation stopped existing.")
 
@@ -253,14 +282,21 @@ class Organisation(Strict):
 class OrganisationsFile(Strict):
     """`data/organisations.yml`."""
 
-    organisations: list[Organisation] = Field(min_length=1)
+    organisations: list[Organisation] = Field(
+        min_length=1,
+        description="Every body that leads, funds, commissions or provides, shared by all the "
+        "partnerships: councils, the police, the Police and Crime Commissioner, health,"
+        " probation, charities and providers.",
+    )
 
 
 class Area(Strict):
     """A police force area with its PCC."""
 
-    id: Id
-    name: Title
+    id: Id = Field(
+        description="The area's id, used by each partnership in it.", examples=["brackenshire"]
+    )
+    name: Title = Field(description="The police force area's name.", examples=["Brackenshire"])
     police_force: Id = Field(description="Organisation id of the police force.")
     pcc: Id = Field(description="Organisation id of the Police and Crime Commissioner.")
     region: Title | None = Field(
@@ -269,20 +305,28 @@ class Area(Strict):
         "(a region of England, or Wales). Areas with the same region are grouped together; an "
         "area without one is listed on its own.",
     )
-    description: Markdown | None = None
+    description: Markdown | None = Field(
+        None, description="A few words about the area for its page on the site."
+    )
 
 
 class AreasFile(Strict):
     """`data/areas.yml`."""
 
-    areas: list[Area] = Field(min_length=1)
+    areas: list[Area] = Field(
+        min_length=1,
+        description="Every police force area the project covers, each with its police force and "
+        "Police and Crime Commissioner.",
+    )
 
 
 class Pot(Strict):
     """The money a stream has for one financial year."""
 
-    year: YearId
-    amount: Money
+    year: YearId = Field(description="The financial year the money is for.", examples=["2024-25"])
+    amount: Money = Field(
+        description="The money the stream has for the year, in pounds.", examples=[250000]
+    )
     published_total: Money | None = Field(
         None,
         description="The total allocated from the pot as the source printed it; compared with "
@@ -294,31 +338,55 @@ class Pot(Strict):
     sic: Title | None = Field(
         None, description="A typo in the source kept as printed, shown as [sic]."
     )
-    note: Markdown | None = None
+    note: Markdown | None = Field(
+        None, description="Anything a reader should know about the year's pot."
+    )
 
 
 class FundingStream(Strict):
     """A source of money: a PCC fund, a Home Office grant, a council base budget…"""
 
-    id: Id
-    name: Title
+    id: Id = Field(
+        description="The stream's id, used by every funding line that draws on it.",
+        examples=["pcc-community-safety-fund"],
+    )
+    name: Title = Field(
+        description="The stream's name, as the funder calls it.",
+        examples=["PCC Community Safety Fund"],
+    )
     funder: Id = Field(description="Organisation id of the funder.")
-    ring_fenced: Flag = False
-    starts: When | None = None
+    ring_fenced: Flag = Field(
+        False, description="true when the money may be spent only for the purpose it was given for."
+    )
+    starts: When | None = Field(
+        None,
+        description="When money first came from the stream; YYYY-MM or YYYY where the source gives "
+        "no more.",
+        examples=["2013-04"],
+    )
     ends: When | None = Field(
         None,
         description="Last day money can be spent (streams end); YYYY-MM or YYYY where the "
         "source says no more ('until November 2012').",
     )
-    pots: list[Pot] = Field(default_factory=list)
+    pots: list[Pot] = Field(
+        default_factory=list,
+        description="How much money the stream has in each financial year, a pot a year.",
+    )
     over_programming_percent: NonNegative = Field(
         default=Decimal(0),
         description="Declared over-allocation in expectation of underspend (warned, not refused).",
     )
-    description: Markdown | None = None
+    description: Markdown | None = Field(
+        None, description="What the stream pays for and any conditions attached to it."
+    )
 
 
 class FundingStreamsFile(Strict):
     """`data/funding-streams.yml`."""
 
-    streams: list[FundingStream] = Field(min_length=1)
+    streams: list[FundingStream] = Field(
+        min_length=1,
+        description="Every source of money the plans draw on: a PCC fund, a Home Office grant, a "
+        "council's base budget and so on.",
+    )

@@ -334,6 +334,7 @@ class Renderer:
                 nav.append({nav_title(region): region_nav})
         nav.append({"Glossary": "glossary.md"})
         nav.append({"Accessibility": "accessibility.md"})
+        nav.append({"Data formats": opendata.schema_nav()})
         if home:
             files["glossary.md"] = self._page(None, "glossary.md.j2", common)
             files["accessibility.md"] = self._page(None, "accessibility.md.j2", common)

@@ -18,7 +18,8 @@ from fractions import Fraction
 from typing import Any
 
 from generator.compute.facts import PlanYearFacts, ServiceFacts
-from generator.model import PlanYear, Project, json_schemas
+from generator.model import ALL_KINDS, PlanYear, Project, json_schemas
+from generator.model.reference_doc import INDEX, reference_pages
 from generator.model.review import RISK_DIMENSIONS, Rating
 from generator.render import giving
 from generator.review import Change
@@ -430,5 +431,19 @@ def plan_year_files(
 
 
 def schema_files() -> dict[str, bytes]:
-    """The JSON Schema of every file kind, under `schema/`."""
-    return {f"schema/{name}": text.encode("utf-8") for name, text in json_schemas().items()}
+    """The JSON Schema of every file kind, under `schema/`, and the format reference's pages
+    beside them (generated from the same models)."""
+    files = {f"schema/{name}": text.encode("utf-8") for name, text in json_schemas().items()}
+    for name, page in reference_pages().items():
+        files[f"schema/{name}"] = page.encode("utf-8")
+    return files
+
+
+def schema_nav() -> list[dict[str, str]]:
+    """The format reference in the navigation: its index, then a page per file kind."""
+    pages = [{"About the data formats": f"schema/{INDEX}"}]
+    pages += [
+        {f"{kind.where.rsplit('/', 1)[-1]}": f"schema/{name}.md"}
+        for name, kind in ALL_KINDS.items()
+    ]
+    return pages

@@ -145,7 +145,10 @@ def shard_docs(rendered: RenderedVersion, year: str | None = None) -> ShardDocs:
             keep.update(everything[max(index - 1, 0) : index + 2])  # rel=prev and rel=next
     nav = shard_nav(rendered.nav, keep)
     version_files = {opendata.archive_name(year)} if year is not None else set()
-    elsewhere = (set(everything) | set(opendata.schema_files()) | version_files) - own
+    # a file the shard makes is never a stand-in: the home shard's schema pages link to the
+    # JSON Schema files it writes beside them
+    made = set(rendered.files)
+    elsewhere = (set(everything) | set(opendata.schema_files()) | version_files) - made
     linked = [
         (name, target, anchor)
         for name in sorted(own)
