@@ -419,6 +419,11 @@ def test_no_page_asks_another_host_for_anything_and_sets_no_cookie(
         page.hover(".md-version")
         page.click(".md-version__link >> text=2025/26")
         page.wait_for_url(re.compile("2025-26"), timeout=10_000)
+        # the theme notes whether the year is outdated once it has read versions.json, after
+        # the page has loaded: wait for it, or the check below races it
+        page.wait_for_function(
+            "() => sessionStorage.getItem('/2025-26/.__outdated') !== null", timeout=10_000
+        )
         stored = page.evaluate(STORAGE)
         cookies = context.cookies()
     finally:
