@@ -25,7 +25,8 @@ RESERVED_IDS = frozenset(
     {
         "index", "assets", "search", "static", "site", "data", "downloads", "latest", "versions",
         "sitemap", "404", "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "lpt1",
-        "lpt2", "lpt3", "new", "edit", "all", "none", "null", "true", "false",
+        "lpt2", "lpt3", "new", "edit", "all", "none", "null", "true", "false", "schema",
+        "glossary", "accessibility",
     }
 )  # fmt: skip
 ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
