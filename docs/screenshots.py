@@ -9,8 +9,8 @@ headless Chromium (the system's /usr/bin/chromium, or `chromium` on PATH, driven
 at 1280 pixels wide, one at 390 (a phone). Each image is cropped to what the guide shows and
 written to docs/pages/assets/screenshots/. Nothing else is changed. Run it again after a
 change to the theme or the example, and look at each image before committing it.
-With Pillow installed, each image is reduced to 256 colours: a fraction of the size, the text
-as sharp.
+With Pillow installed, each image gets a thin grey frame and is reduced to 256 colours: a
+fraction of the size, the text as sharp.
 """
 
 from __future__ import annotations
@@ -166,15 +166,16 @@ def shoot(page: Any, base: str, shot: Shot, path: Path) -> None:
     )  # fmt: skip
 
 
-def reduce(path: Path) -> None:
-    """256 colours, when Pillow is there: the same text, a fraction of the size."""
+def finish(path: Path) -> None:
+    """A one-pixel grey frame, so that the image stands apart from the page around it, and
+    256 colours: the same text, a fraction of the size (when Pillow is there)."""
     try:
-        from PIL import Image
+        from PIL import Image, ImageOps
     except ImportError:
         return
     with Image.open(path) as image:
-        small = image.convert("RGB").quantize(colors=256, dither=Image.Dither.NONE)
-    small.save(path, optimize=True)
+        framed = ImageOps.expand(image.convert("RGB"), border=1, fill=(190, 190, 190))
+    framed.quantize(colors=256, dither=Image.Dither.NONE).save(path, optimize=True)
 
 
 def main() -> None:
@@ -195,7 +196,7 @@ def main() -> None:
                 with serve(sites[shot.site]) as base:
                     path = OUT / f"{shot.name}.png"
                     shoot(page, base, shot, path)
-                reduce(path)
+                finish(path)
                 print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")
             browser.close()
 
