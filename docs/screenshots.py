@@ -62,7 +62,7 @@ class Shot:
 SHOTS = (
     Shot(
         "draft-banner", "preview", "2027-28/safer-kelderton/",
-        top="header.md-header", bottom=".banner-draft",
+        top="article h1", bottom=".banner-draft", column=True,
     ),
     Shot(
         "plan-overview", "published", "2026-27/safer-kelderton/",
@@ -86,7 +86,7 @@ SHOTS = (
     ),
     Shot(
         "phone-overview", "published", "2026-27/safer-kelderton/",
-        top="header.md-header", bottom="article table tbody tr:nth-child(2)", width=PHONE,
+        top="header.md-header", bottom="article .banner-fictional", width=PHONE,
     ),
 )
 # fmt: on
