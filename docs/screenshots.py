@@ -6,7 +6,8 @@ It copies the example (plans/ and data/) into a temporary folder, builds it twic
 temporary folders (as published, and as a preview with drafts after `plans new-year`, so that
 a draft year exists), serves each on 127.0.0.1 on a free port, and photographs a few pages in
 headless Chromium (the system's /usr/bin/chromium, or `chromium` on PATH, driven by Playwright)
-at 1280 pixels wide, one at 390 (a phone). Each image is cropped to what the guide shows and
+at 1280 pixels wide, one at 390 (a phone); and `plans serve` after an edit that leaves a
+mistake, on a free port, stopped afterwards. Each image is cropped to what the guide shows and
 written to docs/pages/assets/screenshots/. Nothing else is changed. Run it again after a
 change to the theme or the example, and look at each image before committing it.
 With Pillow installed, each image gets a thin grey frame and is reduced to 256 colours: a
@@ -19,10 +20,14 @@ import functools
 import http.server
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -92,12 +97,15 @@ SHOTS = (
 # fmt: on
 
 
+def plans_env(cwd: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "PLANS_CACHE_DIR": str(cwd.parent / "cache")}
+
+
 def plans(*args: str, cwd: Path) -> None:
     """Run a `plans` command of this clone in the copy of the example; stop on failure."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PLANS_CACHE_DIR": str(cwd.parent / "cache")}
     done = subprocess.run(
-        [sys.executable, "-m", "generator", *args], cwd=cwd, env=env, capture_output=True,
-        text=True,
+        [sys.executable, "-m", "generator", *args], cwd=cwd, env=plans_env(cwd),
+        capture_output=True, text=True,
     )  # fmt: skip
     if done.returncode != 0:
         sys.exit(f"plans {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
@@ -178,6 +186,68 @@ def finish(path: Path) -> None:
     framed.quantize(colors=256, dither=Image.Dither.NONE).save(path, optimize=True)
 
 
+BROKEN = "plans/safer-kelderton/2026-27/indicators.yml"
+"""The file `plans serve` is shown breaking: its fourth line indented one space too far."""
+
+
+def status_of(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        return None
+
+
+def wait_for(url: str, status: int, timeout_s: float = 180) -> None:
+    deadline = time.monotonic() + timeout_s
+    while status_of(url) != status:
+        if time.monotonic() > deadline:
+            sys.exit(f"{url} did not answer {status} within {timeout_s:.0f} s")
+        time.sleep(0.5)
+
+
+def shoot_serve_problems(page: Any, work: Path, path: Path) -> None:
+    """`plans serve` after an edit that leaves a mistake: its page of problems."""
+    project = work / "serving"
+    for folder in ("plans", "data"):
+        shutil.copytree(ROOT / folder, project / folder)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--port", str(port)], cwd=project,
+        env=plans_env(project), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_for(url, 200)
+        broken = project / BROKEN
+        lines = broken.read_text(encoding="utf-8").splitlines(keepends=True)
+        lines[3] = " " + lines[3]
+        broken.write_text("".join(lines), encoding="utf-8")
+        wait_for(url, 500)
+        page.set_viewport_size({"width": WIDE, "height": 600})
+        page.goto(url)
+        page.screenshot(path=str(path), clip=clip_of(page, "h1", "pre", WIDE))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def clip_of(page: Any, top: str, bottom: str, width: int) -> dict[str, float]:
+    """From `top` to `bottom` (selectors), the width of what they hold, with a margin."""
+    a, b = box(page, top), box(page, bottom)
+    left = min(a["x"], b["x"]) - MARGIN
+    right = max(a["x"] + a["width"], b["x"] + b["width"]) + MARGIN
+    return {
+        "x": max(0, left), "y": max(0, a["y"] - MARGIN),
+        "width": min(right, width) - max(0, left),
+        "height": b["y"] + b["height"] + MARGIN - max(0, a["y"] - MARGIN),
+    }  # fmt: skip
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -198,6 +268,10 @@ def main() -> None:
                     shoot(page, base, shot, path)
                 finish(path)
                 print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")
+            path = OUT / "serve-problems.png"
+            shoot_serve_problems(page, Path(temp), path)
+            finish(path)
+            print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")
             browser.close()
 
 

@@ -143,6 +143,7 @@ def test_every_screenshot_is_shown_small_and_made_by_the_script() -> None:
         assert file.resolve() in shown, f"{file.name} is shown on no page"
     script = (DOCS / "screenshots.py").read_text(encoding="utf-8")
     made = set(re.findall(r'^        "([a-z-]+)", "(?:published|preview)"', script, re.MULTILINE))
+    made |= set(re.findall(r'OUT / "([a-z-]+)\.png"', script))  # `plans serve`'s own
     assert made == {file.stem for file in files}, "docs/screenshots.py takes exactly these"
     assert "python docs/screenshots.py" in script
     assert "python docs/screenshots.py" in (PAGES / "development.md").read_text(encoding="utf-8")
