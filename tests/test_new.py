@@ -172,3 +172,16 @@ def test_a_file_is_never_written_over(tree, args: tuple[str, ...], message: str)
     result = plans(tree.root, "new", *args)
     assert (result.exit_code, result.output.splitlines()) == (1, [message])
     assert snapshot(tree.root) == before
+
+
+def test_the_plans_examples_name_the_new_partnership(tree) -> None:  # type: ignore[no-untyped-def]
+    """Found trying it as a new user (issue 21): the approval example named the project's first
+    partnership's board, not the new one's."""
+    result = plans(
+        tree.root, "new", "partnership", "safer-brookfield",
+        "--name", "Safer Brookfield Partnership", "--area", "ashdown", "--year", YEAR,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    plan = (tree.root / NEW / YEAR / "plan.yml").read_text(encoding="utf-8")
+    assert "#   body: Safer Brookfield Partnership board\n" in plan
+    assert "Anyshire" not in plan
