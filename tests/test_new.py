@@ -43,7 +43,8 @@ def test_a_new_partnership_validates_with_warnings_listing_what_to_fill_in(tree)
             f"wrote {NEW}/{YEAR}/{kind}.yml"
             for kind in ("plan", "assessment", "actions", "indicators", "services", "funding")
         ),
-        "Next: plans validate lists what is left to fill in.",
+        "Next: plans validate lists what is left to fill in, and plans serve shows the "
+        f"partnership's pages (at /{YEAR}/safer-brookfield/).",
     ]
     after = snapshot(tree.root)
     assert {k: v for k, v in after.items() if not k.startswith(NEW)} == before  # none touched
@@ -102,7 +103,7 @@ def test_a_hostile_name_reads_back_exactly(tree) -> None:  # type: ignore[no-unt
         ),
         (
             ("safer-brookfield", "--name", "Safer Brookfield", "--area", "ashdwon"),
-            "Error: unknown area 'ashdwon' — did you mean 'ashdown'?; the areas in "
+            "Error: unknown area 'ashdwon' — did you mean 'ashdown'? The areas in "
             "data/areas.yml are: ashdown (nothing was written)",
         ),
         (
