@@ -244,6 +244,30 @@ def test_personal_data_in_a_plan_is_a_warning_where_it_is(tree: Tree) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("summary", "found"),
+    [
+        ("Ring 01632 960123 for help.", "'01632 960123' looks like a phone number"),
+        ("Ring +44 20 7946 0000 for help.", "'+44 20 7946 0000' looks like a phone number"),
+        ("DS Patel leads it.", "'DS Patel' looks like a person named by title or rank"),
+        ("Dr. A. Khan leads it.", "'Dr. A. Khan' looks like a person named by title or rank"),
+        ('"Write to jane.smith\\x40fenwick.example."', "'jane.smith@fenwick.example' looks like"),
+    ],
+)
+def test_each_kind_of_personal_data_alone_in_a_file_is_found(
+    tree: Tree, summary: str, found: str
+) -> None:
+    """Only files whose source text may hold personal data are searched (`_may_hold`): each
+    pattern alone, and an escape that spells one, still gets its file searched."""
+    tree.edit(
+        FEN + "assessment.yml",
+        "    summary: Reports rose by a tenth.\n",
+        f"    summary: {summary}\n",
+    )
+    (problem,) = tree.problems()
+    assert problem.startswith(f"{FEN}assessment.yml:11:5: warning: {found}"), problem
+
+
 # --- end to end: a statistic of 3 and a count of 3 people, built --------------------------
 
 STATISTICS = """statistics:
