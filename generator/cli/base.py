@@ -236,19 +236,49 @@ def validate(project: Path, fmt: str, strict: bool, links: bool, cache: bool, de
 )
 @click.option("--year", help="The first plan year, e.g. 2026-27 (default: the current one).")
 @click.option("--id", "partnership", help="The partnership's id (default: made from the title).")
+@click.option(
+    "--national",
+    is_flag=True,
+    help="Publish with a workflow that builds the site on several machines at once (a GitHub "
+    "Actions matrix), for a national site: see --parts.",
+)
+@click.option(
+    "--parts",
+    type=int,
+    default=None,
+    help="How many machines build the site, one part each (default: 10; at most 256; PARTS in "
+    "the workflow, to change later). Implies --national.",
+)
 @debug_option
 def init(
-    folder: Path, title: str, kind: str, year: str | None, partnership: str | None, debug: bool
+    folder: Path,
+    title: str,
+    kind: str,
+    year: str | None,
+    partnership: str | None,
+    national: bool,
+    parts: int | None,
+    debug: bool,
 ) -> None:
     """Start a new project, ready to fill in.
 
     FOLDER must be new or empty: nothing is written into a folder that holds anything. The
     project's files are placeholders and comments saying what to write in their place.
+
+    Its workflows check each pull request (reusing the main branch's load cache, read-only) and
+    publish the main branch with GitHub Pages. With --national, the publish workflow is a
+    matrix in place of the one-machine build: one job validates and deals the site's shards
+    into parts, one job a part builds it (`plans build --part K/N`), one job joins them
+    (`plans assemble`), and the last publishes: a national site in minutes, not a quarter of
+    an hour.
     """
-    from generator.starter import create_project
+    from generator.starter import NATIONAL_PARTS, create_project
 
     def action() -> int:
-        written = create_project(folder, title, kind=kind, year=year, partnership=partnership)
+        count = parts if parts is not None else NATIONAL_PARTS if national else None
+        written = create_project(
+            folder, title, kind=kind, year=year, partnership=partnership, parts=count
+        )
         click.echo(f"Created a new project in {folder} ({len(written)} files).")
         click.echo(
             f"Next: cd {folder}, then `plans validate` lists what to fill in and `plans serve` "
