@@ -347,6 +347,16 @@ def new_year(year: str | None, partnership: str | None, project: Path, debug: bo
     _run(debug, action)
 
 
+def _part(_: click.Context, __: click.Parameter, given: str | None) -> tuple[int, int] | None:
+    """`--part K/N`: the K-th of N parts, 1 <= K <= N."""
+    if given is None:
+        return None
+    k, slash, n = given.partition("/")
+    if not (slash and k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n) <= 1000):
+        raise click.BadParameter(f"'{given}' is not a part: write K/N, e.g. 2/10 (K from 1 to N)")
+    return int(k), int(n)
+
+
 @main.command(short_help="Validate the project and build the versioned site.")
 @project_argument
 @click.option(
@@ -376,6 +386,13 @@ def new_year(year: str | None, partnership: str | None, project: Path, debug: bo
     help="Also print each partnership's plan year as one PDF (cover, contents, page numbers), "
     "linked from its overview page; needs Chromium.",
 )
+@click.option(
+    "--part",
+    callback=_part,
+    metavar="K/N",
+    help="Build only the K-th of N parts of the site into --out (one machine of N; "
+    "`plans assemble` joins the parts into the site).",
+)
 @debug_option
 def build(
     project: Path,
@@ -386,6 +403,7 @@ def build(
     cache: bool,
     quiet: bool,
     pdf: bool,
+    part: tuple[int, int] | None,
     debug: bool,
 ) -> None:
     """Validate the project and build the versioned site (default: the project the current
@@ -396,6 +414,9 @@ def build(
     with --quiet); the result, to standard output.
     """
     from generator.site import BuildOptions, build_site
+
+    if part is not None and out is None:
+        raise click.UsageError("give the part's folder with --out, e.g. --part 1/4 --out part-1")
 
     def action() -> int:
         started = time.perf_counter()
@@ -411,6 +432,16 @@ def build(
         options = BuildOptions(
             project, target, drafts=drafts, jobs=jobs, cache=folder, progress=progress, pdf=pdf
         )
+        if part is not None:
+            from generator.site.parts import build_part
+
+            made = build_part(model, options, *part)
+            click.echo(
+                f"Built part {made.part} of {made.of} into {target}: "
+                f"{counted(len(made.shards), 'shard')}, {len(made.built)} built, "
+                f"{len(made.reused)} reused unchanged; {counted(made.pages, 'page')} rendered"
+            )
+            return EXIT_OK
         report = build_site(model, options)
         shards = len(report.built) + len(report.reused)
         rebuilt = f" ({', '.join(report.built)})" if 0 < len(report.built) <= 4 else ""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.model import Project
@@ -19,12 +20,12 @@ from generator.render import (
 )
 from generator.render.headings import heading_link_problems
 from generator.render.theme import BUNDLED
-from generator.site.cache import BuildCache
+from generator.site.cache import BuildCache, ShardKeys
 from generator.site.config import source_date_epoch
 from generator.site.options import BuildError, BuildOptions, BuildReport
 from generator.site.pdf import print_jobs, print_plan_years, require_chromium
 from generator.site.publish import publish, working_folder
-from generator.site.shards import ShardTask, plan_shards, run_tasks
+from generator.site.shards import ShardPlan, ShardTask, plan_shards, run_tasks
 from generator.site.versions import (
     aliases_key,
     check_cross_anchors,
@@ -48,6 +49,71 @@ def years_on_site(project: Project, reads: list[str] | None, drafts: bool = Fals
     return json.dumps([[pid, published_years(project, pid, drafts)] for pid in wanted])
 
 
+@dataclass(frozen=True)
+class PlannedVersion:
+    """One version's shards, in order (the home shard first), each with its key."""
+
+    version: Version
+    shards: ShardPlan
+    keys: list[tuple[str, str]]
+    """Each shard's name and key (empty keys when the build computes none)."""
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """What a build of the whole site is made of."""
+
+    versions: list[str]
+    latest: str
+    epoch: int
+    years: list[PlannedVersion]
+
+
+def plan_site(project: Project, options: BuildOptions, keys: ShardKeys | None) -> SitePlan:
+    """Every version's shards and, given `keys`, the key of each one: what it is built from
+    (the project's files, the generator, its libraries) and the build's options."""
+    root = options.root.resolve()
+    versions, latest = versions_of(project, options.drafts)
+    epoch = source_date_epoch(project)
+    in_latest = sorted(
+        py.partnership
+        for py in project.plan_years()
+        if py.year == latest and publishable(py, options.drafts)
+    )
+    # the notices of older pages point at each partnership's newest plan and review (later years)
+    newest = newest_years(project, options.drafts)
+    newest_key = json.dumps([[pid, n.plan, n.review] for pid, n in sorted(newest.items())])
+    years = []
+    for year in versions:
+        version = Version(year, latest, options.drafts, options.pdf)
+        plan = plan_shards(project, root, version)
+        options_key = [
+            latest,
+            str(options.drafts),
+            str(epoch),
+            str(options.site_url),
+            *in_latest,
+            plan.structure,
+            newest_key,
+            *(["pdf"] if options.pdf else []),
+        ]
+        shard_keys = [
+            (
+                shard.name,
+                keys.key(
+                    year,
+                    [shard.name, *options_key, years_on_site(project, reads, options.drafts)],
+                    reads,
+                )
+                if keys is not None
+                else "",
+            )
+            for shard, reads, _ in plan.shards
+        ]
+        years.append(PlannedVersion(version, plan, shard_keys))
+    return SitePlan(versions, latest, epoch, years)
+
+
 def build_site(project: Project, options: BuildOptions) -> BuildReport:
     """Build every version, shard by shard, and publish the site atomically at `options.out`.
 
@@ -57,23 +123,15 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
     root = options.root.resolve()
     chromium = require_chromium() if options.pdf else None  # before anything is written
     out = options.out if options.out.is_absolute() else (Path.cwd() / options.out)
-    versions, latest = versions_of(project, options.drafts)
     unresolved = heading_link_problems(project, root / "theme", options.drafts)
     if unresolved:
         raise ProblemsFound(unresolved)
-    epoch = source_date_epoch(project)
     slim = dataclasses.replace(project, documents={})  # positions are not needed to render
     loaded = {name: document.digest for name, document in project.documents.items()}
     cache = BuildCache(options.cache, root, BUNDLED, loaded) if options.cache else None
+    site_plan = plan_site(slim, options, cache)
+    versions, latest, epoch = site_plan.versions, site_plan.latest, site_plan.epoch
     published = cache.published(out) if cache is not None else {}
-    in_latest = sorted(
-        py.partnership
-        for py in project.plan_years()
-        if py.year == latest and publishable(py, options.drafts)
-    )
-    # the notices of older pages point at each partnership's newest plan and review (later years)
-    newest = newest_years(project, options.drafts)
-    newest_key = json.dumps([[pid, n.plan, n.review] for pid, n in sorted(newest.items())])
     with working_folder(out) as work:
         parts: dict[str, list[Path]] = {}
         names: dict[str, list[str]] = {}  # each part's shard
@@ -81,32 +139,9 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
         tasks: list[tuple[ShardTask, str]] = []
         reused: list[str] = []
         manifest: dict[str, tuple[str, dict[str, str]]] = {}
-        for year in versions:
-            version = Version(year, latest, options.drafts, options.pdf)
-            plan = plan_shards(slim, root, version)
-            options_key = [
-                latest,
-                str(options.drafts),
-                str(epoch),
-                str(options.site_url),
-                *in_latest,
-                plan.structure,
-                newest_key,
-                *(["pdf"] if options.pdf else []),
-            ]
-            keys = [
-                (
-                    shard.name,
-                    cache.key(
-                        year,
-                        [shard.name, *options_key, years_on_site(slim, reads, options.drafts)],
-                        reads,
-                    )
-                    if cache
-                    else "",
-                )
-                for shard, reads, _ in plan.shards
-            ]
+        for planned in site_plan.years:
+            version, plan, keys = planned.version, planned.shards, planned.keys
+            year = version.year
             was = published.get(year)
             if cache is not None:
                 manifest[year] = (version_key(keys), dict(keys))

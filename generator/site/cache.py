@@ -100,12 +100,12 @@ def _tree(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
 
 
-class BuildCache:
-    """Built versions by key, under one folder (by default `build` in `cache_folder`)."""
+class ShardKeys:
+    """The key of each shard: what it was built from (also what a part of a build on several
+    machines names as its inputs, so that parts of different commits are never joined)."""
 
     def __init__(
         self,
-        folder: Path,
         root: Path,
         bundled: Path,
         loaded: Mapping[str, bytes] | None = None,
@@ -115,7 +115,6 @@ class BuildCache:
         generator's code; `loaded`: the sha256 of each project file as it was loaded, by name
         relative to `root` (those files are not read again; the key then follows what was
         validated)."""
-        self.folder = folder
         known = loaded or {}
         theme = [*_tree(bundled / "theme"), *[p for p in [bundled / "mkdocs.yml"] if p.is_file()]]
         common = hashlib.sha256(
@@ -154,6 +153,21 @@ class BuildCache:
         for option in options:
             digest.update(option.encode() + b"\0")
         return digest.hexdigest()
+
+
+class BuildCache(ShardKeys):
+    """Built versions by key, under one folder (by default `build` in `cache_folder`)."""
+
+    def __init__(
+        self,
+        folder: Path,
+        root: Path,
+        bundled: Path,
+        loaded: Mapping[str, bytes] | None = None,
+        package: Path = caches.PACKAGE,
+    ) -> None:
+        super().__init__(root, bundled, loaded, package)
+        self.folder = folder
 
     def entry(self, year: str, shard: str, key: str) -> Path:
         return self.folder / year / shard / key
