@@ -1,7 +1,7 @@
 """Benchmark `plans` on a synthetic national project.
 
     python -m bench.run --partnerships N --years Y [--seed S] [--baseline | --no-baseline]
-                        [--validate-only] [--keep DIR]
+                        [--validate-only] [--parts P] [--keep DIR]
 
 Generates the project (bench.generate: N CSPs plus one PCC partnership per area of about eight)
 into a temporary folder, or DIR with --keep, then measures each step in its own process:
@@ -11,6 +11,11 @@ into a temporary folder, or DIR with --keep, then measures each step in its own 
     rebuild_one  one action title changed in one CSP's newest-year actions.yml, then
                  `plans build` again into the same SITE (with the caches the build kept)
     validate_warm  `plans validate PROJECT` with the load cache the builds kept
+    part K/P     with --parts P: `plans build --part K/P` of the edited project, each part in
+                 its own process with 2 jobs (one CI runner's cores here), one after another,
+                 with the load cache and an empty build cache, as a matrix job would start
+    assemble     `plans assemble` of the P parts; the site is then compared byte for byte with
+                 the one rebuild_one published (the run fails if they differ)
     build_year   `plans build` of a project holding only the newest year (only when Y > 1)
     baseline     one plain `mkdocs build` of the newest year's Markdown (rendered by
                  `generator.render.render_version`) with a default mkdocs-material configuration:
@@ -37,9 +42,13 @@ MiB. peak_mib is the largest of the measured `plans` runs; the baseline's is in 
 The last line printed is always
 
     plans=… pages=… validate_s=… build_s=… rebuild_one_s=… baseline_s=… speedup=… peak_mib=…
+    part_max_s=… assemble_s=… matrix_s=…
 
-with plans the number of plan years, pages the Markdown pages of the full build, and `nan` for
-whatever was not measured.
+(on one line) with plans the number of plan years, pages the Markdown pages of the full build,
+part_max_s the slowest part (what a matrix waits for), matrix_s = validate_warm + part_max_s +
+assemble_s (the wall time of a matrix of P runners: the job that validates with the cache, the
+parts side by side, the job that assembles; starting runners and moving artifacts not counted),
+and `nan` for whatever was not measured.
 """
 
 from __future__ import annotations
@@ -96,6 +105,9 @@ class BenchResult:
     baseline_s: float | None = None
     speedup: float | None = None
     peak_mib: float | None = None
+    part_max_s: float | None = None
+    assemble_s: float | None = None
+    matrix_s: float | None = None
 
 
 def _figure(value: float | int | None, digits: int) -> str:
@@ -117,6 +129,9 @@ def summary_line(result: BenchResult) -> str:
         ("baseline_s", result.baseline_s, 2),
         ("speedup", result.speedup, 2),
         ("peak_mib", result.peak_mib, 1),
+        ("part_max_s", result.part_max_s, 2),
+        ("assemble_s", result.assemble_s, 2),
+        ("matrix_s", result.matrix_s, 2),
     )
     return " ".join(f"{key}={_figure(value, digits)}" for key, value, digits in fields)
 
@@ -126,11 +141,13 @@ def _maxrss_mib(maxrss: int) -> float:
     return maxrss / (1024 * 1024) if sys.platform == "darwin" else maxrss / 1024
 
 
-def measure(command: Sequence[str], cwd: Path | None = None) -> Measurement:
+def measure(
+    command: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> Measurement:
     """Run one command in its own process: wall-clock seconds and the child's peak RSS."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        process = subprocess.Popen(list(command), stdout=out, stderr=err, cwd=cwd)
+        process = subprocess.Popen(list(command), stdout=out, stderr=err, cwd=cwd, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
@@ -146,9 +163,9 @@ def measure(command: Sequence[str], cwd: Path | None = None) -> Measurement:
         )
 
 
-def checked(step: str, command: Sequence[str]) -> Measurement:
+def checked(step: str, command: Sequence[str], env: dict[str, str] | None = None) -> Measurement:
     """Measure a command that must succeed."""
-    result = measure(command)
+    result = measure(command, env=env)
     if result.returncode != 0:
         tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-20:])
         raise BenchError(f"{step} failed (exit {result.returncode}):\n{tail}")
@@ -223,6 +240,8 @@ class Options:
     seed: int = DEFAULT_SEED
     baseline: bool | None = None  # None: only up to BASELINE_LIMIT plan years a year
     validate_only: bool = False
+    parts: int = 0
+    """Build in this many parts too (0: not)."""
 
 
 class Report:
@@ -245,7 +264,7 @@ def run_benchmark(options: Options, work: Path) -> BenchResult:
     """Generate the project into `work` and measure every step; the figures of the final line."""
     plans = plans_command()
     project, site = work / "project", work / "site"
-    for stale in (site, work / "site-newest", work / "baseline", work / "caches"):
+    for stale in (site, work / "site-newest", work / "baseline", work / "caches", work / "parts"):
         shutil.rmtree(stale, ignore_errors=True)  # a kept DIR run before
     os.environ[CACHE_ENV] = str(work / "caches")  # the children's caches: here, starting empty
     generated = generate(project, options.partnerships, options.years, options.seed, jobs=2)
@@ -281,6 +300,11 @@ def run_benchmark(options: Options, work: Path) -> BenchResult:
     warm = checked("plans validate (warm)", [*plans, "validate", str(project)])
     report.row("validate_warm", warm, "load cache kept by the builds")
     measured = [validate, build, rebuild, warm]
+    in_parts: tuple[float, float] | None = None
+    if options.parts:
+        part_runs, assembled = build_in_parts(plans, project, site, work, options.parts, report)
+        measured.extend([*part_runs, assembled])
+        in_parts = (max(m.seconds for m in part_runs), assembled.seconds)
 
     year_project, year_build = project, build
     if len(layout.years) > 1:
@@ -320,7 +344,53 @@ def run_benchmark(options: Options, work: Path) -> BenchResult:
         baseline_s=baseline_s,
         speedup=speedup,
         peak_mib=max(m.peak_mib for m in measured),
+        part_max_s=in_parts[0] if in_parts else None,
+        assemble_s=in_parts[1] if in_parts else None,
+        matrix_s=warm.seconds + sum(in_parts) if in_parts else None,
     )
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def build_in_parts(
+    plans: list[str], project: Path, site: Path, work: Path, parts: int, report: Report
+) -> tuple[list[Measurement], Measurement]:
+    """Each part built as a matrix job would build it (its own process, 2 jobs, the load cache
+    restored, no built shards), one after another, then assembled; the assembled site must be
+    byte-identical to `site`. The part builds and the assembly, measured."""
+    caches = work / "part-caches"
+    shutil.rmtree(caches, ignore_errors=True)
+    for load in (work / "caches").glob("*/load"):  # the load cache only, as hard links
+        shutil.copytree(load, caches / load.parent.name / "load", copy_function=os.link)
+    env = {**os.environ, CACHE_ENV: str(caches)}
+    folders, runs = [], []
+    for k in range(1, parts + 1):
+        folder = work / "parts" / f"part-{k}"
+        command = [*plans, "build", str(project), "--part", f"{k}/{parts}", "--out", str(folder)]
+        run = checked(f"plans build --part {k}/{parts}", [*command, "--jobs", "2"], env)
+        shards = re.search(r"(\d+ shards?), (\d+) built", run.stdout)
+        report.row(
+            f"part {k}/{parts}",
+            run,
+            f"{pages_built(run.stdout)} pages" + (f", {shards.group(1)}" if shards else ""),
+        )
+        folders.append(str(folder))
+        runs.append(run)
+    assembled_site = work / "parts" / "site"
+    assembled = checked(
+        "plans assemble", [*plans, "assemble", *folders, "--out", str(assembled_site)], env
+    )
+    same = _files(assembled_site) == _files(site)
+    report.row("assemble", assembled, "byte-identical to the build" if same else "DIFFERS")
+    if not same:
+        raise BenchError(f"the assembled site {assembled_site} differs from {site}")
+    return runs, assembled
 
 
 def main(argv: Iterable[str] | None = None) -> int:
@@ -342,12 +412,23 @@ def main(argv: Iterable[str] | None = None) -> int:
         "--validate-only", action="store_true", help="measure generation and validation only"
     )
     parser.add_argument(
+        "--parts",
+        type=int,
+        default=0,
+        metavar="P",
+        help="also build the site in P parts, one after another, and assemble them",
+    )
+    parser.add_argument(
         "--keep", type=Path, help="work in DIR and keep it (default: a temporary folder)"
     )
     args = parser.parse_args(list(argv) if argv is not None else None)
     if args.partnerships < 1 or args.years < 1:
         parser.error("--partnerships and --years must be at least 1")
-    options = Options(args.partnerships, args.years, args.seed, args.baseline, args.validate_only)
+    if args.parts < 0:
+        parser.error("--parts must be at least 1")
+    options = Options(
+        args.partnerships, args.years, args.seed, args.baseline, args.validate_only, args.parts
+    )
     try:
         if args.keep is not None:
             args.keep.mkdir(parents=True, exist_ok=True)

@@ -115,10 +115,14 @@ def test_summary_line_format() -> None:
         baseline_s=60.0,
         speedup=2.9268,
         peak_mib=301.26,
+        part_max_s=4.567,
+        assemble_s=1.0,
+        matrix_s=6.8,
     )
     assert summary_line(result) == (
         "plans=46 pages=531 validate_s=1.23 build_s=20.50 rebuild_one_s=20.00 "
-        "baseline_s=60.00 speedup=2.93 peak_mib=301.3"
+        "baseline_s=60.00 speedup=2.93 peak_mib=301.3 part_max_s=4.57 assemble_s=1.00 "
+        "matrix_s=6.80"
     )
 
 
@@ -126,7 +130,8 @@ def test_summary_line_says_nan_for_what_was_not_measured() -> None:
     result = BenchResult(plans=3940, validate_s=256.0, baseline_s=float("nan"), peak_mib=6638.4)
     assert summary_line(result) == (
         "plans=3940 pages=nan validate_s=256.00 build_s=nan rebuild_one_s=nan "
-        "baseline_s=nan speedup=nan peak_mib=6638.4"
+        "baseline_s=nan speedup=nan peak_mib=6638.4 part_max_s=nan assemble_s=nan "
+        "matrix_s=nan"
     )
 
 
@@ -155,3 +160,29 @@ def test_the_diff_benchmark_reports_the_one_change(small_project: Path, tmp_path
     shutil.copytree(small_project, project)
     line = run(project)
     assert line.startswith("plans=") and line.endswith(" changes=1"), line
+
+
+def test_the_benchmark_builds_in_parts_and_checks_the_assembled_site(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench.run import main as bench_main
+    from generator.caches import CACHE_ENV
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "caches"))  # the benchmark sets its own: undone
+
+    argv = ["--partnerships", "3", "--years", "1", "--no-baseline", "--parts", "2"]
+    assert bench_main([*argv, "--keep", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [
+        line.split()[0] + " " + line.split()[1] for line in lines if line.startswith("part ")
+    ] == [
+        "part 1/2",
+        "part 2/2",
+    ]
+    assert any(line.startswith("assemble") and "byte-identical" in line for line in lines)
+    figures = dict(field.split("=") for field in lines[-1].split())
+    part_max, assemble, matrix = (
+        float(figures[k]) for k in ("part_max_s", "assemble_s", "matrix_s")
+    )
+    assert 0 < part_max < matrix and 0 < assemble < matrix
+    assert (tmp_path / "parts" / "part-2" / "part.json").is_file()

@@ -104,3 +104,91 @@ def test_file_formats_page_names_every_field_and_no_other() -> None:
     for kind in ALL_KINDS.values():
         where = kind.where.removeprefix("plans/<partnership>/<year>/")
         assert f"## `{where}`" in text, f"no section for {kind.where}"
+
+
+# The guide for plan editors: its screenshots, and the workflows and commands it names.
+GUIDE = [PAGES / "editors.md", *sorted((PAGES / "editors").glob("*.md"))]
+SCREENSHOTS = PAGES / "assets" / "screenshots"
+IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
+STARTER_WORKFLOWS = ROOT / "generator" / "starter" / "project" / ".github" / "workflows"
+
+
+def _images() -> list[tuple[Path, str, str]]:
+    """(page, alt text, target) of every Markdown image in the documentation."""
+    return [
+        (page, alt, target)
+        for page in sorted(PAGES.rglob("*.md"))
+        for alt, target in IMAGE.findall(page.read_text(encoding="utf-8"))
+    ]
+
+
+def test_every_image_exists_and_says_in_words_what_it_shows() -> None:
+    images = _images()
+    assert images, "the guide shows screenshots"
+    for page, alt, target in images:
+        where = f"{page.relative_to(PAGES)}: {target}"
+        assert (page.parent / target).resolve().is_file(), f"{where}: no such file"
+        words = " ".join(alt.split())
+        assert len(words.split()) >= 8, f"{where}: the alt text must say what the image shows"
+        assert Path(target).stem not in words, f"{where}: the alt text is the file's name"
+
+
+def test_every_screenshot_is_shown_small_and_made_by_the_script() -> None:
+    shown = {(page.parent / target).resolve() for page, _alt, target in _images()}
+    files = sorted(SCREENSHOTS.glob("*"))
+    assert files
+    for file in files:
+        assert file.suffix == ".png" and file.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", file.name
+        assert file.stat().st_size < 150_000, f"{file.name}: over 150 KB"
+        assert file.resolve() in shown, f"{file.name} is shown on no page"
+    script = (DOCS / "screenshots.py").read_text(encoding="utf-8")
+    made = set(re.findall(r'^        "([a-z-]+)", "(?:published|preview)"', script, re.MULTILINE))
+    made |= set(re.findall(r'OUT / "([a-z-]+)\.png"', script))  # `plans serve`'s own
+    assert made == {file.stem for file in files}, "docs/screenshots.py takes exactly these"
+    assert "python docs/screenshots.py" in script
+    assert "python docs/screenshots.py" in (PAGES / "development.md").read_text(encoding="utf-8")
+
+
+def test_the_guide_names_every_check_of_the_starter_workflows() -> None:
+    text = (PAGES / "editors" / "checks.md").read_text(encoding="utf-8")
+    for path in sorted(STARTER_WORKFLOWS.glob("*.yml")):
+        workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert f"**{workflow['name']}**" in text, f"{path.name}: workflow {workflow['name']}"
+        for job in workflow["jobs"].values():
+            assert job["name"] in text, f"{path.name}: job {job['name']}"
+    review = yaml.safe_load((STARTER_WORKFLOWS / "validate.yml").read_text(encoding="utf-8"))
+    steps = [step["name"] for step in review["jobs"]["review"]["steps"] if "run" in step]
+    for step in steps[1:]:  # after the install: each has its own section
+        assert f"\n### {step}\n" in text, f"no section for the step {step}"
+
+
+def _guide_commands() -> list[tuple[str, list[str]]]:
+    """(page, words) of each `plans …` line of the guide's shell examples."""
+    found = []
+    for page in GUIDE:
+        for block in re.findall(r"```sh\n(.*?)```", page.read_text(encoding="utf-8"), re.S):
+            for line in block.splitlines():
+                line = line.strip().split("  #", 1)[0]
+                if line.startswith("plans "):
+                    found.append((page.name, shlex.split(line)))
+    return found
+
+
+def test_the_guide_gives_only_commands_and_options_that_exist() -> None:
+    import click
+
+    from generator.cli import main
+
+    commands = _guide_commands()
+    named = {words[1] for _page, words in commands}
+    assert {"new-year", "publish", "correct", "export", "import", "serve", "build"} <= named
+    for page, words in commands:
+        command: click.Command = main
+        rest = words[1:]
+        while isinstance(command, click.Group):
+            assert rest[0] in command.commands, f"{page}: no command {shlex.join(words)}"
+            command, rest = command.commands[rest[0]], rest[1:]
+        options = {opt for param in command.params for opt in param.opts}
+        for word in rest:
+            if word.startswith("-"):
+                assert word in options, f"{page}: {shlex.join(words)}: no option {word}"

@@ -488,3 +488,32 @@ def test_this_repositorys_own_workflows_pass_actionlint() -> None:
         text = workflow.read_text(encoding="utf-8")
         assert "pull_request_target" not in text and "permissions: {}" in text, workflow.name
         assert "persist-credentials: false" in text, workflow.name
+
+
+def test_the_example_indicator_is_judged_against_the_share_of_the_year_gone(
+    tmp_path: Path,
+) -> None:
+    """Found trying it as a new user (issue 21): a yearly target with a first quarter's figure
+    was judged as if the year were over (green at a quarter of a 'lower is better' target).
+    The example's target is for the whole year, so its quarters are the year so far."""
+    from generator.compute.facts import plan_year_facts
+    from generator.pipeline import check_project
+
+    assert init(tmp_path).exit_code == 0
+    year = tmp_path / "plans" / ID / YEAR
+    use_example(year / "indicators.yml", "#   - id: domestic-abuse-r", replacing="indicators: []")
+    use_example(year / "plan.yml", "#   - id: domestic-abuse")
+    use_example(year / "assessment.yml", "#   - id: police-recorded-crime", replacing="sources: []")
+    use_example(
+        year / "assessment.yml", "#   - id: domestic-abuse-rising", replacing="findings: []"
+    )
+    project, problems = check_project(tmp_path)
+    assert project is not None
+    assert not [p for p in problems if p.severity.value == "error"]
+    (plan_year,) = project.plan_years()
+    (indicator,) = plan_year_facts(project, plan_year).indicators
+    assert (indicator.status.status.value, indicator.status.reason) == (
+        "amber",
+        "1,230 against a target of 1,250 (higher is better): missed by 1.6%, within the 5% "
+        "tolerance (1/4 of the year's target)",
+    )

@@ -43,7 +43,8 @@ def test_a_new_partnership_validates_with_warnings_listing_what_to_fill_in(tree)
             f"wrote {NEW}/{YEAR}/{kind}.yml"
             for kind in ("plan", "assessment", "actions", "indicators", "services", "funding")
         ),
-        "Next: plans validate lists what is left to fill in.",
+        "Next: plans validate lists what is left to fill in, and plans serve shows the "
+        f"partnership's pages (at /{YEAR}/safer-brookfield/).",
     ]
     after = snapshot(tree.root)
     assert {k: v for k, v in after.items() if not k.startswith(NEW)} == before  # none touched
@@ -102,7 +103,7 @@ def test_a_hostile_name_reads_back_exactly(tree) -> None:  # type: ignore[no-unt
         ),
         (
             ("safer-brookfield", "--name", "Safer Brookfield", "--area", "ashdwon"),
-            "Error: unknown area 'ashdwon' — did you mean 'ashdown'?; the areas in "
+            "Error: unknown area 'ashdwon' — did you mean 'ashdown'? The areas in "
             "data/areas.yml are: ashdown (nothing was written)",
         ),
         (
@@ -172,3 +173,65 @@ def test_a_file_is_never_written_over(tree, args: tuple[str, ...], message: str)
     result = plans(tree.root, "new", *args)
     assert (result.exit_code, result.output.splitlines()) == (1, [message])
     assert snapshot(tree.root) == before
+
+
+def test_the_plans_examples_name_the_new_partnership(tree) -> None:  # type: ignore[no-untyped-def]
+    """Found trying it as a new user (issue 21): the approval example named the project's first
+    partnership's board, not the new one's."""
+    result = plans(
+        tree.root, "new", "partnership", "safer-brookfield",
+        "--name", "Safer Brookfield Partnership", "--area", "ashdown", "--year", YEAR,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    plan = (tree.root / NEW / YEAR / "plan.yml").read_text(encoding="utf-8")
+    assert "#   body: Safer Brookfield Partnership board\n" in plan
+    assert "Anyshire" not in plan
+
+
+DRAFT_NOTE = (
+    "1 draft plan year left out (safer-brookfield {year}): plans {command} --drafts shows it, "
+    "marked as a draft"
+)
+
+
+def test_build_and_serve_say_which_draft_years_they_leave_out(tree, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Found trying it as a new user (issue 21): with its status set to draft, as plan.yml says
+    while it is written, a new partnership's pages were gone from the preview, without a word."""
+    import socket
+
+    result = plans(
+        tree.root, "new", "partnership", "safer-brookfield",
+        "--name", "Safer Brookfield Partnership", "--area", "ashdown", "--year", YEAR,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    tree.edit(f"{NEW}/{YEAR}/plan.yml", "\nstatus: approved\n", "\nstatus: draft  # for now\n")
+
+    built = CliRunner().invoke(main, ["build", str(tree.root), "--out", str(tmp_path / "site")])
+    assert built.exit_code == 0, built.output
+    assert DRAFT_NOTE.format(year=YEAR, command="build") in built.stderr.splitlines()
+    assert not (tmp_path / "site" / YEAR / "safer-brookfield").exists()
+    with_drafts = CliRunner().invoke(
+        main, ["build", str(tree.root), "--out", str(tmp_path / "drafts"), "--drafts"]
+    )
+    assert with_drafts.exit_code == 0, with_drafts.output
+    assert "draft plan year" not in with_drafts.stderr
+    assert (tmp_path / "drafts" / YEAR / "safer-brookfield" / "index.html").is_file()
+
+    with socket.socket() as taken:  # serve stops at once on a port in use, after the note
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        served = CliRunner().invoke(main, ["serve", str(tree.root), "--port", port])
+    assert served.exit_code == 1
+    assert served.stderr.splitlines()[0] == DRAFT_NOTE.format(year=YEAR, command="serve")
+
+
+def test_many_draft_years_are_counted_and_the_first_three_named() -> None:
+    from generator.cli.base import drafts_left_out
+
+    years = [f"p{n} 2026-27" for n in range(5)]
+    assert drafts_left_out(years, "serve") == (
+        "5 draft plan years left out (p0 2026-27, p1 2026-27, p2 2026-27 and 2 more): "
+        "plans serve --drafts shows them, marked as drafts"
+    )
+    assert drafts_left_out([], "build") is None

@@ -241,7 +241,8 @@ def test_flag_field_given_yes() -> None:
 def test_date_field_given_a_british_date() -> None:
     text = edited(VALID_PLAN, "date: 2024-07-10", "date: 31/03/2025")
     assert problems_of(PLAN, text) == [
-        f"{FILE}:5:11: error: write the date as YYYY-MM-DD (e.g. 2025-03-31), got '31/03/2025' "
+        f"{FILE}:5:11: error: write the date as YYYY-MM-DD (e.g. 2025-03-31), got '31/03/2025': "
+        "for 31 March 2025, write 2025-03-31 "
         "[meetings[0].date]"
     ]
 
@@ -305,7 +306,8 @@ def test_several_errors_in_one_file_are_all_reported() -> None:
         f"{FILE}:2:1: error: unknown field 'titel' — did you mean 'title'? [titel]",
         f"{FILE}:3:9: error: 'publshed' is not allowed here; use one of: draft, consultation, "
         "approved, published, superseded — did you mean 'published'? [status]",
-        f"{FILE}:5:11: error: write the date as YYYY-MM-DD (e.g. 2025-03-31), got '31/03/2025' "
+        f"{FILE}:5:11: error: write the date as YYYY-MM-DD (e.g. 2025-03-31), got '31/03/2025': "
+        "for 31 March 2025, write 2025-03-31 "
         "[meetings[0].date]",
         f"{FILE}:9:5: error: missing required field 'rationale' [priorities[0].rationale]",
     ]

@@ -59,7 +59,8 @@ def test_a_bad_partial_date_is_located(tree: Tree) -> None:
     assert tree.problems() == [
         f"{FEN}plan.yml:7:19: error: '2024-13' is not a real date [published_online]",
         f"{PARTNERSHIP}:9:13: error: write the date as YYYY-MM-DD, or YYYY-MM or YYYY where the "
-        "source gives only the month or the year (e.g. 2012-11), got 'May 2020' "
+        "source gives only the month or the year (e.g. 2012-11), got 'May 2020': "
+        "for May 2020, write 2020-05 "
         "[members[1].joined]",
     ]
 

@@ -877,7 +877,8 @@ FIGURES = {
         "        value: 30\n        as_at: June 2024\n",
         [
             f"{FEN}indicators.yml:12:16: error: write the date as YYYY-MM-DD, or YYYY-MM or YYYY "
-            "where the source gives only the month or the year (e.g. 2012-11), got 'June 2024' "
+            "where the source gives only the month or the year (e.g. 2012-11), got 'June 2024': "
+            "for June 2024, write 2024-06 "
             "[indicators[0].actuals[0].as_at]"
         ],
     ),

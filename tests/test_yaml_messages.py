@@ -66,6 +66,18 @@ BROKEN = [
         ],
     ),
     (
+        # found in the trial as a new user (issue 21): the value in brackets is not the mistake
+        "key indented more, its value a list",
+        edit(6, "      partners: [police, council]\n"),
+        "6:7",
+        "line 6 is indented more than line 5: line up `partners:` with `title:` on line 5",
+        [
+            "5 |     title: Train workplace champions",
+            "6 |       partners: [police, council]",
+            "  |       ^",
+        ],
+    ),
+    (
         "key indented one more",
         edit(6, "     due: 2025-09-30\n"),
         "6:6",

@@ -43,7 +43,10 @@ def new_partnership(
         written = add_partnership(project, partnership, name, area, kind=kind, year=year)
         for path in written:
             click.echo(f"wrote {path.as_posix()}")
-        click.echo("Next: plans validate lists what is left to fill in.")
+        click.echo(
+            "Next: plans validate lists what is left to fill in, and plans serve shows the "
+            f"partnership's pages (at /{written[-1].parent.name}/{partnership}/)."
+        )
         return EXIT_OK
 
     _run(debug, action)

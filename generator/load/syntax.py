@@ -179,7 +179,11 @@ def explain(lines: _Lines, exc: yaml.MarkedYAMLError) -> Explained:
             f"line {where[0]}: a list item cannot start on the same line as `{line.key}:`: "
             "put it on the next line, indented under it",
         )
-    if where[1] - 1 > line.start and not _starts_key_here(line, where[1] - 1):
+    if (
+        where[1] - 1 > line.start
+        and not _starts_key_here(line, where[1] - 1)
+        and not _refused_key(problem, line, where)
+    ):
         found = _text_after_closing(line, where)
         if found is not None:
             return found
@@ -388,6 +392,16 @@ def _colon_in_value(lines: _Lines, line: _Line, where: tuple[int, int]) -> Expla
 
 def _starts_key_here(line: _Line, column: int) -> bool:
     return column in line.dashes or column == line.body
+
+
+def _refused_key(problem: str, line: _Line, where: tuple[int, int]) -> bool:
+    """The parser refused the line's own `key:` (its colon is where it stopped): the line is in
+    the wrong place, whatever its value holds (`partners: [a, b]` indented too far)."""
+    return (
+        "mapping values" in problem
+        and line.key is not None
+        and where[1] - 1 == line.body + len(line.key)
+    )
 
 
 def _text_after_closing(line: _Line, where: tuple[int, int]) -> Explained | None:

@@ -25,7 +25,8 @@ RESERVED_IDS = frozenset(
     {
         "index", "assets", "search", "static", "site", "data", "downloads", "latest", "versions",
         "sitemap", "404", "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "lpt1",
-        "lpt2", "lpt3", "new", "edit", "all", "none", "null", "true", "false",
+        "lpt2", "lpt3", "new", "edit", "all", "none", "null", "true", "false", "schema",
+        "glossary", "accessibility",
     }
 )  # fmt: skip
 ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
@@ -219,7 +220,46 @@ def parse_date(value: Any) -> Any:
         except ValueError:
             raise _fail("date", f"'{value}' is not a real date") from None
         return _remember(_SEEN_DATES, value, parsed)
-    raise _fail("date", f"write the date as YYYY-MM-DD (e.g. 2025-03-31), got {_describe(value)}")
+    raise _fail(
+        "date",
+        f"write the date as YYYY-MM-DD (e.g. 2025-03-31), got {_describe(value)}"
+        + _meant_date(value),
+    )
+
+
+_DAY_FIRST = re.compile(r"([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4})")
+_WORDS_DATE = re.compile(r"(?:([0-9]{1,2})(?:st|nd|rd|th)? )?([A-Za-z]+),? ([0-9]{4})")
+
+
+def _meant_date(value: Any, *, partial: bool = False) -> str:
+    """`: for 31 March 2025, write 2025-03-31` when a date is written as a person in the UK
+    writes it (`31/03/2025`, `31.03.2025`, `31 March 2025`; `March 2025` where a month will
+    do, `partial`), else nothing."""
+    if not isinstance(value, str):
+        return ""
+    text = value.strip()
+    numeric = _DAY_FIRST.fullmatch(text)
+    words = _WORDS_DATE.fullmatch(text)
+    if numeric is not None:
+        day, month, year = (int(part) for part in numeric.groups())
+    elif words is not None:
+        name = words.group(2).lower()
+        months = [m for m in _MONTH_NAMES if len(name) >= 3 and m.lower().startswith(name)]
+        if len(months) != 1:
+            return ""
+        day = int(words.group(1)) if words.group(1) else 0
+        month, year = _MONTH_NAMES.index(months[0]) + 1, int(words.group(3))
+    else:
+        return ""
+    if day == 0:
+        if not partial:
+            return ""
+        return f": for {_MONTH_NAMES[month - 1]} {year}, write {year:04d}-{month:02d}"
+    try:
+        meant = date(year, month, day)
+    except ValueError:
+        return ""
+    return f": for {meant.day} {_MONTH_NAMES[meant.month - 1]} {year}, write {meant.isoformat()}"
 
 
 _PARTIAL_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
@@ -339,7 +379,8 @@ def parse_partial_date(value: Any) -> PartialDate:
         raise _fail(
             "date",
             "write the date as YYYY-MM-DD, or YYYY-MM or YYYY where the source gives only the "
-            f"month or the year (e.g. 2012-11), got {_describe(value)}",
+            f"month or the year (e.g. 2012-11), got {_describe(value)}"
+            + _meant_date(value, partial=True),
         )
     year, month, day = (int(part) if part else None for part in match.groups())
     assert year is not None

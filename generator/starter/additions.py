@@ -116,9 +116,10 @@ def add_partnership(
     }
     if area not in known:
         listed = ", ".join(sorted(known)) or "none"
+        guess = did_you_mean(area, known)
         raise AddError(
-            f"unknown area '{area}'{did_you_mean(area, known)}; the areas in data/areas.yml are: "
-            f"{listed} (nothing was written)"
+            f"unknown area '{area}'{guess}{' The' if guess else '; the'} areas in data/areas.yml "
+            f"are: {listed} (nothing was written)"
         )
     chosen = known[area]
     if not all(isinstance(chosen.get(k), str) for k in ("police_force", "pcc", "name")):
