@@ -409,3 +409,21 @@ def test_a_first_year_has_nothing_to_compare_with() -> None:
     project = checked_example()
     first = project.years_of("marrowby")[0]
     assert since_last_year(project, first) == ()
+
+
+@pytest.mark.parametrize(
+    ("what", "phrase"),
+    [
+        ("target changed", "3 targets changed"),
+        ("plan year removed", "3 plan years removed"),
+        ("formula weight changed", "3 formula weights changed"),
+        ("RAG status changed", "3 RAG statuses changed"),
+        ("priority added", "3 priorities added"),
+        ("rationale rewritten", "3 rationales rewritten"),
+    ],
+)
+def test_the_summary_counts_the_noun_before_its_verb(what: str, phrase: str) -> None:
+    from generator.review.changes import _counted
+
+    assert _counted(3, what) == phrase
+    assert _counted(1, what) == f"1 {what}"

@@ -432,3 +432,27 @@ def test_plans_diff_shows_a_publication_and_a_rewritten_record(tree: Tree) -> No
     tree.edit(f"{FEN}published.yml", "approved_by: Safer", "approved_by: The Safer")
     report = CliRunner().invoke(main, ["diff", "HEAD", "--project", str(tree.root)]).output
     assert "publication record rewritten: check why" in report
+
+
+def test_a_year_with_things_to_confirm_or_fill_in_is_not_published(tree: Tree) -> None:
+    services = f"{FEN}services.yml"
+    text = tree.read(services)
+    tree.edit(
+        services, "  - id: refuge\n", "  - id: refuge\n    to_confirm: the amount for 2025-26\n"
+    )
+    assert text != tree.read(services)
+    before = snapshot(tree.root)
+    code, output = publish(tree)
+    assert code == 1, output
+    assert (
+        output.strip()
+        .splitlines()[-1]
+        .startswith(
+            "Error: fenwick-csp 2025-26 still has 1 thing to confirm or fill in (the first: "
+            f"{FEN}services.yml:"
+        )
+    )
+    assert output.strip().endswith(
+        "`plans validate` lists them; publish the year once they are done"
+    )
+    assert snapshot(tree.root) == before

@@ -227,7 +227,7 @@ def test_build_and_serve_say_which_draft_years_they_leave_out(tree, tmp_path: Pa
 
 
 def test_many_draft_years_are_counted_and_the_first_three_named() -> None:
-    from generator.cli.base import drafts_left_out
+    from generator.cli.drafts import drafts_left_out
 
     years = [f"p{n} 2026-27" for n in range(5)]
     assert drafts_left_out(years, "serve") == (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 import time
 import traceback
@@ -16,6 +15,7 @@ from typing import Any
 import click
 
 from generator import __version__
+from generator.cli.drafts import drafts_left_out, drafts_on_disk
 from generator.problems import PlansError, Problem, ProblemsFound, Severity, counted
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1  # a usage error exits 2: click does it
@@ -485,43 +485,13 @@ def serve(project: Path, drafts: bool, host: str, port: int, debug: bool) -> Non
     from generator.site.serve import serve_site
 
     def action() -> int:
-        note = None if drafts else drafts_left_out(_drafts_on_disk(project), "serve")
+        note = None if drafts else drafts_left_out(drafts_on_disk(project), "serve")
         if note is not None:
             click.echo(note, err=True)
         serve_site(project, host=host, port=port, drafts=drafts)
         return EXIT_OK
 
     _run(debug, action)
-
-
-_DRAFT = re.compile(r"""^status:[ \t]*["']?(draft|consultation)["']?[ \t]*(#.*)?$""", re.M)
-
-
-def _drafts_on_disk(project: Path) -> list[str]:
-    """The plan years whose plan.yml says draft or consultation, read from the text alone (a
-    hint before the first build, which reads and checks the files in full)."""
-    found = []
-    for plan in sorted(project.glob("plans/*/*/plan.yml")):
-        try:
-            text = plan.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        if _DRAFT.search(text):
-            found.append(f"{plan.parent.parent.name} {plan.parent.name}")
-    return found
-
-
-def drafts_left_out(years: Sequence[str], command: str) -> str | None:
-    """The line saying which plan years a site without --drafts leaves out, and how to see them:
-    a new user who sets a plan's status to draft otherwise finds its pages gone."""
-    if not years:
-        return None
-    shown = ", ".join(years[:3]) + (f" and {len(years) - 3} more" if len(years) > 3 else "")
-    one = len(years) == 1
-    return (
-        f"{counted(len(years), 'draft plan year')} left out ({shown}): plans {command} --drafts "
-        f"shows {'it' if one else 'them'}, marked as {'a draft' if one else 'drafts'}"
-    )
 
 
 @main.command("diff", short_help="Compare the plans at two git revisions, for a review.")

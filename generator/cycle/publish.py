@@ -28,7 +28,15 @@ from generator.compute.frozen import overall_digest, publication_record, year_di
 from generator.model import PlanYear, Project
 from generator.model.publication import Corrected, PublicationFile
 from generator.pipeline import check_project
-from generator.problems import PlansError, ProblemsFound, Severity, did_you_mean
+from generator.problems import (
+    PlansError,
+    Problem,
+    ProblemsFound,
+    Severity,
+    counted,
+    did_you_mean,
+)
+from generator.validate.pending import placeholders_replaced, still_to_confirm
 
 RECORD = "published.yml"
 HEADER = """\
@@ -117,6 +125,21 @@ def publish(
         raise PlansError(
             f"{partnership} {year} was published on {py.published.published.isoformat()}; "
             "record a correction or variation in its changes.yml instead"
+        )
+    within = f"plans/{partnership}/{year}/"
+    pending = sorted(
+        (
+            problem
+            for problem in (*still_to_confirm(project), *placeholders_replaced(project))
+            if problem.file.startswith(within)
+        ),
+        key=Problem.sort_key,
+    )
+    if pending:
+        raise PlansError(
+            f"{partnership} {year} still has {counted(len(pending), 'thing')} to confirm or "
+            f"fill in (the first: {pending[0].file}:{pending[0].line}, {pending[0].field}): "
+            "`plans validate` lists them; publish the year once they are done"
         )
     try:
         record = publication_record(py, on, approved_by)

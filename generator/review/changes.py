@@ -95,13 +95,24 @@ class Report:
         return tuple(phrases)
 
 
+def _plural(noun: str) -> str:
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
+
+
 def _counted(n: int, what: str) -> str:
-    """ "2 targets changed" from (2, "target changed"): the first word takes the plural."""
+    """ "2 targets changed" from (2, "target changed"), "2 plan years removed" from (2, "plan
+    year removed"): the noun before the verb (the first word ending "ed", or "rewritten") takes
+    the plural; with no verb, the first word; with no noun before the verb, none."""
     if n == 1:
         return f"1 {what}"
-    noun, _, rest = what.partition(" ")
-    plural = noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
-    return f"{n} {plural} {rest}".rstrip()
+    words = what.split(" ")
+    verb = next((i for i, word in enumerate(words) if word.endswith(("ed", "rewritten"))), None)
+    if verb != 0:  # a phrase that starts with its verb has no noun to count
+        noun = verb - 1 if verb is not None else 0
+        words[noun] = _plural(words[noun])
+    return f"{n} {' '.join(words)}"
 
 
 T = TypeVar("T")
