@@ -237,18 +237,12 @@ def validate(project: Path, fmt: str, strict: bool, links: bool, cache: bool, de
 )
 @click.option("--year", help="The first plan year, e.g. 2026-27 (default: the current one).")
 @click.option("--id", "partnership", help="The partnership's id (default: made from the title).")
-@click.option(
-    "--national",
-    is_flag=True,
-    help="Publish with a workflow that builds the site on several machines at once (a GitHub "
-    "Actions matrix), for a national site: see --parts.",
-)
+@click.option("--national", is_flag=True, help="A national site's matrix workflow (see above).")
 @click.option(
     "--parts",
     type=int,
-    default=None,
-    help="How many machines build the site, one part each (default: 10; at most 256; PARTS in "
-    "the workflow, to change later). Implies --national.",
+    help="How many machines build a national site (default: 10, at most 256; PARTS in the "
+    "workflow, to change later). Implies --national.",
 )
 @debug_option
 def init(
@@ -266,12 +260,10 @@ def init(
     FOLDER must be new or empty: nothing is written into a folder that holds anything. The
     project's files are placeholders and comments saying what to write in their place.
 
-    Its workflows check each pull request (reusing the main branch's load cache, read-only) and
-    publish the main branch with GitHub Pages. With --national, the publish workflow is a
-    matrix in place of the one-machine build: one job validates and deals the site's shards
-    into parts, one job a part builds it (`plans build --part K/N`), one job joins them
-    (`plans assemble`), and the last publishes: a national site in minutes, not a quarter of
-    an hour.
+    Its workflows check each pull request (with the main branch's load cache, read-only) and
+    publish the main branch with GitHub Pages. With --national, publish.yml is a matrix instead:
+    one job validates and deals the parts, one a part runs `plans build --part K/N`, one runs
+    `plans assemble`, and the last publishes.
     """
     from generator.starter import NATIONAL_PARTS, create_project
 
