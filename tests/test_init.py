@@ -381,7 +381,7 @@ def test_the_pre_commit_hook_runs_a_command_that_exists(project: Path) -> None:
 
 # --- workflows --------------------------------------------------------------------------------
 
-PINNED = re.compile(r"uses: ([\w.-]+/[\w.-]+)@([0-9a-f]{40}) # v\d+\.\d+\.\d+$")
+PINNED = re.compile(r"uses: ([\w.-]+/[\w.-]+(?:/[\w.-]+)?)@([0-9a-f]{40}) # v\d+\.\d+\.\d+$")
 
 
 def workflows(project: Path) -> dict[str, Any]:

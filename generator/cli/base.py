@@ -237,19 +237,41 @@ def validate(project: Path, fmt: str, strict: bool, links: bool, cache: bool, de
 )
 @click.option("--year", help="The first plan year, e.g. 2026-27 (default: the current one).")
 @click.option("--id", "partnership", help="The partnership's id (default: made from the title).")
+@click.option("--national", is_flag=True, help="A national site's matrix workflow (see above).")
+@click.option(
+    "--parts",
+    type=int,
+    help="How many machines build a national site (default: 10, at most 256; PARTS in the "
+    "workflow, to change later). Implies --national.",
+)
 @debug_option
 def init(
-    folder: Path, title: str, kind: str, year: str | None, partnership: str | None, debug: bool
+    folder: Path,
+    title: str,
+    kind: str,
+    year: str | None,
+    partnership: str | None,
+    national: bool,
+    parts: int | None,
+    debug: bool,
 ) -> None:
     """Start a new project, ready to fill in.
 
     FOLDER must be new or empty: nothing is written into a folder that holds anything. The
     project's files are placeholders and comments saying what to write in their place.
+
+    Its workflows check each pull request (with the main branch's load cache, read-only) and
+    publish the main branch with GitHub Pages. With --national, publish.yml is a matrix instead:
+    one job validates and deals the parts, one a part runs `plans build --part K/N`, one runs
+    `plans assemble`, and the last publishes.
     """
-    from generator.starter import create_project
+    from generator.starter import NATIONAL_PARTS, create_project
 
     def action() -> int:
-        written = create_project(folder, title, kind=kind, year=year, partnership=partnership)
+        count = parts if parts is not None else NATIONAL_PARTS if national else None
+        written = create_project(
+            folder, title, kind=kind, year=year, partnership=partnership, parts=count
+        )
         click.echo(f"Created a new project in {folder} ({len(written)} files).")
         click.echo(
             f"Next: cd {folder}, then `plans validate` lists what to fill in and `plans serve` "

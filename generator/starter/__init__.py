@@ -5,6 +5,10 @@ data). A file whose name ends `.j2` is a Jinja template (the `.j2` is dropped wh
 folder names `_partnership_` and `_year_` become the partnership's id and the first plan year.
 Every other file is copied byte for byte. Everything is read and rendered before anything is
 written, and nothing is written into a folder that is not empty.
+
+A national project (`parts`) gets `national/publish.yml.j2` as its publish workflow in place of
+the single-machine one: the site built in that many parts on a GitHub Actions matrix, then
+assembled and published.
 """
 
 from __future__ import annotations
@@ -35,6 +39,12 @@ SOURCE_REPOSITORY = "https://github.com/partnership-plans/partnership-plans"
 _TEMPLATE_SUFFIX = ".j2"
 _ID = re.compile(ID_PATTERN)
 _YEAR = re.compile(r"[0-9]{4}-[0-9]{2}")
+NATIONAL_PARTS = 10
+"""A national project's parts unless told: a 350-partnership, ten-year site in about three
+minutes (docs/pages/scale.md)."""
+MAX_PARTS = 256
+"""GitHub Actions runs at most 256 jobs of one matrix."""
+PUBLISH_WORKFLOW = PurePosixPath(".github/workflows/publish.yml")
 
 
 class InitError(PlansError):
@@ -50,6 +60,8 @@ class Starter:
     partnership: str
     year: str
     version: str
+    parts: int | None = None
+    """A national project's parts: its site is built on this many machines (None: on one)."""
 
     @property
     def year_words(self) -> str:
@@ -74,10 +86,12 @@ def create_project(
     year: str | None = None,
     partnership: str | None = None,
     today: date | None = None,
+    parts: int | None = None,
 ) -> list[Path]:
     """Write a new project into `folder` (created if missing, refused unless empty) and return
     the files written, relative to it. The first plan year is the current financial year
-    unless `year` is given; the partnership's id is made from the title unless given."""
+    unless `year` is given; the partnership's id is made from the title unless given. With
+    `parts`, the site is published by a workflow that builds it in that many parts at once."""
     if kind not in PROJECT_KINDS:
         raise InitError(
             f"'{kind}' is not a kind of project; use one of: {', '.join(PROJECT_KINDS)}"
@@ -88,6 +102,7 @@ def create_project(
         partnership=checked_id(partnership) if partnership else _id_from(title),
         year=checked_year(year) if year else financial_year(today or date.today()),
         version=__version__,
+        parts=checked_parts(parts) if parts is not None else None,
     )
     _check_empty(folder)
     files = render_project(starter)
@@ -125,6 +140,10 @@ def render_project(starter: Starter) -> dict[PurePosixPath, bytes]:
         files[target] = content
     for name, text in json_schemas().items():
         files[PurePosixPath(SCHEMA_FOLDER, name)] = text.encode("utf-8")
+    if starter.parts is not None:
+        national = resources.files("generator.starter") / "national" / "publish.yml.j2"
+        template = environment.from_string(national.read_text(encoding="utf-8"))
+        files[PUBLISH_WORKFLOW] = template.render(parts=starter.parts).encode("utf-8")
     return dict(sorted(files.items()))
 
 
@@ -218,6 +237,15 @@ def checked_year(value: str) -> str:
     raise InitError(
         f"'{value}' is not a financial year: write it as YYYY-YY, e.g. "
         f"{financial_year(date.today())}"
+    )
+
+
+def checked_parts(value: int) -> int:
+    if 1 <= value <= MAX_PARTS:
+        return value
+    raise InitError(
+        f"{value} parts cannot be built at once: give from 1 to {MAX_PARTS} (GitHub Actions "
+        f"runs at most {MAX_PARTS} jobs of one matrix)"
     )
 
 
