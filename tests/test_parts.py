@@ -196,6 +196,13 @@ def test_a_folder_that_is_no_part_or_a_damaged_one_is_refused(
     shutil.rmtree(shard)
     output = refused([str(two_parts / "part-1"), str(lost)], tmp_path / "site")
     assert "lacks the shard" in output
+    hidden = tmp_path / "without-hidden-files"  # as an artifact uploaded without them
+    shutil.copytree(two_parts / "part-2", hidden)
+    for dotfile in hidden.rglob(".plans-cross-anchors.json"):
+        dotfile.unlink()
+    output = refused([str(two_parts / "part-1"), str(hidden)], tmp_path / "site")
+    assert "lacks the file .plans-cross-anchors.json of the shard" in output
+    assert "include-hidden-files" in output
 
 
 def test_a_part_reuses_cached_shards(example: tuple[Project, Path], tmp_path: Path) -> None:

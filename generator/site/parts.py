@@ -34,6 +34,7 @@ from generator.site.options import BuildError, BuildOptions
 from generator.site.publish import publish, working_folder
 from generator.site.shards import ShardTask, run_tasks
 from generator.site.versions import (
+    CROSS_ANCHORS,
     check_cross_anchors,
     merge_version,
     version_pages,
@@ -288,6 +289,11 @@ def check_parts(folders: Sequence[Path]) -> tuple[dict[str, Any], dict[str, Path
             if not built.is_dir():
                 raise BuildError(
                     f"{folder} lacks the shard {name} of part {number}: build the part again"
+                )
+            if not (built / CROSS_ANCHORS).is_file():
+                raise BuildError(
+                    f"{folder} lacks the file {CROSS_ANCHORS} of the shard {name}: copy the "
+                    "part's hidden files too (an artifact upload needs include-hidden-files)"
                 )
             where[name] = built
     return first, where
