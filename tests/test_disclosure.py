@@ -257,8 +257,7 @@ def test_personal_data_in_a_plan_is_a_warning_where_it_is(tree: Tree) -> None:
 def test_each_kind_of_personal_data_alone_in_a_file_is_found(
     tree: Tree, summary: str, found: str
 ) -> None:
-    """Only files whose source text may hold personal data are searched (`_may_hold`): each
-    pattern alone, and an escape that spells one, still gets its file searched."""
+    """Each pattern alone in a file is found, and so is an address that a YAML escape spells."""
     tree.edit(
         FEN + "assessment.yml",
         "    summary: Reports rose by a tenth.\n",

@@ -139,24 +139,6 @@ def _field(path: FieldPath) -> str:
     return named[-1] if named else ""
 
 
-_MAY_BE_PERSONAL = re.compile(rf"(?:{_TITLES})\.?\s+[A-Z]|0\d{{2,4}}[\s()-]{{0,2}}\d{{3}}")
-"""In a file's source text, what every match above starts with (a title before a capital, a
-0 and a few digits), found far faster than by walking the typed file's free text (which was
-two fifths of a cold validation): a file without it, without an @, a +44 or a backslash (an
-escape may spell any of them) has nothing to find. A number whose digits a folded line breaks
-after its first two or three may be passed over."""
-
-
-def _may_hold(project: Project, file: str) -> bool:
-    """Whether a file's source text may hold personal data that the patterns would find."""
-    document = project.documents.get(file)
-    source = document.source if document is not None else None
-    if source is None:
-        return True
-    text = source.text
-    return "@" in text or "\\" in text or "+44" in text or _MAY_BE_PERSONAL.search(text) is not None
-
-
 def _problems(file: At, value: Any, root: FieldPath, offices: frozenset[str]) -> Iterator[Problem]:
     for path, text in markdown_values(value, root, Any, FREE_TEXT):
         for message in text_problems(text, _field(path), offices):
@@ -170,15 +152,11 @@ def no_personal_data(project: Project) -> Iterator[Problem]:
     )
     for py in project.plan_years():
         for kind in PLAN_YEAR_KINDS:
-            if not has(py, kind) or not _may_hold(project, py.files[kind]):
-                continue
-            part = getattr(py, kind)
+            part = getattr(py, kind) if has(py, kind) else None
             if part is not None:
                 yield from _problems(At(project, py.files[kind]), part, (), offices)
     for pid, partnership in sorted(project.partnerships.items()):
-        file = project.partnership_files[pid]
-        if _may_hold(project, file):
-            yield from _problems(At(project, file), partnership, (), offices)
+        yield from _problems(At(project, project.partnership_files[pid]), partnership, (), offices)
     reference: list[tuple[str, Any, FieldPath]] = [
         ("settings", project.settings, ()),
         ("organisations", project.organisation_list, ("organisations",)),
