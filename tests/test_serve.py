@@ -105,6 +105,7 @@ def test_serve_says_where_it_is_before_building_shows_the_404_page_and_build_pro
         assert "plans/fenwick-csp/2025-26/actions.yml:" in shown
         assert "unknown field &#x27;&lt;b&gt;bold&lt;/b&gt;&#x27;" in shown, "shown as text"
         assert "<b>" not in shown
+        assert "1 problem stopped the last rebuild. Fix it and save the file" in shown
         assert "livereload" in shown, "the page reloads itself once the problem is fixed"
         actions.write_text(good)
         assert "Fund refuge places" in fetch(url + "actions/", deadline + 120, "Fund refuge")

@@ -41,7 +41,7 @@ pre {{ padding: 1rem; }}
 </head>
 <body>
 <h1>The site could not be rebuilt</h1>
-<p>{summary} Fix them and save the file: this page reloads by itself when the site builds
+<p>{summary} Fix {them} and save the file: this page reloads by itself when the site builds
 again.</p>
 <pre>{problems}</pre>
 </body>
@@ -122,6 +122,7 @@ class PlansServer(LiveReloadServer):
             page = PROBLEMS_PAGE.format(
                 count=count,
                 summary=f"{count} problem{'' if count == 1 else 's'} stopped the last rebuild.",
+                them="it" if count == 1 else "them",
                 problems=html.escape("\n".join(problems)),  # editors' text: never markup here
             ).encode()
             page = self._inject_js_into_html(page, self._visible_epoch)  # type: ignore[no-untyped-call]
