@@ -16,20 +16,15 @@ fraction of the size, the text as sharp.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +32,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # this clone's generator, run as a script from anywhere
 
+from bench.search import serve  # noqa: E402
 from generator.site.pdf import CHROMIUM_ARGS, find_chromium  # noqa: E402
 
 OUT = ROOT / "docs" / "pages" / "assets" / "screenshots"
@@ -120,25 +116,6 @@ def build_sites(work: Path) -> dict[str, Path]:
     plans("new-year", cwd=project)
     plans("build", "--drafts", "--quiet", "--no-cache", "--out", str(work / "preview"), cwd=project)
     return {"published": work / "published", "preview": work / "preview"}
-
-
-@contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve a folder on 127.0.0.1, on a free port, while the block runs."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def box(page: Any, selector: str) -> dict[str, float]:

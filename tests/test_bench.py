@@ -186,3 +186,17 @@ def test_the_benchmark_builds_in_parts_and_checks_the_assembled_site(
     )
     assert 0 < part_max < matrix and 0 < assemble < matrix
     assert (tmp_path / "parts" / "part-2" / "part.json").is_file()
+
+
+def test_two_sites_are_compared_file_by_file(tmp_path: Path) -> None:
+    from bench.run import same_files
+
+    for side in ("a", "b"):
+        (tmp_path / side / "2025-26").mkdir(parents=True)
+        (tmp_path / side / "2025-26" / "index.html").write_bytes(b"<p>same</p>")
+    assert same_files(tmp_path / "a", tmp_path / "b")
+    (tmp_path / "b" / "2025-26" / "index.html").write_bytes(b"<p>sane</p>")
+    assert not same_files(tmp_path / "a", tmp_path / "b")
+    (tmp_path / "b" / "2025-26" / "index.html").write_bytes(b"<p>same</p>")
+    (tmp_path / "b" / "extra.json").write_bytes(b"{}")
+    assert not same_files(tmp_path / "a", tmp_path / "b")

@@ -4,7 +4,6 @@ refused in one line with nothing published."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import CHECKOUT, two_areas
+from test_cache import digest
 
 from generator.cli import main
 from generator.model import Project
@@ -19,14 +19,6 @@ from generator.pipeline import check_project
 from generator.site import BuildOptions, build_site
 from generator.site.options import BuildError
 from generator.site.parts import MANIFEST, assemble, build_part, deal
-
-
-def digest(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def checked(root: Path) -> Project:

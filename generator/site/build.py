@@ -114,21 +114,31 @@ def plan_site(project: Project, options: BuildOptions, keys: ShardKeys | None) -
     return SitePlan(versions, latest, epoch, years)
 
 
+def prepare(
+    project: Project, options: BuildOptions
+) -> tuple[Path, Path, Project, BuildCache | None, dict[str, bytes]]:
+    """What every build starts from, once the links to headings in free text are checked: the
+    project's root and the output folder as absolute paths, the project without the positions
+    of its documents (not needed to render), the build cache (None when it is off) and the
+    sha256 each project file was loaded with (what the shards' keys are made of)."""
+    root = options.root.resolve()
+    out = options.out if options.out.is_absolute() else (Path.cwd() / options.out)
+    unresolved = heading_link_problems(project, root / "theme", options.drafts)
+    if unresolved:
+        raise ProblemsFound(unresolved)
+    loaded = {name: document.digest for name, document in project.documents.items()}
+    cache = BuildCache(options.cache, root, BUNDLED, loaded) if options.cache else None
+    return root, out, dataclasses.replace(project, documents={}), cache, loaded
+
+
 def build_site(project: Project, options: BuildOptions) -> BuildReport:
     """Build every version, shard by shard, and publish the site atomically at `options.out`.
 
     With the cache on, a version whose shards would all be reused, and which the published
     site already holds under the same key, is taken over from the published site as it is:
     neither merged again nor deleted and rewritten."""
-    root = options.root.resolve()
     chromium = require_chromium() if options.pdf else None  # before anything is written
-    out = options.out if options.out.is_absolute() else (Path.cwd() / options.out)
-    unresolved = heading_link_problems(project, root / "theme", options.drafts)
-    if unresolved:
-        raise ProblemsFound(unresolved)
-    slim = dataclasses.replace(project, documents={})  # positions are not needed to render
-    loaded = {name: document.digest for name, document in project.documents.items()}
-    cache = BuildCache(options.cache, root, BUNDLED, loaded) if options.cache else None
+    root, out, slim, cache, _ = prepare(project, options)
     site_plan = plan_site(slim, options, cache)
     versions, latest, epoch = site_plan.versions, site_plan.latest, site_plan.epoch
     published = cache.published(out) if cache is not None else {}

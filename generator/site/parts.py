@@ -13,7 +13,6 @@ build's options), so parts of different commits are never joined.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -24,12 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from generator.model import Project
-from generator.problems import ProblemsFound, counted
+from generator.problems import counted
 from generator.render import PAGES, opendata
-from generator.render.headings import heading_link_problems
 from generator.render.theme import BUNDLED
-from generator.site.build import SitePlan, plan_site
-from generator.site.cache import BuildCache, ShardKeys, link_tree
+from generator.site.build import SitePlan, plan_site, prepare
+from generator.site.cache import ShardKeys, link_tree
 from generator.site.options import BuildError, BuildOptions
 from generator.site.publish import publish, working_folder
 from generator.site.shards import ShardTask, run_tasks
@@ -124,14 +122,7 @@ def build_part(project: Project, options: BuildOptions, part: int, of: int) -> P
         )
     if not 1 <= part <= of:
         raise BuildError(f"there is no part {part} of {of}: give --part K/N with K from 1 to N")
-    root = options.root.resolve()
-    out = options.out if options.out.is_absolute() else (Path.cwd() / options.out)
-    unresolved = heading_link_problems(project, root / "theme", options.drafts)
-    if unresolved:
-        raise ProblemsFound(unresolved)
-    slim = dataclasses.replace(project, documents={})
-    loaded = {name: document.digest for name, document in project.documents.items()}
-    cache = BuildCache(options.cache, root, BUNDLED, loaded) if options.cache else None
+    root, out, slim, cache, loaded = prepare(project, options)
     keys = cache if cache is not None else ShardKeys(root, BUNDLED, loaded)
     plan = plan_site(slim, options, keys)
     dealt = deal(shard_costs(plan), of)
