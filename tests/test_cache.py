@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,8 @@ def test_a_data_edit_of_one_partnership_rebuilds_only_its_shard(tmp_path: Path) 
         "2025-26/ashdown",
     )
     assert "Refuges" in (out / "2025-26" / "fenwick-csp" / "actions" / "index.html").read_text()
+    archive = zipfile.ZipFile(out / "2025-26" / "data" / "open-data-2025-26.zip")
+    assert b"Refuges" in archive.read("fenwick-csp/fenwick-csp-2025-26-actions.csv")  # zipped again
     index = (out / "2025-26" / "search" / "search_index.json").read_text()
     assert "Refuges" in index and "ashdown-pcc/" in index  # every shard's entries, one index
 

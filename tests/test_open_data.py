@@ -213,6 +213,18 @@ def test_each_year_has_one_archive_with_every_partnership_s_downloads() -> None:
             assert archive.read(name) == files[f"{year}/{pid}/data/{file}"]
 
 
+def test_the_built_archive_zipped_from_every_shard_is_the_whole_version_s(
+    example_site: Path,
+) -> None:
+    """A build zips the archive when it puts each version together, from every shard's
+    downloads: the same bytes as rendering the whole version at once."""
+    files = example_files()
+    for year in ("2023-24", "2024-25", "2025-26", "2026-27"):
+        name = f"data/open-data-{year}.zip"
+        assert (example_site / year / name).read_bytes() == files[f"{year}/{name}"]
+        assert not list((example_site / year).glob(".plans-*"))  # the shards' records stay out
+
+
 def test_the_archive_is_the_same_every_build() -> None:
     project = checked_example()
     first = render_version(project, CHECKOUT / "theme", Version("2026-27", "2026-27")).files

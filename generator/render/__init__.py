@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -88,12 +90,33 @@ HOME = Shard("_home")
 
 
 @dataclass(frozen=True)
+class Downloads:
+    """A shard's share of its version's archive of every partnership's downloads
+    (`opendata.archive`): a shard's build rebuilds only its own partnerships' files, and the
+    archive is zipped from every shard's when the version is put together."""
+
+    files: dict[str, str]
+    """Each entry of the archive the shard gives: its name in the archive, and the file of the
+    version that holds it."""
+    newest: date | None
+    """The newest `opendata.data_date` of its plan years: the archive's entries are dated by
+    the newest of all."""
+    licence: bytes | None = None
+    """The home shard's: the licence notice at the archive's top."""
+    archive: str | None = None
+    """The home shard's: the archive's file in the version (`opendata.archive_name`)."""
+
+
+@dataclass(frozen=True)
 class RenderedVersion:
     """The generated docs of one version (or one shard of it): files by relative path, and the
     navigation of the whole version with its pages in order."""
 
     files: Mapping[str, bytes]
     nav: list[Any]
+    downloads: Downloads | None = None
+    """For one shard: its share of the version's open-data archive, which is put together
+    when the shards are merged (the whole version's render holds the archive itself)."""
 
     @property
     def nav_pages(self) -> list[str]:
@@ -231,29 +254,74 @@ def make_environment(theme: Path, partnership: str | None = None) -> jinja2.Envi
     return env
 
 
+def version_plan_years(project: Project, year: str, drafts: bool) -> list[PlanYear]:
+    """The plan years of a version (financial year) on the site, in (partnership) order."""
+    return [py for py in project.plan_years() if py.year == year and publishable(py, drafts)]
+
+
+def areas_of(project: Project, plan_years: list[PlanYear]) -> list[tuple[str, list[PlanYear]]]:
+    """Each area of `plan_years` with its plan years, areas and partnerships in name order."""
+    grouped: dict[str, list[PlanYear]] = {}
+    for py in plan_years:
+        grouped.setdefault(project.partnerships[py.partnership].area, []).append(py)
+    return [
+        (area, sorted(pys, key=lambda py: project.partnerships[py.partnership].name))
+        for area, pys in sorted(grouped.items(), key=lambda kv: project.areas[kv[0]].name)
+    ]
+
+
+def formula_owners(project: Project, year: str) -> dict[str, list[tuple[str, str]]]:
+    """By area: (owner, formula id) of every formula of the year run by a partnership of the
+    area or paying one, whether or not the owner's own plan is published this year (the
+    partnerships' funding pages point to the area page for the whole formula)."""
+    partnerships = project.partnerships
+    found: dict[str, list[tuple[str, str]]] = {}
+    for py in project.plan_years():
+        if py.year != year:
+            continue
+        for formula in py.funding.formulas:
+            paid = {py.partnership}
+            paid.update(r.partnership for r in formula.recipients if r.partnership)
+            paid.update(pid for r in formula.recipients for pid in r.covers)
+            areas = {partnerships[p].area for p in paid if p in partnerships}
+            for area in sorted(areas):
+                found.setdefault(area, []).append((py.partnership, formula.id))
+    return found
+
+
 class Renderer:
     """Renders one version of the site from a validated project."""
 
     def __init__(self, project: Project, theme: Path, version: Version) -> None:
         self.project = disclose(project)  # small counts of people never reach a page or file
+        self._undisclosed = project
         self.theme = theme
         self.version = version
-        self.formulas = all_formulas(self.project, version.year)
-        self._other_formulas: dict[str, Formulas] = {version.year: self.formulas}
+        self._other_formulas: dict[str, Formulas] = {}
         self._envs: dict[str | None, jinja2.Environment] = {}
-        self.years = [
-            py
-            for py in self.project.plan_years()
-            if py.year == version.year and publishable(py, version.drafts)
-        ]
+        self.years = version_plan_years(self.project, version.year, version.drafts)
         self._facts: dict[str, PlanYearFacts] = {}
         self.latest_partnerships = {
             py.partnership
             for py in self.project.plan_years()
             if py.year == version.latest and publishable(py, version.drafts)
         }
-        self.newest = newest_years(self.project, version.drafts)
         self._heading_links: dict[str, list[str]] | None = None
+
+    @cached_property
+    def formulas(self) -> Formulas:
+        """Every formula of the version's year, by id."""
+        return self.formulas_of(self.version.year)
+
+    @cached_property
+    def newest(self) -> dict[str, Newest]:
+        """`newest_years`, read from the project before disclosure (which only withholds
+        figures): telling whether a review is on the site types no indicators."""
+        return newest_years(self._undisclosed, self.version.drafts)
+
+    @cached_property
+    def _formula_owners(self) -> dict[str, list[tuple[str, str]]]:
+        return formula_owners(self._undisclosed, self.version.year)
 
     def facts(self, py: PlanYear) -> PlanYearFacts:
         """A plan year's computed facts, once (a shard computes only the ones it shows), of the
@@ -291,14 +359,7 @@ class Renderer:
 
     def areas_in_version(self) -> list[tuple[str, list[PlanYear]]]:
         """Each area with the partnerships that have a plan in this version, in name order."""
-        grouped: dict[str, list[PlanYear]] = {}
-        for py in self.years:
-            area = self.project.partnerships[py.partnership].area
-            grouped.setdefault(area, []).append(py)
-        return [
-            (area, sorted(pys, key=lambda py: self.project.partnerships[py.partnership].name))
-            for area, pys in sorted(grouped.items(), key=lambda kv: self.project.areas[kv[0]].name)
-        ]
+        return areas_of(self.project, self.years)
 
     def area_groups(self) -> list[tuple[str | None, list[tuple[str, list[PlanYear]]]]]:
         """`areas_in_version` grouped as the navigation and the home page list them: each region
@@ -339,8 +400,31 @@ class Renderer:
             files["glossary.md"] = self._page(None, "glossary.md.j2", common)
             files["accessibility.md"] = self._page(None, "accessibility.md.j2", common)
             files.update(opendata.schema_files())
-            files[opendata.archive_name(self.version.year)] = self.archive()
-        return RenderedVersion(files, nav)
+            if shard is None:
+                files[opendata.archive_name(self.version.year)] = self.archive()
+        if shard is None:
+            return RenderedVersion(files, nav)
+        return RenderedVersion(files, nav, self._downloads(files, home))
+
+    def _downloads(self, files: Mapping[str, bytes], home: bool) -> Downloads:
+        """A shard's share of the archive (see `archive`): the downloads of the plan years it
+        made pages for, with the licence notice when it is the home shard."""
+        entries: dict[str, str] = {}
+        newest: date | None = None
+        for py in self.years:
+            folder = f"{py.partnership}/data/"
+            if f"{py.partnership}/index.md" not in files:
+                continue
+            for name in files:
+                if name.startswith(folder):
+                    entries[f"{py.partnership}/{name[len(folder) :]}"] = name
+            when = opendata.data_date(py)
+            newest = when if newest is None or (when is not None and when > newest) else newest
+        if not home:
+            return Downloads(entries, newest)
+        year = self.version.year
+        licence = opendata.licence_text(self.project, year)
+        return Downloads(entries, newest, licence, opendata.archive_name(year))
 
     def _area(
         self,
@@ -370,20 +454,8 @@ class Renderer:
 
     def area_formula_owners(self, area_id: str) -> list[tuple[str, str]]:
         """(owner, formula id) of every formula of the year run by a partnership of the area or
-        paying one, whether or not the owner's own plan is published this year: the
-        partnerships' funding pages point to the area page for the whole formula."""
-        partnerships = self.project.partnerships
-        found = []
-        for py in self.project.plan_years():
-            if py.year != self.version.year:
-                continue
-            for formula in py.funding.formulas:
-                paid = {py.partnership}
-                paid.update(r.partnership for r in formula.recipients if r.partnership)
-                paid.update(pid for r in formula.recipients for pid in r.covers)
-                if any(partnerships[p].area == area_id for p in paid if p in partnerships):
-                    found.append((py.partnership, formula.id))
-        return found
+        paying one (see `formula_owners`)."""
+        return self._formula_owners.get(area_id, [])
 
     def formulas_of(self, year: str) -> Formulas:
         """Every formula of a year, worked out once (the previous year's, for what changed)."""
@@ -524,14 +596,18 @@ def render_version(
 __all__ = [
     "HOME",
     "PAGES",
+    "Downloads",
     "Newest",
     "PlanYearFacts",
     "RenderedVersion",
     "Shard",
     "Version",
+    "areas_of",
+    "formula_owners",
     "newest_years",
     "pdf_name",
     "publishable",
     "published_years",
     "render_version",
+    "version_plan_years",
 ]

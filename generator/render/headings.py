@@ -54,6 +54,8 @@ def _may_link(source: SourceText | None) -> bool:
     escape in a quoted string that spells one."""
     if source is None:
         return True
+    if not source.may_link:
+        return False
     text = source.text
     return "\\" in text or ("](" in text and _MAY_LINK.search(text) is not None)
 

@@ -85,7 +85,8 @@ def archive(files: Mapping[str, bytes], when: date | None) -> bytes:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            zipped.writestr(info, files[name], compresslevel=9)
+            # zlib's default level: a third of the time of 9, for an archive 5% larger
+            zipped.writestr(info, files[name], compresslevel=6)
     return buffer.getvalue()
 
 

@@ -72,7 +72,6 @@ class SitePlan:
 def plan_site(project: Project, options: BuildOptions, keys: ShardKeys | None) -> SitePlan:
     """Every version's shards and, given `keys`, the key of each one: what it is built from
     (the project's files, the generator, its libraries) and the build's options."""
-    root = options.root.resolve()
     versions, latest = versions_of(project, options.drafts)
     epoch = source_date_epoch(project)
     in_latest = sorted(
@@ -86,7 +85,7 @@ def plan_site(project: Project, options: BuildOptions, keys: ShardKeys | None) -
     years = []
     for year in versions:
         version = Version(year, latest, options.drafts, options.pdf)
-        plan = plan_shards(project, root, version)
+        plan = plan_shards(project, version)
         options_key = [
             latest,
             str(options.drafts),

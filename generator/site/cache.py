@@ -39,7 +39,7 @@ from pathlib import Path
 
 from generator import caches
 
-FORMAT = "3"
+FORMAT = "4"
 BUILD_DEPENDENCIES = (
     "mkdocs",
     "mkdocs-material",

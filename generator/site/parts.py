@@ -33,6 +33,7 @@ from generator.site.publish import publish, working_folder
 from generator.site.shards import ShardTask, run_tasks
 from generator.site.versions import (
     CROSS_ANCHORS,
+    DOWNLOADS,
     check_cross_anchors,
     merge_version,
     version_pages,
@@ -281,11 +282,12 @@ def check_parts(folders: Sequence[Path]) -> tuple[dict[str, Any], dict[str, Path
                 raise BuildError(
                     f"{folder} lacks the shard {name} of part {number}: build the part again"
                 )
-            if not (built / CROSS_ANCHORS).is_file():
-                raise BuildError(
-                    f"{folder} lacks the file {CROSS_ANCHORS} of the shard {name}: copy the "
-                    "part's hidden files too (an artifact upload needs include-hidden-files)"
-                )
+            for hidden in (CROSS_ANCHORS, DOWNLOADS):
+                if not (built / hidden).is_file():
+                    raise BuildError(
+                        f"{folder} lacks the file {hidden} of the shard {name}: copy the "
+                        "part's hidden files too (an artifact upload needs include-hidden-files)"
+                    )
             where[name] = built
     return first, where
 

@@ -27,19 +27,21 @@ from generator.problems import counted
 from generator.render import (
     HOME,
     RenderedVersion,
-    Renderer,
     Shard,
     Version,
+    areas_of,
+    formula_owners,
     nav_pages,
     opendata,
     render_version,
+    version_plan_years,
 )
 from generator.render.theme import BUNDLED
 from generator.site.config import base_config, version_config
 from generator.site.options import BuildError
 from generator.site.sanitize import scan_site
 from generator.site.search import area_index
-from generator.site.versions import CROSS_ANCHORS
+from generator.site.versions import CROSS_ANCHORS, write_downloads
 
 START_METHODS = multiprocessing.get_all_start_methods()
 
@@ -236,6 +238,8 @@ def build_shard(project: Project, root: Path, task: ShardTask, scratch: Path, ep
             f"{where} failed the safety scan of built pages:\n  " + "\n  ".join(unsafe)
         )
     (out / CROSS_ANCHORS).write_text(json.dumps(shard_folder.cross_anchors), encoding="utf-8")
+    if rendered.downloads is not None:
+        write_downloads(out, rendered.downloads)
     return sum(1 for name in rendered.files if name.endswith(".md"))
 
 
@@ -271,24 +275,24 @@ class ShardPlan:
     pages list them all), and its weight (plan years) for scheduling."""
 
 
-def plan_shards(project: Project, root: Path, version: Version) -> ShardPlan:
+def plan_shards(project: Project, version: Version) -> ShardPlan:
     """How a version is split: the home pages, then one shard per area. An area's pages read
     its partnerships' files and those of the owners of formulas that fund them."""
-    renderer = Renderer(project, root / "theme", version)
     owners = {
         formula.id: py.partnership
         for py in project.plan_years()
         if py.year == version.year
         for formula in py.funding.formulas
     }
-    areas = renderer.areas_in_version()
+    areas = areas_of(project, version_plan_years(project, version.year, version.drafts))
+    by_area = formula_owners(project, version.year)
     structure = json.dumps([[area, [py.partnership for py in pys]] for area, pys in areas])
     shards: list[tuple[Shard, list[str] | None, int]] = [(HOME, None, 0)]
     for area, pys in areas:
         reads = {py.partnership for py in pys}
         for py in pys:
             reads.update(owners[a.formula] for a in py.funding.allocations if a.formula in owners)
-        reads.update(owner for owner, _ in renderer.area_formula_owners(area))
+        reads.update(owner for owner, _ in by_area.get(area, []))
         shards.append((Shard(area, (area,)), sorted(reads), len(pys)))
     return ShardPlan(structure, shards)
 

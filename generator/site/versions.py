@@ -11,12 +11,11 @@ import os
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from generator.model import Project
-from generator.render import (
-    publishable,
-)
+from generator.render import Downloads, opendata, publishable
 from generator.site.cache import link_file, link_tree
 from generator.site.options import BuildError
 from generator.site.search import joined_files
@@ -33,6 +32,47 @@ def versions_of(project: Project, drafts: bool) -> tuple[list[str], str]:
 
 CROSS_ANCHORS = ".plans-cross-anchors.json"
 """Kept in each built shard (and so in the cache), never published: see `cross_anchors`."""
+DOWNLOADS = ".plans-downloads.json"
+"""Kept in each built shard, never published: its share of the version's open-data archive
+(`generator.render.Downloads`), which is zipped when the version is put together."""
+
+
+def write_downloads(out: Path, downloads: Downloads) -> None:
+    """Keep a built shard's share of the archive in its folder (`DOWNLOADS`)."""
+    record = {
+        "files": downloads.files,
+        "newest": downloads.newest.isoformat() if downloads.newest is not None else None,
+        "licence": downloads.licence.decode("utf-8") if downloads.licence is not None else None,
+        "archive": downloads.archive,
+    }
+    (out / DOWNLOADS).write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+
+
+def downloads_archive(parts: list[Path]) -> tuple[str, bytes]:
+    """The version's archive of every partnership's downloads (`opendata.archive`), zipped
+    from each shard's share (the home shard first): its file in the version and its bytes,
+    the same as the whole version's render makes."""
+    files: dict[str, bytes] = {}
+    newest: date | None = None
+    archive: str | None = None
+    for part in parts:
+        try:
+            record = json.loads((part / DOWNLOADS).read_text(encoding="utf-8"))
+            for entry, name in sorted(record["files"].items()):
+                files[entry] = (part / name).read_bytes()
+            when = date.fromisoformat(record["newest"]) if record["newest"] else None
+            if record["licence"] is not None:
+                files[opendata.LICENCE_FILE] = record["licence"].encode("utf-8")
+                archive = str(record["archive"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise BuildError(
+                f"the built shard {part} has lost its downloads ({DOWNLOADS}: {exc}); build it "
+                "again (plans build --no-cache)"
+            ) from None
+        newest = when if newest is None or (when is not None and when > newest) else newest
+    if archive is None:
+        raise BuildError(f"the home shard {parts[0]} does not name the archive of its downloads")
+    return archive, opendata.archive(files, newest)
 
 
 def _page_file(version: Path, page: str) -> Path:
@@ -62,7 +102,7 @@ def check_cross_anchors(parts: list[Path], label: str) -> list[str]:
     return problems
 
 
-_MERGED = ("search", "sitemap.xml", "sitemap.xml.gz", CROSS_ANCHORS)
+_MERGED = ("search", "sitemap.xml", "sitemap.xml.gz", CROSS_ANCHORS, DOWNLOADS)
 
 
 def part_entries(part: Path) -> list[str]:
@@ -83,6 +123,8 @@ def _write_joined(
 ) -> list[str]:
     """Write `joined_files` into `target`; their names."""
     joined = joined_files(parts, epoch, areas)
+    archive, zipped = downloads_archive(parts)
+    joined[archive] = zipped
     for name, data in joined.items():
         path = target / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -141,13 +183,15 @@ def stage_patch(
     if 0 in changed and (parts[0] / "search").is_dir():
         link_tree(parts[0] / "search", stage / "search")
         replace.append("search")
-    for name in _write_joined(parts, stage, epoch, areas):
+    joined = _write_joined(parts, stage, epoch, areas)
+    for name in joined:
         if not name.startswith("search/") or "search" not in replace:
             replace.append(name)
+    folders = {name.split("/", 1)[0] for name in joined if "/" in name}  # search/, data/
     remove = [
         name
         for name in sorted(os.listdir(published))
-        if name not in unchanged and name not in replace and name != "search"
+        if name not in unchanged and name not in replace and name not in folders | {"search"}
     ]
     return Patch(stage, tuple(remove), tuple(replace))
 
