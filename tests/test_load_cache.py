@@ -471,3 +471,54 @@ def test_checking_with_the_cache_leaves_no_garbage_cycles(tree: Tree) -> None:
             assert gc.collect() == 0
         finally:
             gc.enable()
+
+
+@pytest.mark.parametrize(
+    ("text", "may_link"),
+    [
+        ("title: Plain words, no link\n", False),
+        ("note: see [the plan](priorities.md)\n", True),
+        ('note: "see [the plan]\\x28priorities.md)"\n', True),  # a YAML escape may spell one
+        ("note: '[not] (a link)'\n", False),
+    ],
+)
+def test_a_kept_file_still_says_whether_its_text_may_hold_a_link(
+    tmp_path: Path, text: str, may_link: bool
+) -> None:
+    """Checks of links skip a file whose text cannot hold one, so the flag must survive the
+    pack: a file answered from the cache says what the same file loaded afresh says."""
+    root = tmp_path / "project"
+    (root / "data").mkdir(parents=True)
+    (root / "data" / "note.yml").write_text(text, encoding="utf-8")
+    fresh, _ = load_file(root / "data" / "note.yml", root)
+    assert fresh is not None and fresh.source is not None
+    assert fresh.source.may_link is may_link
+    cache = LoadCache(tmp_path / "cache", root)
+    cache.keep(fresh)
+    cache.save()
+    again = LoadCache(tmp_path / "cache", root)
+    assert again.unchanged(root / "data" / "note.yml", "data/note.yml")
+    kept = again.document("data/note.yml").source
+    assert kept is not None and kept.may_link is may_link
+
+
+def test_every_cache_key_follows_which_file_holds_which_code(tmp_path: Path) -> None:
+    """The shared code key names each file beside its bytes: two modules swapping their
+    contents, or one renamed, is other code (an import of one now finds the other's)."""
+    package = tmp_path / "package"
+    (package / "stage").mkdir(parents=True)
+    (package / "stage" / "one.py").write_text("ONE = 1\n")
+    (package / "stage" / "two.py").write_text("TWO = 2\n")
+
+    def key() -> bytes:
+        files = generator.caches.source_files(package)
+        return generator.caches.code_key(b"magic", files, package)
+
+    before = key()
+    assert key() == before
+    (package / "stage" / "one.py").write_text("TWO = 2\n")
+    (package / "stage" / "two.py").write_text("ONE = 1\n")
+    swapped = key()
+    assert swapped != before
+    (package / "stage" / "two.py").rename(package / "stage" / "three.py")
+    assert key() not in (before, swapped)

@@ -98,6 +98,19 @@ def _warn_in_a_year(tree: Tree) -> None:
     tree.edit(f"{SAL}2024-25/plan.yml", "public: true", "public: false")
 
 
+def _break_a_link_then_edit_another_file_of_its_year(tree: Tree) -> None:
+    """The broken link's file comes from the load cache when its year is checked again: what
+    the cache keeps says its text may hold a link (`SourceText.may_link`)."""
+    tree.edit(
+        f"{SAL}2024-25/plan.yml",
+        "summary: Final year of the 2022–25 plan.",
+        "summary: Final year of the plan; see [its priority](#priority.no-such-priority).",
+    )
+    broken = "links to '#priority.no-such-priority', but 2024-25 has no priority 'no-such-priority'"
+    assert broken in [p.message for p in check(tree, tree.root.parent / "cache")[1]]
+    touch(tree, f"{SAL}2024-25/actions.yml")
+
+
 EDITS: dict[str, Callable[[Tree], None]] = {
     "a priority a later year continues is renamed": _rename_last_years_priority,
     "the year between two years is removed": _remove_the_middle_year,
@@ -107,6 +120,9 @@ EDITS: dict[str, Callable[[Tree], None]] = {
     "a formula recipient drops its allocation": _drop_a_formula_allocation,
     "a year is added": _add_a_year,
     "a year gains a warning": _warn_in_a_year,
+    "a link breaks, then another file of its year changes": (
+        _break_a_link_then_edit_another_file_of_its_year
+    ),
 }
 
 

@@ -31,7 +31,7 @@ from generator import caches
 from generator.load import reader
 from generator.load.reader import MAX_FILE_BYTES, Document, SourceText, content_hash
 
-MAGIC = b"plans load cache 1\n"
+MAGIC = b"plans load cache 2\n"
 """The start of every pack; the number changes with the pack's layout."""
 PACK = "files.pack"
 _HASH_SIZE = 32
@@ -46,9 +46,9 @@ class Marshalled(NamedTuple):
         return marshal.loads(self.blob)
 
 
-_Entry = tuple[bytes, bytes, bytes, bool]
-"""A kept file: the hash of its bytes, its data (a marshal blob), its compressed text, and
-whether libyaml read it (`SourceText`)."""
+_Entry = tuple[bytes, bytes, bytes, bool, bool]
+"""A kept file: the hash of its bytes, its data (a marshal blob), its compressed text,
+whether libyaml read it and whether its text may hold a link (`SourceText`)."""
 
 
 def code_key(package: Path = caches.PACKAGE) -> bytes:
@@ -113,16 +113,18 @@ class LoadCache:
         are `Marshalled` (unpacked when asked for) if the cache was opened with `defer`."""
         entry = self._kept[name]
         self._seen[name] = entry
-        digest, data, compressed, libyaml = entry
+        digest, data, compressed, libyaml, may_link = entry
         loaded = Marshalled(data) if self._defer else marshal.loads(data)
-        return Document(name, loaded, SourceText(compressed, libyaml), digest)
+        return Document(name, loaded, SourceText(compressed, libyaml, may_link), digest)
 
     def keep(self, document: Document) -> None:
         """Keep a document just loaded from its file with no problem (under its `digest`)."""
         source = document.source
         assert source is not None and document.digest  # loaded from a file, text kept
         blob = marshal.dumps(document.data)
-        self._seen[document.file] = (document.digest, blob, source.compressed, source.libyaml)
+        self._seen[document.file] = (
+            document.digest, blob, source.compressed, source.libyaml, source.may_link
+        )  # fmt: skip
 
     def save(self) -> None:
         """Write the pack again, if this run changed it, holding exactly the files kept in this
@@ -163,8 +165,11 @@ def _read_pack(path: Path, key: bytes) -> dict[str, _Entry]:
     try:
         while stream.tell() < len(raw):
             match marshal.load(stream):
-                case (str(name), bytes(digest), bytes(data), bytes(compressed), bool(libyaml)):
-                    entries[name] = (digest, data, compressed, libyaml)
+                case (
+                    str(name), bytes(digest), bytes(data), bytes(compressed), bool(libyaml),
+                    bool(may_link),
+                ):  # fmt: skip
+                    entries[name] = (digest, data, compressed, libyaml, may_link)
                 case _:
                     return {}
     except (EOFError, ValueError, TypeError):

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 def file_name(path: Path, root: Path) -> str:
     """How problems name a file: relative to the project root when it is inside it."""
+    text, base = str(path), str(root)
+    if text.startswith(base) and text[len(base) : len(base) + 1] == os.sep and base != os.sep:
+        return text[len(base) + 1 :].replace(os.sep, "/")  # Path.relative_to, without parsing
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
 
 
@@ -115,26 +118,36 @@ def discover(
     return found, problems
 
 
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    """The entries of a folder in name order (a DirEntry knows whether it is a file, a folder
+    or a link without asking the file system again)."""
+    with os.scandir(folder) as scan:
+        return sorted(scan, key=lambda entry: entry.name)
+
+
 def _partnership_files(folder: Path, year_kinds: list[str], problem: Any) -> list[FoundFile]:
     found: list[FoundFile] = []
     partnership = folder.name
-    if (folder / "partnership.yml").is_symlink():
+    entries = _entries(folder)
+    own = next((entry for entry in entries if entry.name == "partnership.yml"), None)
+    if own is not None and own.is_symlink():
         problem(folder / "partnership.yml", SYMLINK)
-    elif (folder / "partnership.yml").is_file():
+    elif own is not None and own.is_file():
         found.append(FoundFile("partnership", folder / "partnership.yml", partnership))
     else:
         problem(folder, "partnership folder has no partnership.yml")
-    for entry in sorted(folder.iterdir()):
+    for entry in entries:
         if entry.name == "partnership.yml" or entry.name.startswith("."):
             continue
+        path = folder / entry.name
         if entry.is_symlink():
-            problem(entry, SYMLINK)
+            problem(path, SYMLINK)
         elif entry.is_dir() and YEAR_FOLDER.fullmatch(entry.name):
-            found.extend(_year_files(entry, partnership, year_kinds, problem))
+            found.extend(_year_files(path, partnership, year_kinds, problem))
         elif entry.is_dir():
-            problem(entry, "a year folder is named by its financial year, e.g. 2024-25")
-        elif entry.suffix.lower() != ".md":
-            problem(entry, "unexpected file; a partnership folder holds partnership.yml and years")
+            problem(path, "a year folder is named by its financial year, e.g. 2024-25")
+        elif path.suffix.lower() != ".md":
+            problem(path, "unexpected file; a partnership folder holds partnership.yml and years")
     return found
 
 
@@ -142,21 +155,25 @@ def _year_files(
     folder: Path, partnership: str, year_kinds: list[str], problem: Any
 ) -> list[FoundFile]:
     found: list[FoundFile] = []
-    for entry in sorted(folder.iterdir()):
-        if entry.name.startswith(".") or entry.suffix.lower() == ".md":
+    has_plan = False
+    for entry in _entries(folder):
+        name = entry.name
+        if name.startswith(".") or name.lower().endswith(".md"):
             continue
-        kind = entry.name.removesuffix(".yml")
+        kind = name.removesuffix(".yml")
+        path = folder / name
         if entry.is_symlink():
-            problem(entry, SYMLINK)
-        elif entry.is_file() and entry.suffix == ".yml" and kind in year_kinds:
-            found.append(FoundFile(kind, entry, partnership, folder.name))
+            problem(path, SYMLINK)
+        elif entry.is_file() and name.endswith(".yml") and kind in year_kinds:
+            found.append(FoundFile(kind, path, partnership, folder.name))
+            has_plan = has_plan or kind == "plan"
         else:
             names = [f"{k}.yml" for k in year_kinds]
-            stem, _, suffix = entry.name.rpartition(".")
+            stem, _, suffix = name.rpartition(".")
             hint = did_you_mean(f"{stem}.yml", names) if suffix.lower() in ("yml", "yaml") else ""
             allowed = ", ".join(names)
-            problem(entry, f"unexpected file in a year folder (allowed: {allowed}){hint}")
-    if not (folder / "plan.yml").is_file():
+            problem(path, f"unexpected file in a year folder (allowed: {allowed}){hint}")
+    if not has_plan and not (folder / "plan.yml").is_file():
         problem(folder, "year folder has no plan.yml")
     return found
 

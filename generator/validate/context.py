@@ -24,6 +24,13 @@ class At:
     def problem(self, path: FieldPath, message: str, severity: Severity = ERROR) -> Problem:
         return self.project.documents[self.file].problem(path, message, severity)
 
+    def may_link(self) -> bool:
+        """Whether the file's text may hold a Markdown link (`SourceText.may_link`): False only
+        for a file read from text holding neither `](` nor a backslash."""
+        document = self.project.documents.get(self.file)
+        source = document.source if document is not None else None
+        return source is None or source.may_link
+
     def reference(
         self, path: FieldPath, value: str | None, known: Collection[str], what: str
     ) -> Iterator[Problem]:

@@ -201,6 +201,8 @@ def site_links_resolve(project: Project) -> Iterator[Problem]:
             if part is None:
                 continue
             file = At(project, py.files[kind])
+            if not file.may_link():
+                continue  # most files: no free text in them to walk
             for path, target in _linked(part):
                 problem: str | None
                 if kind == "changes":
@@ -213,6 +215,8 @@ def site_links_resolve(project: Project) -> Iterator[Problem]:
                     yield file.problem(path, problem)
     for pid, partnership in sorted(project.partnerships.items()):
         file = At(project, project.partnership_files[pid])
+        if not file.may_link():
+            continue
         for path, target in _linked(partnership):
             if "#" in target and heading_anchor(target) is None:
                 page = ITEM_PAGES[target.partition("#")[2].partition(".")[0]]
