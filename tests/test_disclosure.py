@@ -224,6 +224,16 @@ def test_free_text_is_searched_for_personal_data() -> None:
     assert list(text_problems("Ring 01632 960123.", "how_to_respond", offices)) == []
 
 
+@pytest.mark.parametrize(
+    "number", ["(01632) 960123", "(01632)960123", "(020) 7946 0000", "+44 (0)20 7946 0000"]
+)
+def test_a_phone_number_with_its_area_code_in_brackets_is_found(number: str) -> None:
+    assert list(text_problems(f"Ring {number} today.", "summary", frozenset())) == [
+        f"'{number}' looks like a phone number; give an office's number in the "
+        "partnership's contact, not in the text of a plan"
+    ]
+
+
 def test_personal_data_in_a_plan_is_a_warning_where_it_is(tree: Tree) -> None:
     tree.edit(
         FEN + "assessment.yml",

@@ -10,7 +10,8 @@ office belongs in the partnership's contact details.
   (jane.smith@, j.smith@, jane_smith@) and is not made only of words offices use
   (community.safety@, csp.team@); a single word (info@, csp@, enquiries@) is taken to be an
   office's, and so is any partnership's contact_email.
-- Phone: a UK number of 10 or 11 digits (01632 960123, 07700 900123, +44 20 7946 0000),
+- Phone: a UK number of 10 or 11 digits (01632 960123, (01632) 960123, 07700 900123,
+  +44 20 7946 0000),
   except in the fields that say how to get in touch (a partnership's contact, a consultation's
   how_to_respond). Short numbers (999, 101, 111) are not looked for.
 - Name: a police rank or a courtesy title followed by a capitalised name: "PC Jane Smith",
@@ -82,7 +83,9 @@ OFFICE_WORDS = frozenset(
     ]
 )
 """Words the part of an office's address before the @ is made of (community.safety@)."""
-_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)(?:\d[\s()-]?){8,9}\d(?![\w])")
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)(?:\d(?:\)\s|[\s()-])?){8,9}\d(?![\w])"
+)  # a closing bracket and a space are one separator: (01632) 960123
 CONTACT_FIELDS = frozenset({"contact", "how_to_respond"})
 """Fields that say how to get in touch: an office's phone number belongs there."""
 _TITLES = (
@@ -122,7 +125,8 @@ def text_problems(text: str, field: str, offices: frozenset[str]) -> Iterator[st
         for match in _PHONE.finditer(text):
             number = match.group(0).strip()
             international = number.startswith("+44")
-            if _digits(number) in ((11, 12) if international else (10, 11)):
+            digits = _digits(number.replace("(0)", "") if international else number)
+            if digits in ((11, 12) if international else (10, 11)):
                 yield (
                     f"'{number}' looks like a phone number; give an office's number in the "
                     "partnership's contact, not in the text of a plan"
