@@ -10,7 +10,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -19,6 +19,7 @@ from generator.cli.drafts import drafts_left_out, drafts_on_disk
 from generator.problems import PlansError, Problem, ProblemsFound, Severity, counted
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1  # a usage error exits 2: click does it
+FC = TypeVar("FC", bound=Callable[..., Any] | click.Command)
 
 
 def _escape_github(text: str, *, property_value: bool = False) -> str:
@@ -156,6 +157,20 @@ project_option = click.option(
 )
 """For commands whose arguments are not the project: `--project DIR`, else found as git does."""
 debug_option = click.option("--debug", is_flag=True, help="Show a traceback on failure.")
+
+
+def format_option(choices: tuple[str, ...], help: str) -> Callable[[FC], FC]:
+    """`--format`, one of `choices` (the first is the default), as `fmt`."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
+
+
 CACHE_HOME = "~/.cache/partnership-plans, or $PLANS_CACHE_DIR"
 
 
@@ -174,13 +189,9 @@ def main() -> None:
 
 @main.command(short_help="Check a project and report every problem.")
 @project_argument
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools, github for pull-request annotations.",
+@format_option(
+    ("text", "json", "github"),
+    "text for people, json for tools, github for pull-request annotations.",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option(
@@ -490,14 +501,7 @@ def serve(project: Path, drafts: bool, host: str, port: int, debug: bool) -> Non
 @click.argument("base")
 @click.argument("head", required=False)
 @project_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["markdown", "json"]),
-    default="markdown",
-    show_default=True,
-    help="Markdown for a pull-request comment, or JSON for tools.",
-)
+@format_option(("markdown", "json"), "Markdown for a pull-request comment, or JSON for tools.")
 @debug_option
 def diff(base: str, head: str | None, project: Path, fmt: str, debug: bool) -> None:
     """Compare the project at git revision BASE with HEAD (default: the working tree), in
@@ -609,13 +613,9 @@ class BadScenario(click.ClickException):
     "(the new pot rounded to the nearest penny, half a penny up).",
 )
 @click.option("--pot", help="The formula's new pot in pounds, e.g. 123456.78.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["markdown", "json"]),
-    default="markdown",
-    show_default=True,
-    help="Markdown for people (a terminal, a pull request, an email), or JSON for tools.",
+@format_option(
+    ("markdown", "json"),
+    "Markdown for people (a terminal, a pull request, an email), or JSON for tools.",
 )
 @project_option
 @debug_option
