@@ -78,6 +78,19 @@ def _commit(folder: Path, revision: str) -> str:
     raise RevisionError(f"unknown revision '{revision}'")
 
 
+def changed_since(folder: Path, revision: str) -> frozenset[str]:
+    """The files under `folder` (paths relative to it) that differ between a git revision and
+    the working tree: changed, added (untracked ones too), removed or renamed."""
+    commit = _commit(folder, revision)
+    changed = _git(folder, "diff", "--name-only", "-z", "--no-renames", "--relative", commit, "--")
+    untracked = _git(folder, "ls-files", "-z", "--others", "--exclude-standard")
+    return frozenset(
+        name.decode("utf-8", "surrogateescape")
+        for name in (*changed.split(b"\0"), *untracked.split(b"\0"))
+        if name
+    )
+
+
 def revision_side(folder: Path, revision: str) -> Side:
     """The project in `folder` as it is at a git revision (a commit, branch, tag, HEAD~1)."""
     commit = _commit(folder, revision)
