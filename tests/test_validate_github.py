@@ -201,9 +201,8 @@ def test_changed_since_is_for_the_github_format_and_a_readable_revision(tree: Tr
     )
     result = plans("validate", "--format", "github", "--changed-since", "main", str(tree.root))
     assert (result.exit_code, result.stdout) == (1, "")
-    assert (
-        result.stderr
-        == f"Error: {tree.root} is not in a git repository: give two folders instead\n"
+    assert result.stderr == (
+        f"Error: {tree.root} is not in a git repository, to compare with 'main'\n"
     )
 
 
