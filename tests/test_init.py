@@ -379,6 +379,28 @@ def test_the_pre_commit_hook_runs_a_command_that_exists(project: Path) -> None:
     ]
 
 
+def test_git_ignores_what_the_tools_write(project: Path, tmp_path: Path) -> None:
+    """What `plans build` and `plans export --xlsx` write by default is never committed by
+    mistake; the plans and the workflows are."""
+    copy = tmp_path / "copy"
+    shutil.copytree(project, copy)
+    subprocess.run(["git", "init", "-q", str(copy)], check=True)
+    ignored = ["site/index.html", ".site-1/x", ".cache/x", "exports/anyshire-2026-27.xlsx"]
+    kept = [PLAN, ".github/workflows/validate.yml", "README.md"]
+    result = subprocess.run(
+        ["git", "check-ignore", "--no-index", "--verbose", "--non-matching", *ignored, *kept],
+        cwd=copy, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    rules = dict(line.split("\t")[::-1] for line in result.stdout.splitlines())
+    assert {name: rule.split(":")[-1] for name, rule in rules.items()} == {
+        "site/index.html": "/site/",
+        ".site-1/x": "/.site-*/",
+        ".cache/x": "/.cache/",
+        "exports/anyshire-2026-27.xlsx": "/exports/",
+        **{name: "" for name in kept},
+    }
+
+
 # --- workflows --------------------------------------------------------------------------------
 
 PINNED = re.compile(r"uses: ([\w.-]+/[\w.-]+(?:/[\w.-]+)?)@([0-9a-f]{40}) # v\d+\.\d+\.\d+$")

@@ -222,7 +222,8 @@ def test_a_site_url_makes_the_links_addresses_on_the_published_site(tree: Tree) 
     tree.write("mkdocs.yml", "site_url: https://plans.fenwick.example/\n")
     (problem,) = json.loads("\n".join(_validate("--format", "json", str(tree.root))))["problems"]
     assert problem["reference"] == "https://plans.fenwick.example/latest/schema/plan/#plan.status"
-    (annotation,) = _validate("--format", "github", str(tree.root))
+    annotation, *log = _validate("--format", "github", str(tree.root))
+    assert log[0].startswith("::group::Every problem")  # then every problem, as text
     assert (
         "title=status (see https%3A//plans.fenwick.example/latest/schema/plan/#plan.status)::"
         in (annotation)

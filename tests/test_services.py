@@ -157,7 +157,7 @@ def test_contract_dates_are_shown_as_precise_as_written(tree: Tree) -> None:
 def test_an_action_due_in_a_month_is_shown_and_published_as_written(tree: Tree) -> None:
     tree.edit(FEN + "actions.yml", "due: 2025-03-31", "due: 2025-03")
     files = rendered(tree)
-    assert "| March 2025 |" in files["fenwick-csp/actions.md"]
+    assert '| <span class="card-label">Due</span>March 2025 |' in files["fenwick-csp/actions.md"]
     row = csv_rows(files["fenwick-csp/data/fenwick-csp-2024-25-actions.csv"])[0]
     assert row["due"] == "2025-03"
 

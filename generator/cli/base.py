@@ -2,90 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from generator import __version__
 from generator.cli.drafts import drafts_left_out, drafts_on_disk
-from generator.problems import PlansError, Problem, ProblemsFound, Severity, counted
+from generator.cli.output import format_problems
+from generator.problems import PlansError, ProblemsFound, Severity, counted
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1  # a usage error exits 2: click does it
-
-
-def _escape_github(text: str, *, property_value: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if property_value:
-        text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
-
-
-def format_problems(
-    problems: Sequence[Problem],
-    fmt: str,
-    strict: bool = False,
-    links: bool = False,
-    reference: str = "",
-) -> str:
-    """Problems as human text, JSON, or GitHub workflow commands (annotations on the PR).
-    JSON and annotations give the address of each field's entry in the format reference (under
-    `reference`, the published site's latest version, when it is known); text does with
-    `links`."""
-    from generator.model.reference_doc import reference_address
-
-    def address(p: Problem) -> str | None:
-        return reference_address(p.file, p.field, reference)
-
-    if fmt == "json":
-        items = [
-            {
-                "severity": p.severity.value,
-                "file": p.file,
-                "line": p.line,
-                "column": p.column,
-                "field": p.field,
-                "message": p.message,
-                "reference": address(p),
-            }
-            for p in problems
-        ]
-        return json.dumps({"problems": items}, indent=2, ensure_ascii=False)
-    if fmt == "github":
-        lines = []
-        for p in problems:
-            level = "error" if p.severity is Severity.ERROR or strict else "warning"
-            title = p.field or "plans validate"
-            see = address(p)
-            props = ",".join(
-                f"{key}={_escape_github(str(value), property_value=True)}"
-                for key, value in (
-                    ("file", p.file),
-                    ("line", p.line),
-                    ("col", p.column),
-                    ("title", f"{title} (see {see})" if see else title),
-                )
-            )
-            lines.append(f"::{level} {props}::{_escape_github(p.message)}")
-        return "\n".join(lines)
-    lines = []
-    for p in problems:
-        shown = p.shown().split("\n")  # the problem's line, then any excerpt
-        see = address(p) if links else None
-        if see is not None:
-            shown[0] += f" (see {see})"
-        lines.extend(shown)
-    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
-    warnings = len(problems) - errors
-    lines.append(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}")
-    return "\n".join(lines)
+FC = TypeVar("FC", bound=Callable[..., Any] | click.Command)
 
 
 def _reference(project: Path) -> str:
@@ -156,6 +90,20 @@ project_option = click.option(
 )
 """For commands whose arguments are not the project: `--project DIR`, else found as git does."""
 debug_option = click.option("--debug", is_flag=True, help="Show a traceback on failure.")
+
+
+def format_option(choices: tuple[str, ...], help: str) -> Callable[[FC], FC]:
+    """`--format`, one of `choices` (the first is the default), as `fmt`."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
+
+
 CACHE_HOME = "~/.cache/partnership-plans, or $PLANS_CACHE_DIR"
 
 
@@ -174,13 +122,9 @@ def main() -> None:
 
 @main.command(short_help="Check a project and report every problem.")
 @project_argument
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools, github for pull-request annotations.",
+@format_option(
+    ("text", "json", "github"),
+    "text for people, json for tools, github for pull-request annotations.",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option(
@@ -190,6 +134,12 @@ def main() -> None:
     "reference (json and github always give it).",
 )
 @click.option(
+    "--changed-since",
+    metavar="REV",
+    help="With --format github: annotate first the warnings in the files changed since git "
+    "revision REV (a pull request's base branch, e.g. origin/main), after the errors.",
+)
+@click.option(
     "--cache/--no-cache",
     default=True,
     show_default=True,
@@ -197,7 +147,15 @@ def main() -> None:
     f"years they can change (kept in {CACHE_HOME}).",
 )
 @debug_option
-def validate(project: Path, fmt: str, strict: bool, links: bool, cache: bool, debug: bool) -> None:
+def validate(
+    project: Path,
+    fmt: str,
+    strict: bool,
+    links: bool,
+    changed_since: str | None,
+    cache: bool,
+    debug: bool,
+) -> None:
     """Check a project and report every problem (default: the project the current folder is
     in, found from any folder inside it).
 
@@ -205,8 +163,13 @@ def validate(project: Path, fmt: str, strict: bool, links: bool, cache: bool, de
     """
     from generator.pipeline import check_project
     from generator.render.headings import heading_link_problems
+    from generator.review.revisions import changed_since as changed_files
+
+    if changed_since is not None and fmt != "github":
+        raise click.UsageError("--changed-since orders GitHub's annotations: add --format github")
 
     def action() -> int:
+        changed = None if changed_since is None else changed_files(project, changed_since)
         model, problems = check_project(project, cache=_cache(project, cache, "load"))
         if model is not None and not any(p.severity is Severity.ERROR for p in problems):
             problems = sorted(
@@ -214,7 +177,8 @@ def validate(project: Path, fmt: str, strict: bool, links: bool, cache: bool, de
                 key=lambda p: p.sort_key(),
             )
         if problems or fmt == "json":
-            click.echo(format_problems(problems, fmt, strict, links, _reference(project)))
+            shown = format_problems(problems, fmt, strict, links, _reference(project), changed)
+            click.echo(shown)
         failed = any(p.severity is Severity.ERROR or strict for p in problems)
         if not problems and fmt == "text":
             click.echo("No problems found.")
@@ -490,14 +454,7 @@ def serve(project: Path, drafts: bool, host: str, port: int, debug: bool) -> Non
 @click.argument("base")
 @click.argument("head", required=False)
 @project_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["markdown", "json"]),
-    default="markdown",
-    show_default=True,
-    help="Markdown for a pull-request comment, or JSON for tools.",
-)
+@format_option(("markdown", "json"), "Markdown for a pull-request comment, or JSON for tools.")
 @debug_option
 def diff(base: str, head: str | None, project: Path, fmt: str, debug: bool) -> None:
     """Compare the project at git revision BASE with HEAD (default: the working tree), in
@@ -609,13 +566,9 @@ class BadScenario(click.ClickException):
     "(the new pot rounded to the nearest penny, half a penny up).",
 )
 @click.option("--pot", help="The formula's new pot in pounds, e.g. 123456.78.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["markdown", "json"]),
-    default="markdown",
-    show_default=True,
-    help="Markdown for people (a terminal, a pull request, an email), or JSON for tools.",
+@format_option(
+    ("markdown", "json"),
+    "Markdown for people (a terminal, a pull request, an email), or JSON for tools.",
 )
 @project_option
 @debug_option

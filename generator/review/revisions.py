@@ -55,13 +55,16 @@ def _git(folder: Path, *args: str, stdin: bytes | None = None) -> bytes:
     return done.stdout
 
 
+def _in_work_tree(folder: Path) -> bool:
+    try:
+        return _git(folder, "rev-parse", "--is-inside-work-tree").strip() == b"true"
+    except RevisionError:
+        return False
+
+
 def _commit(folder: Path, revision: str) -> str:
     """The commit a revision names, or a one-line error saying why there is none."""
-    try:
-        inside = _git(folder, "rev-parse", "--is-inside-work-tree").strip()
-    except RevisionError:
-        inside = b""
-    if inside != b"true":
+    if not _in_work_tree(folder):
         raise RevisionError(f"{folder} is not in a git repository: give two folders instead")
     if revision.startswith("-"):
         raise RevisionError(f"unknown revision '{revision}'")
@@ -76,6 +79,21 @@ def _commit(folder: Path, revision: str) -> str:
             "(`git fetch --deepen=50`, or `git fetch --unshallow`) and run again"
         )
     raise RevisionError(f"unknown revision '{revision}'")
+
+
+def changed_since(folder: Path, revision: str) -> frozenset[str]:
+    """The files under `folder` (paths relative to it) that differ between a git revision and
+    the working tree: changed, added (untracked ones too), removed or renamed."""
+    if not _in_work_tree(folder):
+        raise RevisionError(f"{folder} is not in a git repository, to compare with '{revision}'")
+    commit = _commit(folder, revision)
+    changed = _git(folder, "diff", "--name-only", "-z", "--no-renames", "--relative", commit, "--")
+    untracked = _git(folder, "ls-files", "-z", "--others", "--exclude-standard")
+    return frozenset(
+        name.decode("utf-8", "surrogateescape")
+        for name in (*changed.split(b"\0"), *untracked.split(b"\0"))
+        if name
+    )
 
 
 def revision_side(folder: Path, revision: str) -> Side:

@@ -13,7 +13,8 @@ import shutil
 import signal
 import socket
 import tempfile
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ import click
 from mkdocs.livereload import LiveReloadServer
 
 from generator.pipeline import check_project
-from generator.problems import PlansError, Severity
+from generator.problems import PlansError, Problem, Severity, counted
 from generator.site.build import build_site
 from generator.site.options import BuildError, BuildOptions
 
@@ -72,18 +73,59 @@ def port_problem(host: str, port: int) -> str | None:
     return f"port {port} is in use" + (f"; try --port {spare}" if spare else "")
 
 
-def rebuild(root: Path, out: Path, drafts: bool, url: str) -> list[str]:
-    """One rebuild into `out`; the problems that stopped it (none when it was rebuilt). They are
-    printed too, and the last good site stays in `out`."""
+class ProblemLog:
+    """What each rebuild prints of its problems: every one after the first build; after a
+    later one, only those new since the build before, and how many were fixed, so that an
+    editor sees what their last save did. A problem is the same one, moved or not, while its
+    file, field and message are (a line added above it moves it)."""
+
+    def __init__(self) -> None:
+        self.before: Counter[tuple[str, ...]] | None = None
+
+    def lines(self, problems: Sequence[Problem]) -> list[str]:
+        now = Counter(_identity(p) for p in problems)
+        before, self.before = self.before, now
+        errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+        total = f"{counted(errors, 'error')}, {counted(len(problems) - errors, 'warning')}"
+        if before is None:
+            return [*map(str, problems), total] if problems else []
+        left = before.copy()
+        new = []
+        for problem in problems:
+            if left[_identity(problem)] > 0:
+                left[_identity(problem)] -= 1
+            else:
+                new.append(str(problem))
+        fixed = left.total()
+        if not problems and not fixed:
+            return []
+        since = f"{_count(len(new))} new since the last build{' (above)' if new else ''}"
+        return [*new, f"{total}: {since}, {_count(fixed)} fixed"]
+
+
+def _identity(problem: Problem) -> tuple[str, ...]:
+    return (problem.severity.value, problem.file, problem.field, problem.message)
+
+
+def _count(n: int) -> str:
+    return f"{n:,}" if n else "none"
+
+
+def rebuild(root: Path, out: Path, drafts: bool, url: str, log: ProblemLog) -> list[str]:
+    """One rebuild into `out`; the problems that stopped it (none when it was rebuilt). Those
+    new since the last rebuild are printed too (`log`), and the last good site stays in `out`."""
     project, problems = check_project(root, cache=out.parent / "plans-load")
-    lines = [str(problem) for problem in problems]
-    for line in lines:
+    for line in log.lines(problems):
         click.echo(line, err=True)
     if project is None or any(p.severity is Severity.ERROR for p in problems):
-        click.echo("Not rebuilt: fix the errors above.", err=True)
-        return [
-            line for line, p in zip(lines, problems, strict=True) if p.severity is Severity.ERROR
-        ]
+        errors = [str(p) for p in problems if p.severity is Severity.ERROR]
+        them = ("the error", "it") if len(errors) == 1 else (f"the {len(errors):,} errors", "them")
+        click.echo(
+            f"Not rebuilt: fix {them[0]} (every page of the preview lists {them[1]}, as plans "
+            "validate does).",
+            err=True,
+        )
+        return errors
     try:
         options = BuildOptions(root, out, drafts=drafts, cache=out.parent / "cache", site_url=url)
         report = build_site(project, options)
@@ -147,7 +189,8 @@ def serve_site(root: Path, host: str, port: int, drafts: bool) -> None:
     out = scratch / "site"
     out.mkdir()
     try:
-        server = PlansServer(lambda: rebuild(root, out, drafts, url), host, port, out)
+        log = ProblemLog()
+        server = PlansServer(lambda: rebuild(root, out, drafts, url, log), host, port, out)
         for name in WATCHED:
             if (root / name).exists():
                 server.watch(str(root / name))
