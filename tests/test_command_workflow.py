@@ -63,6 +63,8 @@ def test_it_runs_only_from_the_form_with_a_choice_of_three_commands(project: Pat
         "partnership",
         "year",
     ]
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    assert "**Run a plans command**\n(`.github/workflows/command.yml`)" in readme
 
 
 def test_only_its_job_may_write_and_only_contents_and_pull_requests(project: Path) -> None:
