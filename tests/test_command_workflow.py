@@ -101,6 +101,15 @@ def test_the_form_reaches_the_shell_only_through_the_environment_checked_first(
     assert pushes == ['git push origin "HEAD:refs/heads/$branch"'], "a new branch, by name"
 
 
+def test_its_steps_run_in_bash_with_pipefail(project: Path) -> None:
+    """GitHub's default shell is `bash -e` without pipefail: a `plans publish` that failed,
+    piped to tee, would let the job go on. `shell: bash` adds `-o pipefail` (the tests below
+    run each step so)."""
+    (job,) = flow(project)["jobs"].values()
+    assert job["defaults"]["run"]["shell"] == "bash"
+    assert all("shell" not in step for step in job["steps"])
+
+
 def test_the_workflow_passes_actionlint(project: Path) -> None:
     result = actionlint(project / ".github" / "workflows" / NAME)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
