@@ -39,6 +39,9 @@ class Problem:
     message: str
     excerpt: tuple[str, ...] = dataclasses.field(default=(), compare=False)
     """Source lines to show under the problem in text output, a caret under the column."""
+    year: str | None = dataclasses.field(default=None, compare=False)
+    """The financial year whose plans a problem in a file every year shares (data/) follows
+    from: the validation record keeps it with that year (generator/validate/cache.py)."""
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.field, self.message)

@@ -132,6 +132,18 @@ def test_a_pot_published_total_is_compared_with_the_allocations(tree: Tree) -> N
     ]
 
 
+def test_a_pot_of_a_year_no_plan_covers_is_not_compared(tree: Tree) -> None:
+    """No plan records anything from 2026-27 yet: its printed total has nothing to differ
+    from (it once said the allocations were £0.00)."""
+    tree.edit(
+        STREAMS,
+        "      - year: 2025-26\n        amount: 50000\n",
+        "      - year: 2025-26\n        amount: 50000\n"
+        "      - year: 2026-27\n        amount: 50000\n        published_total: 39990\n",
+    )
+    assert tree.problems() == []
+
+
 def test_stream_descriptions_pot_notes_and_organisation_descriptions_are_shown(
     tree: Tree,
 ) -> None:

@@ -111,6 +111,58 @@ def _break_a_link_then_edit_another_file_of_its_year(tree: Tree) -> None:
     touch(tree, f"{SAL}2024-25/actions.yml")
 
 
+def _print_a_pot_total_then_edit_another_year(tree: Tree) -> None:
+    """A pot's printed total is compared with its year's allocations: a warning in data/,
+    which every year shares. Checking a later year again must neither lose it nor compare the
+    pot with a year not checked (it once said the allocations were £0.00)."""
+    tree.edit(
+        "data/funding-streams.yml",
+        "      - year: 2024-25\n        amount: 180000.00\n",
+        "      - year: 2024-25\n        amount: 180000.00\n        published_total: 1.00\n",
+    )
+    cache = tree.root.parent / "cache"
+    assert warm_equals_cold(tree, cache)[1]
+    touch(tree, f"{KEL}2026-27/plan.yml")
+
+
+def _print_a_right_pot_total_then_edit_another_year(tree: Tree) -> None:
+    """The same with the total the allocations make: no warning, cold or warm."""
+    tree.edit(
+        "data/funding-streams.yml",
+        "      - year: 2024-25\n        amount: 180000.00\n",
+        "      - year: 2024-25\n        amount: 180000.00\n        published_total: 170000.00\n",
+    )
+    assert warm_equals_cold(tree, tree.root.parent / "cache")[1] == []
+    touch(tree, f"{KEL}2026-27/plan.yml")
+    tree.edit(f"{SAL}2024-25/plan.yml", "public: true", "public: false")  # one warning
+
+
+MAR = "plans/marrowby/"
+CUT = "    announced: 2024-02\n    applies_to: [2024-25]\n"
+
+
+def _cut_a_year_not_checked_with_it(tree: Tree) -> None:
+    """Marrowby's 2023-24 cut reduces 2025-26: checking 2023-24 and 2024-25 again must still
+    see that Marrowby has a 2025-26 plan (it once warned that it had none)."""
+    tree.edit(f"{MAR}2023-24/funding.yml", CUT, CUT.replace("2024-25", "2025-26"))
+    assert warm_equals_cold(tree, tree.root.parent / "cache")[1] == []
+    touch(tree, f"{MAR}2023-24/plan.yml")
+    tree.edit(f"{SAL}2024-25/plan.yml", "public: true", "public: false")  # one warning
+
+
+def _add_the_year_a_cut_reduces(tree: Tree) -> None:
+    """A cut reducing a year its partnership has no plan for is warned about, in the cut's
+    year; adding that plan year must end the warning though the cut's files are unchanged."""
+    tree.edit(f"{MAR}2023-24/funding.yml", CUT, CUT.replace("2024-25", "2026-27"))
+    warned = warm_equals_cold(tree, tree.root.parent / "cache")[1]
+    assert [p.message for p in warned] == [
+        "marrowby has no 2026-27 plan year, so no page shows this cut on the year it reduces"
+    ]
+    for path in (tree.root / MAR / "2025-26").iterdir():
+        text = path.read_text(encoding="utf-8").replace("2025-26", "2026-27")
+        tree.write(f"{MAR}2026-27/{path.name}", text.replace("year: 2025", "year: 2026"))
+
+
 EDITS: dict[str, Callable[[Tree], None]] = {
     "a priority a later year continues is renamed": _rename_last_years_priority,
     "the year between two years is removed": _remove_the_middle_year,
@@ -120,6 +172,14 @@ EDITS: dict[str, Callable[[Tree], None]] = {
     "a formula recipient drops its allocation": _drop_a_formula_allocation,
     "a year is added": _add_a_year,
     "a year gains a warning": _warn_in_a_year,
+    "a pot's printed total is wrong, then another year changes": (
+        _print_a_pot_total_then_edit_another_year
+    ),
+    "a pot's printed total is right, then another year changes": (
+        _print_a_right_pot_total_then_edit_another_year
+    ),
+    "a cut reduces a year not checked with it": _cut_a_year_not_checked_with_it,
+    "the year a cut reduces is added": _add_the_year_a_cut_reduces,
     "a link breaks, then another file of its year changes": (
         _break_a_link_then_edit_another_file_of_its_year
     ),
@@ -136,7 +196,8 @@ def test_after_an_edit_the_record_reports_what_checking_everything_reports(
     assert (cache / RECORD).is_file()
     edit(example)
     first = warm_equals_cold(example, cache)
-    assert first[1] != [] or edit in (_add_a_year, _remove_the_middle_year)
+    quiet = (_add_a_year, _remove_the_middle_year, _add_the_year_a_cut_reduces)
+    assert first[1] != [] or edit in quiet
     warm_equals_cold(example, cache)  # and again, from what that run recorded
     restore(example, before)
     assert warm_equals_cold(example, cache)[1] == []
@@ -308,3 +369,22 @@ def test_the_record_key_follows_every_module_and_pydantic(
         (package / name).write_text(original)
     fake_version("pydantic-core", "99.0")
     assert code_key() != key
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: a cut's interventions name services of the years it reduces, which a "
+    "year's key does not cover; renaming such a service checks that year, not the cut's",
+)
+def test_renaming_a_service_a_cut_of_an_earlier_year_names_is_reported(
+    example: Tree, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    example.edit(
+        f"{MAR}2023-24/funding.yml",
+        "    interventions:\n",
+        "    interventions:\n      - service: town-centre-patrols\n        outcome: Fewer.\n",
+    )
+    assert warm_equals_cold(example, cache)[1] == []
+    example.edit(f"{MAR}2024-25/services.yml", "id: town-centre-patrols", "id: patrols")
+    warm_equals_cold(example, cache)

@@ -190,14 +190,17 @@ class Project:
     previous_years: Mapping[tuple[str, str], PlanYear] | None = None
     """For a part of a project (see `part`): the previous plan year of each of its plan years,
     which may lie outside it."""
+    partnership_years: Mapping[str, tuple[PlanYear, ...]] | None = None
+    """For a part of a project: every plan year of each partnership, in it or not."""
 
     def part(self, years: Iterable[str]) -> Project:
-        """The same project holding only the plan years of `years`; `previous` still answers
-        from the whole project."""
+        """The same project holding only the plan years of `years`; `previous` and `years_of`
+        still answer from the whole project (a cut names the years it reduces, in or out)."""
         wanted = set(years)
         kept = {key: py for key, py in self.years.items() if key[1] in wanted}
         earlier = {key: self._previous[key] for key in kept if key in self._previous}
-        return replace(self, years=kept, previous_years=earlier)
+        whole = self.partnership_years or self._by_partnership
+        return replace(self, years=kept, previous_years=earlier, partnership_years=whole)
 
     @cached_property
     def _ordered(self) -> tuple[PlanYear, ...]:
@@ -221,8 +224,9 @@ class Project:
         }
 
     def years_of(self, partnership: str) -> list[PlanYear]:
-        """A partnership's plan years, oldest first."""
-        return list(self._by_partnership.get(partnership, ()))
+        """A partnership's plan years, oldest first (of the whole project, for a part)."""
+        whole = self.partnership_years or self._by_partnership
+        return list(whole.get(partnership, ()))
 
     def all_years(self) -> list[str]:
         """Every financial year any partnership has, oldest first."""

@@ -8,10 +8,13 @@ Every rule checks a plan year against its own year, the reference data and the p
 reference data and every `partnership.yml`, the year's plan files, and the files of the
 previous plan year of each partnership in it. A year's key is a hash of exactly those; a year
 whose key is on record, from a run whose files all loaded and typed with no problem, is not
-typed or checked again: its problems are those on record. Any edit changes the key of its own
-year and of the partnership's next plan year, which are checked afresh (with every file they
-read typed); an edit to the reference data or a `partnership.yml`, or to the code, changes
-every key. A test holds every rule to this (tests/test_validate_cache.py).
+typed or checked again: its problems are those on record, with those its check found in a file
+every year shares that follow from its plans (a pot's printed total against the year's
+allocations). Any edit changes the key of its own year and of the partnership's next plan year,
+which are checked afresh (with every file they read typed); an edit to the reference data or a
+`partnership.yml`, adding or removing a plan year (a cut names the years it reduces), or a
+change to the code, changes every key. A test holds every rule to this
+(tests/test_validate_cache.py).
 
 The record is one file (`years.record`) beside the load cache's pack, written with `marshal`
 under a checksum and a key of the code (the generator's source, pydantic and the load cache's
@@ -33,7 +36,7 @@ from generator.load import FoundFile
 from generator.load import cache as load_cache
 from generator.problems import Problem, Severity
 
-MAGIC = b"plans validate record 1\n"
+MAGIC = b"plans validate record 2\n"
 RECORD = "years.record"
 
 YearKeys = dict[str, bytes | None]
@@ -89,6 +92,10 @@ def year_keys(
             digest.update(name.encode() + b"\0" + known)
         return digest.digest()
 
+    # which plan years there are: a cut is warned about when it reduces a year its partnership
+    # has no plan for (money.cuts_fall_in_year), so adding or removing one checks every year
+    for partnership, years in sorted(plan_years.items()):
+        common.update(f"{partnership}:{','.join(sorted(years))}\n".encode())
     by_year: dict[str, Any] = {}
     unknown: set[str] = set()
     for (partnership, year), _ in sorted(files.items()):
@@ -142,13 +149,15 @@ class ValidateCache:
 
     def update(self, keys: YearKeys, checked: Iterable[str], problems: Iterable[Problem]) -> None:
         """Record the years `checked` in this run (every file in them and the reference data
-        typed with no problem, every rule run) with the problems found in their files, drop
-        years the project no longer has, and write the record if it changed."""
+        typed with no problem, every rule run) with the problems found in their files, or in a
+        file every year shares where the problem names the year it follows from (a pot's
+        printed total against the year's allocations); drop years the project no longer has,
+        and write the record if it changed."""
         checked = set(checked)
         years = {year: kept for year, kept in self._years.items() if keys.get(year) == kept[0]}
         found: dict[str, list[tuple[Any, ...]]] = {year: [] for year in checked}
         for problem in problems:
-            year = _year_of(problem.file)
+            year = _year_of(problem.file) or problem.year
             if year in found:
                 found[year].append(
                     (problem.severity.value, problem.file, problem.line, problem.column,
@@ -157,7 +166,7 @@ class ValidateCache:
         for year in checked:
             key = keys.get(year)
             if key is not None:
-                years[year] = (key, sorted(found[year]))
+                years[year] = (key, sorted(set(found[year])))
         if years == self._years or not self._writable:
             return
         self._years = years

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Generator, Iterator, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -537,23 +538,26 @@ def pots_not_exceeded(project: Project) -> Iterator[Problem]:
                 WARNING,
             )
     streams = At(project, project.reference_files["funding-streams"])
+    years = set(project.all_years())  # a pot is compared only when its year's plans are here
     for i, stream in enumerate(project.stream_list):
         for j, pot in enumerate(stream.pots):
             if pot.published_total is None or pot.published_note is not None:
                 continue
+            if pot.year not in years:
+                continue  # no plan of that year: nothing recorded to compare it with
             recorded = sum(
                 (amount for _, _, amount in uses_by_pot.get((stream.id, pot.year), [])),
                 Decimal(0),
             )
             if recorded != pot.published_total:
-                yield streams.problem(
+                yield replace(streams.problem(
                     ("streams", i, "pots", j, "published_total"),
                     f"published total {money(pot.published_total)} differs from the "
                     f"allocations recorded from '{stream.id}' in {pot.year}, "
                     f"{money(recorded)}, by {money(pot.published_total - recorded)}; both are "
                     "shown (explain it in published_note to record that it is known)",
                     WARNING,
-                )
+                ), year=pot.year)  # fmt: skip
 
 
 def _stream_lines(py: PlanYear) -> Iterator[tuple[str, FieldPath, str, str | None]]:
