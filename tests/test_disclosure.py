@@ -13,7 +13,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.compute.disclosure import disclose_indicator, disclose_statistics, is_small
@@ -22,7 +25,7 @@ from generator.compute.rag import Rag
 from generator.model.assessment import Statistic
 from generator.model.performance import Indicator
 from generator.model.review import Outturn
-from generator.validate.privacy import text_problems
+from generator.validate.privacy import may_hold_personal_data, text_problems
 from tests.conftest import Tree
 
 FEN = "plans/fenwick-csp/2024-25/"
@@ -275,6 +278,48 @@ def test_each_kind_of_personal_data_alone_in_a_file_is_found(
     )
     (problem,) = tree.problems()
     assert problem.startswith(f"{FEN}assessment.yml:11:5: warning: {found}"), problem
+
+
+_PIECES = st.sampled_from(
+    [
+        "jane.smith@fenwick.example", "01632 960123", "(01632) 960123", "+44 (0)20 7946 0000",
+        "07700 900123", "PC Jane Smith", "Dr. A. Khan", "Mrs Jones", "DS Patel", "2,571",
+        "2024-25", "reports", "rose", "by", "a", "tenth", "0", "44", "(", ")", "-", "\n", "'",
+        '"', "é", "PCC", "Mr", "Smith", "@", "£1,000.00", "0\u00a01632\u2009960123",
+        "0\u0661\u0666\u0663\u0662 \u0669\u0666\u0660\u0661\u0662\u0663", "\u00a0",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    words=st.lists(_PIECES, min_size=1, max_size=14),
+    joiners=st.lists(st.sampled_from([" ", "  ", "\n", "-", ""]), min_size=13, max_size=13),
+    style=st.sampled_from([None, "'", '"', "|", ">"]),
+    width=st.sampled_from([12, 30, 80]),
+)
+def test_a_file_said_to_hold_no_personal_data_holds_none(
+    words: list[str], joiners: list[str], style: str | None, width: int
+) -> None:
+    """The check walks a file's values only when its text may hold personal data: whatever is
+    found in a value must be seen in the text it was read from, folded, quoted or escaped."""
+    value = "".join(word + joiner for word, joiner in zip(words, joiners, strict=False))
+    text = yaml.dump({"summary": value}, default_style=style, width=width, allow_unicode=True)
+    assert yaml.safe_load(text) == {"summary": value}
+    found = list(text_problems(value, "summary", frozenset()))
+    event("found" if found else "nothing found")
+    if found:
+        assert may_hold_personal_data(text), (value, text)
+
+
+def test_most_files_are_not_walked_for_personal_data() -> None:
+    assert not may_hold_personal_data(
+        "title: Reports rose by a tenth in 2024-25\namount: 1000.00\nPCC: Mr\n"
+        "applies_to: [2024-25, 2025-26]\n"
+    )
+    assert may_hold_personal_data("summary: >-\n  Ring 01632\n    960123.\n")
+    assert may_hold_personal_data("summary: Ask PC\n  Jane Smith.\n")
+    assert may_hold_personal_data('summary: "x\\x40y"\n')
 
 
 # --- end to end: a statistic of 3 and a count of 3 people, built --------------------------

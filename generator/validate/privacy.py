@@ -20,7 +20,9 @@ office belongs in the partnership's contact details.
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -108,6 +110,42 @@ def personal_email(address: str, local: str, offices: frozenset[str]) -> bool:
     return not all(w in OFFICE_WORDS for w in words)
 
 
+_NAMED_IN_SOURCE = re.compile(rf"(?:{_TITLES})\.?\s+(?:[A-Z]\.?\s+)*[A-Z][a-z]")
+"""A title and a name in a file's text, its spaces maybe a folded line (no `\\b`: with it,
+Python's engine tries every position of the text instead of only the titles' first letters)."""
+
+
+def _joining(code_points: range) -> dict[int, str | None]:
+    """Every digit made a 9 and every separator a phone number may have dropped: a number's ten
+    digits are then ten 9s in a row, whatever lines and spaces were between them in the text."""
+    return str.maketrans(
+        {
+            **{chr(c): "9" for c in code_points if chr(c).isdecimal()},
+            **{chr(c): None for c in code_points if chr(c).isspace()},
+            **dict.fromkeys("()-"),
+        }
+    )
+
+
+_ASCII_JOINED = _joining(range(128))
+_unicode_joined = functools.cache(lambda: _joining(range(sys.maxunicode + 1)))
+"""For text beyond ASCII (made on first use: it looks at every code point, a tenth of a
+second)."""
+
+
+def may_hold_personal_data(text: str) -> bool:
+    """False only for a file's text in which no value can hold what the patterns look for:
+    walking every value of a file is most of the check's time, and most files hold nothing.
+    A value differs from its text by line folding (a line break and indentation in the text,
+    a space in the value) and by quoting and escapes (a backslash may spell any character)."""
+    return (
+        "@" in text
+        or "\\" in text
+        or "9999999999" in text.translate(_ASCII_JOINED if text.isascii() else _unicode_joined())
+        or _NAMED_IN_SOURCE.search(text) is not None
+    )
+
+
 def _digits(number: str) -> int:
     return sum(ch.isdigit() for ch in number)
 
@@ -149,6 +187,12 @@ def _problems(file: At, value: Any, root: FieldPath, offices: frozenset[str]) ->
             yield file.problem(path, message, Severity.WARNING)
 
 
+def _may_hold(project: Project, file: str) -> bool:
+    document = project.documents.get(file)
+    source = document.source if document is not None else None
+    return source is None or may_hold_personal_data(source.text)
+
+
 def no_personal_data(project: Project) -> Iterator[Problem]:
     """Warnings for personal data in free text (see the module's docstring)."""
     offices = frozenset(
@@ -156,6 +200,8 @@ def no_personal_data(project: Project) -> Iterator[Problem]:
     )
     for py in project.plan_years():
         for kind in PLAN_YEAR_KINDS:
+            if kind not in py.files or not _may_hold(project, py.files[kind]):
+                continue  # nothing to find in its text, so none in its values
             part = getattr(py, kind) if has(py, kind) else None
             if part is not None:
                 yield from _problems(At(project, py.files[kind]), part, (), offices)
