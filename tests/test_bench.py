@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -200,3 +201,27 @@ def test_two_sites_are_compared_file_by_file(tmp_path: Path) -> None:
     (tmp_path / "b" / "2025-26" / "index.html").write_bytes(b"<p>same</p>")
     (tmp_path / "b" / "extra.json").write_bytes(b"{}")
     assert not same_files(tmp_path / "a", tmp_path / "b")
+
+
+def test_the_rebuild_front_edits_one_plan_and_times_each_stage(
+    small_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    import shutil
+
+    from bench.rebuild_front import main as front_main
+    from generator.caches import CACHE_ENV
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "caches"))
+    project = tmp_path / "project"
+    shutil.copytree(small_project, project)
+    before = tree(project)
+    assert front_main([str(project), "--runs", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["run 1", "run 2"]
+    for line in lines:
+        stages = re.findall(r"(\w+) (\d+\.\d\d) s", line)
+        assert [name for name, _ in stages] == ["check", "prepare", "plan_site", "total"], line
+    changed = [name for name, raw in tree(project).items() if before.get(name) != raw]
+    assert len(changed) == 1 and changed[0].endswith("/actions.yml"), changed
+    assert list((tmp_path / "caches").rglob("years.record")), "the validation record is kept"
