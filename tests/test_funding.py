@@ -459,6 +459,14 @@ CUTS = {
             "[cuts[0].interventions[1].to]"
         ],
     ),
+    "dated in none of the years it reduces": (
+        "    reduction: 3000\n",
+        "    date: 2024-12-15\n    reduction: 3000\n",
+        [
+            f"{FEN}funding.yml:15:5: error: the cut on 2024-12-15 falls in none of the years it "
+            "applies to (2025-26) [cuts[0].date]"
+        ],
+    ),
     "a year with no plan": (
         "    applies_to: [2025-26]\n",
         "    applies_to: [2025-26, 2026-27]\n",
