@@ -1,6 +1,6 @@
 """Build workers are replaced every few shards: a worker keeps a little of each shard it builds,
-on top of the whole project it was forked with, so one that built every shard of a national
-site grew past 2 GiB."""
+on top of the whole project it was forked with, so one that built half the shards of a
+national site grew by hundreds of MiB."""
 
 from __future__ import annotations
 

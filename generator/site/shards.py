@@ -246,7 +246,7 @@ def build_shard(project: Project, root: Path, task: ShardTask, scratch: Path, ep
 TASKS_PER_POOL = 40
 """Shards a build worker builds before it is replaced by a fresh one. A worker keeps about
 1 MiB of each shard it builds, on top of all it was forked with (after a cold check, the whole
-typed project: 1.5 GiB at 350 × 10), so a national build's workers grew past 2 GiB; each
+typed project: 1.5 GiB at 350 × 10), so a national build's workers grew without bound; each
 replacement costs a fork and a moment when one worker waits for the other to finish."""
 
 _SHARED: dict[str, Any] = {}
