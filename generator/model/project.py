@@ -199,8 +199,7 @@ class Project:
         wanted = set(years)
         kept = {key: py for key, py in self.years.items() if key[1] in wanted}
         earlier = {key: self._previous[key] for key in kept if key in self._previous}
-        whole = self.partnership_years or self._by_partnership
-        return replace(self, years=kept, previous_years=earlier, partnership_years=whole)
+        return replace(self, years=kept, previous_years=earlier, partnership_years=self._whole)
 
     @cached_property
     def _ordered(self) -> tuple[PlanYear, ...]:
@@ -212,6 +211,11 @@ class Project:
         for plan_year in self._ordered:  # sorted by (partnership, year)
             grouped.setdefault(plan_year.partnership, []).append(plan_year)
         return {pid: tuple(years) for pid, years in grouped.items()}
+
+    @property
+    def _whole(self) -> Mapping[str, tuple[PlanYear, ...]]:
+        """Every plan year of each partnership: of the whole project, for a part of one."""
+        return self.partnership_years or self._by_partnership
 
     @cached_property
     def _previous(self) -> dict[tuple[str, str], PlanYear]:
@@ -225,8 +229,7 @@ class Project:
 
     def years_of(self, partnership: str) -> list[PlanYear]:
         """A partnership's plan years, oldest first (of the whole project, for a part)."""
-        whole = self.partnership_years or self._by_partnership
-        return list(whole.get(partnership, ()))
+        return list(self._whole.get(partnership, ()))
 
     def all_years(self) -> list[str]:
         """Every financial year any partnership has, oldest first."""

@@ -335,14 +335,15 @@ def run_tasks(
         return total
     context = multiprocessing.get_context("fork" if "fork" in START_METHODS else "spawn")
     total = done = 0
-    for start in range(0, len(tasks), TASKS_PER_POOL * jobs):
+    per_pool = TASKS_PER_POOL * jobs
+    for start in range(0, len(tasks), per_pool):
         with ProcessPoolExecutor(
             max_workers=jobs,
             mp_context=context,
             initializer=_init_process,
             initargs=(project, root, work, epoch),
         ) as pool:
-            batch = tasks[start : start + TASKS_PER_POOL * jobs]  # longest first
+            batch = tasks[start : start + per_pool]  # longest first
             futures = {pool.submit(_build_task, task): task for task in batch}
             for future in as_completed(futures):
                 total += (pages := future.result())

@@ -7,6 +7,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from generator.load.reader import SourceText
 from generator.model import PlanYear, Project
 from generator.model.types import PartialDate
 from generator.problems import FieldPath, Problem, Severity, did_you_mean
@@ -24,11 +25,15 @@ class At:
     def problem(self, path: FieldPath, message: str, severity: Severity = ERROR) -> Problem:
         return self.project.documents[self.file].problem(path, message, severity)
 
+    def source(self) -> SourceText | None:
+        """The text the file was read from (None for a document made without one)."""
+        document = self.project.documents.get(self.file)
+        return document.source if document is not None else None
+
     def may_link(self) -> bool:
         """Whether the file's text may hold a Markdown link (`SourceText.may_link`): False only
         for a file read from text holding neither `](` nor a backslash."""
-        document = self.project.documents.get(self.file)
-        source = document.source if document is not None else None
+        source = self.source()
         return source is None or source.may_link
 
     def reference(

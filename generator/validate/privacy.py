@@ -28,7 +28,7 @@ from typing import Any
 
 from generator.model import Project
 from generator.problems import FieldPath, Problem, Severity
-from generator.validate.context import At, has
+from generator.validate.context import At
 from generator.validate.links import FREE_TEXT, PLAN_YEAR_KINDS, markdown_values
 
 _EMAIL = re.compile(r"(?<![\w.+-])([A-Za-z0-9._%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
@@ -187,9 +187,8 @@ def _problems(file: At, value: Any, root: FieldPath, offices: frozenset[str]) ->
             yield file.problem(path, message, Severity.WARNING)
 
 
-def _may_hold(project: Project, file: str) -> bool:
-    document = project.documents.get(file)
-    source = document.source if document is not None else None
+def _may_hold(file: At) -> bool:
+    source = file.source()
     return source is None or may_hold_personal_data(source.text)
 
 
@@ -200,11 +199,14 @@ def no_personal_data(project: Project) -> Iterator[Problem]:
     )
     for py in project.plan_years():
         for kind in PLAN_YEAR_KINDS:
-            if kind not in py.files or not _may_hold(project, py.files[kind]):
+            if kind not in py.files:
+                continue
+            file = At(project, py.files[kind])
+            if not _may_hold(file):
                 continue  # nothing to find in its text, so none in its values
-            part = getattr(py, kind) if has(py, kind) else None
+            part = getattr(py, kind)
             if part is not None:
-                yield from _problems(At(project, py.files[kind]), part, (), offices)
+                yield from _problems(file, part, (), offices)
     for pid, partnership in sorted(project.partnerships.items()):
         yield from _problems(At(project, project.partnership_files[pid]), partnership, (), offices)
     reference: list[tuple[str, Any, FieldPath]] = [
