@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from hypothesis import event, given, settings
+from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
@@ -305,7 +305,8 @@ def test_a_file_said_to_hold_no_personal_data_holds_none(
     found in a value must be seen in the text it was read from, folded, quoted or escaped."""
     value = "".join(word + joiner for word, joiner in zip(words, joiners, strict=False))
     text = yaml.dump({"summary": value}, default_style=style, width=width, allow_unicode=True)
-    assert yaml.safe_load(text) == {"summary": value}
+    # a value PyYAML cannot write back in that style (some folded ends) is not what is tested
+    assume(yaml.safe_load(text) == {"summary": value})
     found = list(text_problems(value, "summary", frozenset()))
     event("found" if found else "nothing found")
     if found:
