@@ -375,12 +375,14 @@ def build(
     if part is not None and out is None:
         raise click.UsageError("give the part's folder with --out, e.g. --part 1/4 --out part-1")
 
-    def action() -> int:
+    target = out if out is not None else project / "site"
+    progress = None if quiet else (lambda line: click.echo(line, err=True))
+
+    def checked() -> Any:
+        """The validated project, handed straight to the build: no reference to it is kept
+        here, so the build lets go of it before it puts the versions together."""
         started = time.perf_counter()
         model = _validated(project, strict, _cache(project, cache, "load"))
-        target = out if out is not None else project / "site"
-        folder = _cache(project, cache, "build")
-        progress = None if quiet else (lambda line: click.echo(line, err=True))
         if progress is not None:
             years = len(model.all_years())
             elapsed = time.perf_counter() - started
@@ -395,20 +397,24 @@ def build(
                 note = drafts_left_out(left_out, "build")
                 if note is not None:
                     progress(note)
+        return model
+
+    def action() -> int:
+        folder = _cache(project, cache, "build")
         options = BuildOptions(
             project, target, drafts=drafts, jobs=jobs, cache=folder, progress=progress, pdf=pdf
         )
         if part is not None:
             from generator.site.parts import build_part
 
-            made = build_part(model, options, *part)
+            made = build_part(checked(), options, *part)
             click.echo(
                 f"Built part {made.part} of {made.of} into {target}: "
                 f"{counted(len(made.shards), 'shard')}, {len(made.built)} built, "
                 f"{len(made.reused)} reused unchanged; {counted(made.pages, 'page')} rendered"
             )
             return EXIT_OK
-        report = build_site(model, options)
+        report = build_site(checked(), options)
         shards = len(report.built) + len(report.reused)
         rebuilt = f" ({', '.join(report.built)})" if 0 < len(report.built) <= 4 else ""
         click.echo(

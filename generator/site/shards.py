@@ -329,9 +329,12 @@ def run_tasks(
     if jobs <= 1:
         _init_worker(project, root, work, epoch)
         total = 0
-        for done, task in enumerate(tasks, 1):
-            total += (pages := _build_task(task))
-            finished(done, task, pages)
+        try:
+            for done, task in enumerate(tasks, 1):
+                total += (pages := _build_task(task))
+                finished(done, task, pages)
+        finally:
+            _SHARED.clear()  # the calling process lets go of the project when it is done
         return total
     context = multiprocessing.get_context("fork" if "fork" in START_METHODS else "spawn")
     total = done = 0
