@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -37,6 +38,41 @@ def check_project(
     for none: files it holds unchanged are not parsed again, and the years whose validation is
     on record under the same files are neither typed (until something reads them) nor checked
     again: their problems are those on record."""
+    project, checking = start_check(root, jobs, cache)
+    return project, checking.finish(project)
+
+
+@dataclass
+class Checking:
+    """What `start_check` found reading and typing a project, and its rules, not yet run:
+    `finish` runs them. It keeps no reference to the project (`plans build` lets go of it
+    while it builds).
+
+    `plans build` starts building pages while the rules run; it publishes nothing unless they
+    find nothing wrong."""
+
+    problems: list[Problem]
+    """The problems of reading and typing it: with any, the rules are not run."""
+    _validate: Callable[[Project], list[Problem]]
+    _finished: list[Problem] | None = None
+
+    def finish(self, project: Project | None) -> list[Problem]:
+        """Every problem, sorted by file and line (the rules are run once, the first time):
+        `project` is the one `start_check` returned with this."""
+        if self._finished is None:
+            found = list(self.problems)
+            if project is not None and not found:
+                with collector_paused():
+                    found.extend(self._validate(project))
+            self._finished = sorted(set(found), key=Problem.sort_key)
+        return self._finished
+
+
+def start_check(
+    root: Path, jobs: int = 0, cache: Path | None = None
+) -> tuple[Project | None, Checking]:
+    """`check_project`'s first half: read and type the project (see there), leaving its rules
+    for `Checking.finish`."""
     reference = {name: kind.where for name, kind in REFERENCE_KINDS.items()}
     with collector_paused():
         load_cache = LoadCache(cache, root, defer=True) if cache is not None else None
@@ -55,15 +91,17 @@ def check_project(
         if load_cache is not None:
             load_cache.save()
         problems.extend(model_problems)
-        if project is not None and not problems:
-            checked = set(project.all_years()) - unchanged
-            found_now = validate_project(project.part(checked) if unchanged else project)
-            problems.extend(found_now)
-            if record is not None:
-                digests = {name: project.documents[name].digest for name in names}
-                record.update(year_keys(found, names, digests), checked, found_now)
-                problems.extend(record.replay(unchanged & set(project.all_years())))
-    return project, sorted(set(problems), key=Problem.sort_key)
+
+    def validate(project: Project) -> list[Problem]:
+        checked = set(project.all_years()) - unchanged
+        found_now = validate_project(project.part(checked) if unchanged else project)
+        if record is None:
+            return found_now
+        digests = {name: project.documents[name].digest for name in names}
+        record.update(year_keys(found, names, digests), checked, found_now)
+        return [*found_now, *record.replay(unchanged & set(project.all_years()))]
+
+    return project, Checking(problems, validate)
 
 
 def check_documents(

@@ -562,7 +562,7 @@ def test_build_says_how_it_is_going_on_stderr_and_the_result_on_stdout(
     assert first.exit_code == 0, first.output
     assert first.stdout.startswith("Built 2 versions") and first.stdout.count("\n") == 1
     lines = first.stderr.splitlines()
-    assert re.fullmatch(r"checked \d+ files, 2 years; \d+ s", lines[0]), lines
+    assert re.fullmatch(r"read \d+ files, 2 years; \d+ s", lines[0]), lines
     assert lines[1] == "4 of 4 shards to build in 1 process, 0 reused unchanged"
     built = lines[2:-1]
     assert [line.split("]")[0] for line in built] == ["[1/4", "[2/4", "[3/4", "[4/4"]

@@ -271,15 +271,29 @@ def schema(out: Path, debug: bool) -> None:
 
 def _validated(project: Path, strict: bool, cache: Path | None) -> Any:
     """The validated project, or ProblemsFound with every problem (nothing is built then)."""
-    from generator.pipeline import check_project
-
-    model, problems = check_project(project, cache=cache)
-    failed = [p for p in problems if p.severity is Severity.ERROR or strict]
-    if failed or model is None:
-        raise ProblemsFound(problems)
-    for problem in problems:
-        click.echo(str(problem), err=True)
+    model, rules = _started(project, strict, cache)
+    rules(model)
     return model
+
+
+def _started(project: Path, strict: bool, cache: Path | None) -> tuple[Any, Callable[[Any], None]]:
+    """The project read and typed, and what runs its rules on it: ProblemsFound with every
+    problem at once when a file does not fit, else when the rules find an error (any problem,
+    with `strict`); the warnings are printed once the rules have run."""
+    from generator.pipeline import start_check
+
+    model, checking = start_check(project, cache=cache)
+
+    def rules(checked: Any) -> None:
+        problems = checking.finish(checked)
+        if checked is None or any(p.severity is Severity.ERROR or strict for p in problems):
+            raise ProblemsFound(problems)
+        for problem in problems:
+            click.echo(str(problem), err=True)
+
+    if model is None or any(p.severity is Severity.ERROR or strict for p in checking.problems):
+        rules(model)
+    return model, rules
 
 
 @main.command("new-year", short_help="Start the next plan year from the last one.")
@@ -378,16 +392,20 @@ def build(
     target = out if out is not None else project / "site"
     progress = None if quiet else (lambda line: click.echo(line, err=True))
 
+    rules: list[Callable[[Any], None]] = []
+
     def checked() -> Any:
-        """The validated project, handed straight to the build: no reference to it is kept
-        here, so the build lets go of it before it puts the versions together."""
+        """The project read and typed, handed straight to the build: no reference to it is
+        kept here, so the build lets go of it before it puts the versions together. What runs
+        its rules goes into `rules`: the build runs them while its first pages are built."""
         started = time.perf_counter()
-        model = _validated(project, strict, _cache(project, cache, "load"))
+        model, run_rules = _started(project, strict, _cache(project, cache, "load"))
+        rules.append(run_rules)
         if progress is not None:
             years = len(model.all_years())
             elapsed = time.perf_counter() - started
             files = counted(len(model.documents), "file")
-            progress(f"checked {files}, {counted(years, 'year')}; {elapsed:.0f} s")
+            progress(f"read {files}, {counted(years, 'year')}; {elapsed:.0f} s")
             if not drafts:
                 left_out = [
                     f"{py.partnership} {py.year}"
@@ -407,14 +425,16 @@ def build(
         if part is not None:
             from generator.site.parts import build_part
 
-            made = build_part(checked(), options, *part)
+            model = checked()
+            rules[0](model)
+            made = build_part(model, options, *part)
             click.echo(
                 f"Built part {made.part} of {made.of} into {target}: "
                 f"{counted(len(made.shards), 'shard')}, {len(made.built)} built, "
                 f"{len(made.reused)} reused unchanged; {counted(made.pages, 'page')} rendered"
             )
             return EXIT_OK
-        report = build_site(checked(), options)
+        report = build_site(checked(), options, rules=rules[0])  # checked() fills `rules`
         shards = len(report.built) + len(report.reused)
         rebuilt = f" ({', '.join(report.built)})" if 0 < len(report.built) <= 4 else ""
         click.echo(

@@ -7,6 +7,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,24 +132,57 @@ def prepare(
     return root, out, dataclasses.replace(project, documents={}), cache, loaded
 
 
-def build_site(project: Project, options: BuildOptions) -> BuildReport:
+class _Rules:
+    """The project's rules, run once (`run`), keeping no reference to the project after."""
+
+    def __init__(self, rules: Callable[[Project], None] | None, project: Project) -> None:
+        self._rules: Callable[[Project], None] | None = rules
+        self._project: Project | None = project
+
+    def run(self) -> None:
+        rules, project = self._rules, self._project
+        self._rules = self._project = None
+        if rules is not None and project is not None:
+            rules(project)
+
+
+@contextmanager
+def _problems_first(rules: _Rules) -> Iterator[None]:
+    """Whatever fails while the rules have not run yet, the project's problems come first: a
+    project the rules refuse can break a page (a reference to nothing), which is not the news."""
+    try:
+        yield
+    except Exception:
+        rules.run()  # raises ProblemsFound when they find a problem
+        raise
+
+
+def build_site(
+    project: Project, options: BuildOptions, rules: Callable[[Project], None] | None = None
+) -> BuildReport:
     """Build every version, shard by shard, and publish the site atomically at `options.out`.
 
     With the cache on, a version whose shards would all be reused, and which the published
     site already holds under the same key, is taken over from the published site as it is:
     neither merged again nor deleted and rewritten.
 
+    `rules`, when given, are the project's rules, not yet run (`generator.pipeline.Checking`):
+    they run while the first shards are built in worker processes, and raise ProblemsFound
+    when they find a problem; nothing is published then (and nothing is kept in the cache).
+
     Once the shards are built, the project is let go of (unless PDFs are printed from it): a
     caller that keeps no reference of its own to it, as `plans build` keeps none, puts the
     versions together without holding the typed project (1.5 GiB at 350 x 10) at the same time."""
     chromium = require_chromium() if options.pdf else None  # before anything is written
-    root, out, slim, cache, _ = prepare(project, options)
+    checks = _Rules(rules, project)
+    with _problems_first(checks):
+        root, out, slim, cache, _ = prepare(project, options)
+        site_plan = plan_site(slim, options, cache)
     by_area = project.settings.search == "area"
     to_print = project if chromium is not None else None
-    site_plan = plan_site(slim, options, cache)
     versions, latest, epoch = site_plan.versions, site_plan.latest, site_plan.epoch
     published = cache.published(out) if cache is not None else {}
-    with working_folder(out) as work:
+    with _problems_first(checks), working_folder(out) as work:
         parts: dict[str, list[Path]] = {}
         names: dict[str, list[str]] = {}  # each part's shard
         changed: dict[str, set[int]] = {}
@@ -192,7 +227,8 @@ def build_site(project: Project, options: BuildOptions) -> BuildReport:
             + (f" in {counted(jobs, 'process', 'processes')}" if ordered else "")
             + f", {len(reused)} reused unchanged"
         )
-        pages = run_tasks(slim, root, work, epoch, ordered, jobs, options.progress)
+        pages = run_tasks(slim, root, work, epoch, ordered, jobs, options.progress, checks.run)
+        checks.run()  # (run already, unless nothing was built)
         del project, slim  # the versions are put together from the shards' files alone
         broken = []
         for year, year_parts in parts.items():

@@ -311,10 +311,14 @@ def run_tasks(
     tasks: list[ShardTask],
     jobs: int,
     progress: Callable[[str], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> int:
     """Build the shards, in worker processes when there is more than one job; total pages.
 
-    `progress` hears of finished shards: each one up to 50, else about every fiftieth."""
+    `progress` hears of finished shards: each one up to 50, else about every fiftieth.
+    `meanwhile` is run in this process once the first shards are handed to the workers (first
+    thing, without workers); if it raises, the shards not started yet are dropped, and those
+    being built are waited for."""
     step = max(1, len(tasks) // 50)
     started = time.perf_counter()
 
@@ -327,6 +331,8 @@ def run_tasks(
             )
 
     if jobs <= 1:
+        if meanwhile is not None:
+            meanwhile()
         _init_worker(project, root, work, epoch)
         total = 0
         try:
@@ -348,6 +354,14 @@ def run_tasks(
         ) as pool:
             batch = tasks[start : start + per_pool]  # longest first
             futures = {pool.submit(_build_task, task): task for task in batch}
+            if meanwhile is not None:
+                try:
+                    meanwhile()
+                except BaseException:
+                    for future in futures:
+                        future.cancel()
+                    raise
+                meanwhile = None
             for future in as_completed(futures):
                 total += (pages := future.result())
                 done += 1
