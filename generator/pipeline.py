@@ -87,7 +87,15 @@ def start_check(
             }
             unchanged = record.unchanged(year_keys(found, names, digests))
         sources = load_sources(found, root, problems, jobs, load_cache)
-        project, model_problems = build_project(sources, lambda s: s.year in unchanged)
+        # a plan file is typed when first read, not now, if it typed with no problem as it
+        # is: every file of a year on record, and the unchanged files of a year checked again
+        project, model_problems = build_project(
+            sources,
+            lambda s: (
+                s.year in unchanged
+                or (record is not None and record.typed_before(s.document.file, s.document.digest))
+            ),
+        )
         if load_cache is not None:
             load_cache.save()
         problems.extend(model_problems)
@@ -98,7 +106,7 @@ def start_check(
         if record is None:
             return found_now
         digests = {name: project.documents[name].digest for name in names}
-        record.update(year_keys(found, names, digests), checked, found_now)
+        record.update(year_keys(found, names, digests), checked, found_now, digests)
         return [*found_now, *record.replay(unchanged & set(project.all_years()))]
 
     return project, Checking(problems, validate)

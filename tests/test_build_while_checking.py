@@ -128,9 +128,7 @@ def test_warnings_are_printed_once_and_the_site_is_built(tree: Tree, tmp_path: P
     assert (tmp_path / "site" / "versions.json").is_file()
 
 
-def test_strict_refuses_a_warning_the_rules_find_while_building(
-    tree: Tree, tmp_path: Path
-) -> None:
+def test_strict_refuses_a_warning_the_rules_find_while_building(tree: Tree, tmp_path: Path) -> None:
     tree.edit(FEN + "services.yml", "make_or_buy: buy", "make_or_buy: make")
     built = plans(
         "build", str(tree.root), "--out", str(tmp_path / "site"), "--jobs", "2", "--strict"

@@ -420,7 +420,7 @@ def test_build_uses_the_load_cache_with_its_cache(
         folders.append(cache)
         raise PlansError("stopped")
 
-    monkeypatch.setattr("generator.pipeline.check_project", recorded)
+    monkeypatch.setattr("generator.pipeline.start_check", recorded)
     result = plans(*args, str(tree.root))
     assert result.stderr == "Error: stopped\n"
     assert folders == [cache_folder(tree.root) / expected if expected else None]

@@ -388,3 +388,26 @@ def test_renaming_a_service_a_cut_of_an_earlier_year_names_is_reported(
     assert warm_equals_cold(example, cache)[1] == []
     example.edit(f"{MAR}2024-25/services.yml", "id: town-centre-patrols", "id: patrols")
     warm_equals_cold(example, cache)
+
+
+def test_a_year_checked_again_types_at_once_only_the_files_that_changed(
+    example: Tree, tmp_path: Path
+) -> None:
+    """Its other files typed with no problem as they are: they are typed when the rules read
+    them, which `plans build` runs beside its first shards."""
+    cache = tmp_path / "cache"
+    check(example, cache)
+    touch(example, f"{KEL}2025-26/actions.yml")
+    project, checking = generator.pipeline.start_check(example.root, jobs=1, cache=cache)
+    assert project is not None and checking.problems == []
+    for py in project.plan_years():
+        if py.key == ("safer-kelderton", "2025-26"):
+            assert py.untyped == [kind for kind in py.files if kind != "actions"]
+        else:
+            assert py.untyped == list(py.files)
+    assert checking.finish(project) == check(example)[1] == []
+    # a file that does not type is found at once, and the rules are not run
+    example.edit(f"{KEL}2025-26/actions.yml", "actions:", "actionz:")
+    project, checking = generator.pipeline.start_check(example.root, jobs=1, cache=cache)
+    assert project is None and checking.problems
+    assert checking.finish(project) == checking.problems

@@ -16,6 +16,11 @@ which are checked afresh (with every file they read typed); an edit to the refer
 change to the code, changes every key. A test holds every rule to this
 (tests/test_validate_cache.py).
 
+A year on record also keeps the hash of each of its files: when the year is checked again,
+those of its files that have not changed typed with no problem before, so they are typed only
+when a rule reads them (`typed_before`): the edited file is typed at once, to find a file that
+does not fit before anything else is done.
+
 The record is one file (`years.record`) beside the load cache's pack, written with `marshal`
 under a checksum and a key of the code (the generator's source, pydantic and the load cache's
 own key). A record that is missing, corrupt or from other code is ignored: everything is then
@@ -36,7 +41,7 @@ from generator.load import FoundFile
 from generator.load import cache as load_cache
 from generator.problems import Problem, Severity
 
-MAGIC = b"plans validate record 2\n"
+MAGIC = b"plans validate record 3\n"
 RECORD = "years.record"
 
 YearKeys = dict[str, bytes | None]
@@ -131,6 +136,14 @@ class ValidateCache:
         sources = [(root / name).resolve() for name in ("plans", "data")]
         self._writable = not any(folder.resolve().is_relative_to(s) for s in sources)
 
+    def typed_before(self, name: str, digest: bytes | None) -> bool:
+        """Whether the plan file `name` is one of a year on record with these bytes: it typed
+        with no problem then, so it needs no typing until something reads it (when the year
+        is checked again because another of its files changed)."""
+        year = _year_of(name)
+        entry = self._years.get(year) if year is not None else None
+        return digest is not None and entry is not None and entry[2].get(name) == digest
+
     def unchanged(self, keys: YearKeys) -> set[str]:
         """The years whose key is the one on record: their files need no typing or checking."""
         return {
@@ -147,13 +160,25 @@ class ValidateCache:
             for severity, *rest in self._years[year][1]
         ]
 
-    def update(self, keys: YearKeys, checked: Iterable[str], problems: Iterable[Problem]) -> None:
+    def update(
+        self,
+        keys: YearKeys,
+        checked: Iterable[str],
+        problems: Iterable[Problem],
+        digests: Mapping[str, bytes | None],
+    ) -> None:
         """Record the years `checked` in this run (every file in them and the reference data
         typed with no problem, every rule run) with the problems found in their files, or in a
         file every year shares where the problem names the year it follows from (a pot's
-        printed total against the year's allocations); drop years the project no longer has,
-        and write the record if it changed."""
+        printed total against the year's allocations), and the hash of each of their files
+        (`digests`, by name); drop years the project no longer has, and write the record if it
+        changed."""
         checked = set(checked)
+        files: dict[str, dict[str, bytes]] = {year: {} for year in checked}
+        for name, digest in digests.items():
+            year = _year_of(name)
+            if year in files and digest is not None:
+                files[year][name] = digest
         years = {year: kept for year, kept in self._years.items() if keys.get(year) == kept[0]}
         found: dict[str, list[tuple[Any, ...]]] = {year: [] for year in checked}
         for problem in problems:
@@ -166,7 +191,7 @@ class ValidateCache:
         for year in checked:
             key = keys.get(year)
             if key is not None:
-                years[year] = (key, sorted(set(found[year])))
+                years[year] = (key, sorted(set(found[year])), files[year])
         if years == self._years or not self._writable:
             return
         self._years = years
@@ -188,7 +213,11 @@ def _year_of(file: str) -> str | None:
     return parts[2] if len(parts) == 4 and parts[0] == "plans" else None
 
 
-def _read_record(path: Path, key: bytes) -> dict[str, tuple[bytes, list[tuple[Any, ...]]]]:
+_Year = tuple[bytes, list[tuple[Any, ...]], dict[str, bytes]]
+"""A year on record: its key, the problems of its files, and the hash of each of its files."""
+
+
+def _read_record(path: Path, key: bytes) -> dict[str, _Year]:
     """The years of a record written under `key`; none if it is missing, corrupt or of other
     code."""
     checked = load_cache.read_checked(path, MAGIC, key)
@@ -207,9 +236,11 @@ def _well_formed(year: Any, entry: Any) -> bool:
     return (
         isinstance(year, str)
         and isinstance(entry, tuple)
-        and len(entry) == 2
+        and len(entry) == 3
         and isinstance(entry[0], bytes)
         and isinstance(entry[1], list)
+        and isinstance(entry[2], dict)
+        and all(isinstance(n, str) and isinstance(d, bytes) for n, d in entry[2].items())
         and all(
             isinstance(p, tuple)
             and len(p) == 6
