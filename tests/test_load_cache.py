@@ -214,6 +214,65 @@ def test_a_file_is_kept_under_the_hash_of_the_very_bytes_it_was_loaded_from(tree
     assert load_file(tree.path("nowhere.yml"), tree.root)[0] is None
 
 
+def hashed_files(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the files the load cache reads and hashes to tell whether they changed."""
+    counted: list[int] = []
+    real = generator.load.cache.content_hash
+
+    def counting(data: bytes) -> bytes:
+        counted.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(generator.load.cache, "content_hash", counting)
+    return counted
+
+
+def test_a_kept_file_that_stats_as_it_did_is_not_read_again(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(generator.load.cache, "RECENT_NS", 0)  # the files are seconds old
+    cold = check(tree)
+    check(tree)  # keeps what each file stats as
+    hashed = hashed_files(monkeypatch)
+    assert check(tree) == cold
+    assert hashed == []
+
+
+def test_an_edit_that_keeps_the_size_and_modification_time_is_seen(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writing a file changes its change time, which no program can set back."""
+    monkeypatch.setattr(generator.load.cache, "RECENT_NS", 0)
+    check(tree)
+    check(tree)
+    path = tree.path(FEN + "plan.yml")
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace("leads: [fenwick-council]", "leads: [fenwick-counciX]")
+    assert edited != text and len(edited) == len(text)
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_mtime_ns == before.st_mtime_ns
+    hashed = hashed_files(monkeypatch)
+    problems = check(tree)[1]
+    assert [p.message for p in problems] == [p.message for p in check(tree, cache=False)[1]]
+    assert any("fenwick-counciX" in p.message for p in problems)
+    assert len(hashed) == 1  # that file alone: read, hashed, loaded afresh
+
+
+def test_a_file_changed_just_before_it_was_kept_is_hashed_again(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two writes within one clock tick can leave the same times: a file changed less than two
+    seconds before it was looked at keeps no stat, so the next run reads it."""
+    check(tree)
+    tree.edit(FEN + "plan.yml", "leads: [fenwick-council]", "leads: [fenwick-council]  # x")
+    check(tree)
+    hashed = hashed_files(monkeypatch)
+    check(tree)
+    assert len(hashed) >= 1  # the file just edited, at least (every copied file is recent)
+
+
 # --- (d) an unusable pack is ignored ----------------------------------------------------------
 
 

@@ -8,6 +8,13 @@ sha256 of its bytes, its data and its compressed text (for positions). A file is
 from the pack only when its bytes hash to the kept hash, so an edit is never missed; a file
 with any problem is loaded afresh every time, so its problems are exactly as without a cache.
 
+Hashing every file (265 MB at 350 x 10) was most of what a check of an unchanged project
+costs, so a kept file also keeps what `os.stat` said of it just before it was read: its size,
+modification and change times (to the nanosecond) and inode. A file that stats exactly so is
+not read again, as git's index does. Writing a file changes its change time, which no program
+can set back; a file changed within two seconds before it was stat-ed keeps no such record (a
+second write within the same clock tick could leave the same times), so it is hashed again.
+
 The pack is written with `marshal`, which holds the loader's data (only dicts, lists, strings
 and None: tested) and reads them back a little faster than pickle, writing them twice as fast.
 It starts with a key of the code its data came from (`code_key`) and a sha256 of its records,
@@ -22,7 +29,9 @@ from __future__ import annotations
 import hashlib
 import io
 import marshal
+import os
 import sys
+import time
 import zlib
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
@@ -31,7 +40,7 @@ from generator import caches
 from generator.load import reader
 from generator.load.reader import MAX_FILE_BYTES, Document, SourceText, content_hash
 
-MAGIC = b"plans load cache 2\n"
+MAGIC = b"plans load cache 3\n"
 """The start of every pack; the number changes with the pack's layout."""
 PACK = "files.pack"
 _HASH_SIZE = 32
@@ -46,9 +55,25 @@ class Marshalled(NamedTuple):
         return marshal.loads(self.blob)
 
 
-_Entry = tuple[bytes, bytes, bytes, bool, bool]
+Stat = tuple[int, int, int, int]
+"""What `os.stat` said of a file: its size, modification and change times (ns) and inode."""
+
+_Entry = tuple[bytes, bytes, bytes, bool, bool, Stat | None]
 """A kept file: the hash of its bytes, its data (a marshal blob), its compressed text,
-whether libyaml read it and whether its text may hold a link (`SourceText`)."""
+whether libyaml read it, whether its text may hold a link (`SourceText`) and its `Stat`
+before it was read (None: not known, or too recent to trust)."""
+
+RECENT_NS = 2_000_000_000
+"""A file changed this recently (2 s) when it was stat-ed is hashed again next time."""
+
+
+def stat_of(path: Path) -> tuple[Stat | None, int]:
+    """The `Stat` of a file worth keeping (None if it changed in the last `RECENT_NS`), and its
+    size."""
+    found = os.stat(path)
+    stat = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+    recent = time.time_ns() - max(found.st_mtime_ns, found.st_ctime_ns) < RECENT_NS
+    return (None if recent else stat), found.st_size
 
 
 def code_key(package: Path = caches.PACKAGE) -> bytes:
@@ -79,6 +104,7 @@ class LoadCache:
         self.folder = folder
         self._defer = defer
         self._digests: dict[str, bytes | None] = {}
+        self._stats: dict[str, Stat | None] = {}
         self._key = code_key()
         self._kept = _read_pack(folder / PACK, self._key)
         self._seen: dict[str, _Entry] = {}
@@ -90,21 +116,22 @@ class LoadCache:
         return self.digest(path, name) is not None
 
     def digest(self, path: Path, name: str) -> bytes | None:
-        """The kept hash of the file `name` if its bytes, read now, still hash to it, else None
-        (each file is read once a run, however often this is asked)."""
+        """The kept hash of the file `name` if it stats as it did when kept, or its bytes, read
+        now, still hash to it; else None (each file is looked at once a run, however often
+        this is asked)."""
         if name in self._digests:
             return self._digests[name]
         entry = self._kept.get(name)
         found = None
-        if entry is not None:
-            try:
-                if (
-                    path.stat().st_size <= MAX_FILE_BYTES
-                    and content_hash(path.read_bytes()) == entry[0]
-                ):
+        try:
+            stat, size = stat_of(path)
+            self._stats[name] = stat  # before any read: a later change stats otherwise
+            if entry is not None and size <= MAX_FILE_BYTES:
+                same = stat is not None and stat == entry[5]  # else read and hashed
+                if same or content_hash(path.read_bytes()) == entry[0]:
                     found = entry[0]
-            except OSError:
-                pass  # loaded afresh, which reports why
+        except OSError:
+            pass  # loaded afresh, which reports why
         self._digests[name] = found
         return found
 
@@ -112,8 +139,8 @@ class LoadCache:
         """The Document of a kept file found `unchanged`, kept again for the next run. Its data
         are `Marshalled` (unpacked when asked for) if the cache was opened with `defer`."""
         entry = self._kept[name]
-        self._seen[name] = entry
-        digest, data, compressed, libyaml, may_link = entry
+        self._seen[name] = (*entry[:5], self._stats.get(name))
+        digest, data, compressed, libyaml, may_link, _ = entry
         loaded = Marshalled(data) if self._defer else marshal.loads(data)
         return Document(name, loaded, SourceText(compressed, libyaml, may_link), digest)
 
@@ -123,7 +150,8 @@ class LoadCache:
         assert source is not None and document.digest  # loaded from a file, text kept
         blob = marshal.dumps(document.data)
         self._seen[document.file] = (
-            document.digest, blob, source.compressed, source.libyaml, source.may_link
+            document.digest, blob, source.compressed, source.libyaml, source.may_link,
+            self._stats.get(document.file),
         )  # fmt: skip
 
     def save(self) -> None:
@@ -167,9 +195,9 @@ def _read_pack(path: Path, key: bytes) -> dict[str, _Entry]:
             match marshal.load(stream):
                 case (
                     str(name), bytes(digest), bytes(data), bytes(compressed), bool(libyaml),
-                    bool(may_link),
+                    bool(may_link), None | (int(), int(), int(), int()) as stat,
                 ):  # fmt: skip
-                    entries[name] = (digest, data, compressed, libyaml, may_link)
+                    entries[name] = (digest, data, compressed, libyaml, may_link, stat)
                 case _:
                     return {}
     except (EOFError, ValueError, TypeError):
