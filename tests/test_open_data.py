@@ -8,18 +8,21 @@ import copy
 import io
 import json
 import zipfile
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from conftest import CHECKOUT, checked_example, render_year
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from generator.model import Project
-from generator.render import Version, render_version
+from generator.render import Version, render_version, zipped
 from generator.render.text import file_size
 from generator.site.versions import versions_of
 
@@ -239,3 +242,68 @@ def test_the_archive_is_the_same_every_build() -> None:
 )  # fmt: skip
 def test_file_sizes_read_as_people_say_them(size: int, shown: str) -> None:
     assert file_size(size) == shown
+
+
+def _zipfile_archive(files: dict[str, bytes], when: date | None) -> bytes:
+    """What the standard library's zipfile writes for these files, as the archive once was."""
+    stamp = (when.year, when.month, when.day, 0, 0, 0) if when else (1980, 1, 1, 0, 0, 0)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zipping:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3  # zipfile says 0 on Windows; the archive always says Unix
+            zipping.writestr(info, files[name], compresslevel=zipped.LEVEL)
+    return buffer.getvalue()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    files=st.dictionaries(
+        st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\0"), min_size=1),
+        st.binary(max_size=3000) | st.text(max_size=3000).map(str.encode),
+        max_size=6,
+    ),
+    when=st.none() | st.dates(min_value=date(1980, 1, 1), max_value=date(2107, 12, 31)),
+)
+def test_the_archive_laid_out_from_deflated_members_is_what_zipfile_writes(
+    files: dict[str, bytes], when: date | None
+) -> None:
+    """Each shard deflates its own downloads; the archive is laid out from them. Byte for byte
+    what zipfile writes (any name, empty files, any date), and zipfile reads it back."""
+    made = zipped.zipped({name: zipped.deflate(data) for name, data in files.items()}, when)
+    assert made == _zipfile_archive(files, when)
+    with zipfile.ZipFile(io.BytesIO(made)) as reading:
+        assert reading.testzip() is None
+        assert {name: reading.read(name) for name in reading.namelist()} == files
+
+
+def test_a_shard_keeps_its_downloads_deflated_and_the_merge_does_not_compress_them(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from generator.pipeline import check_project
+    from generator.site import BuildOptions, build_site, versions
+
+    project, _ = check_project(tree.root)
+    assert project is not None
+    caches = tmp_path / "caches"
+    build_site(project, BuildOptions(tree.root, tmp_path / "site", jobs=1, cache=caches))
+    records = sorted(caches.rglob(versions.DOWNLOADS))
+    assert records, "each built shard keeps its share of the archive"
+    for path in records:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        assert set(record["deflated"]) == set(record["files"])
+    deflating: list[int] = []
+    real = versions.deflate
+
+    def counting(data: bytes) -> zipped.Member:
+        deflating.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(versions, "deflate", counting)
+    parts = sorted((path.parent for path in records if "/2025-26/" in path.as_posix()),
+                   key=lambda part: "/_home/" not in part.as_posix())  # fmt: skip
+    archive, made = versions.downloads_archive(parts)
+    assert made == (tmp_path / "site" / "2025-26" / archive).read_bytes()
+    assert len(deflating) == 1  # the licence notice alone: the rest was deflated by the shards

@@ -4,6 +4,7 @@ shards or patched in place, and the version selector, `latest/` aliases and root
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import json
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from generator.model import Project
 from generator.render import Downloads, opendata, publishable
+from generator.render.zipped import Member, deflate, zipped
 from generator.site.cache import link_file, link_tree
 from generator.site.options import BuildError
 from generator.site.search import joined_files
@@ -38,9 +40,15 @@ DOWNLOADS = ".plans-downloads.json"
 
 
 def write_downloads(out: Path, downloads: Downloads) -> None:
-    """Keep a built shard's share of the archive in its folder (`DOWNLOADS`)."""
+    """Keep a built shard's share of the archive in its folder (`DOWNLOADS`), each file already
+    deflated for the archive (`generator.render.zipped`)."""
+    deflated = {}
+    for entry, name in downloads.files.items():
+        crc, size, stream = deflate((out / name).read_bytes())
+        deflated[entry] = [crc, size, base64.b64encode(stream).decode("ascii")]
     record = {
         "files": downloads.files,
+        "deflated": deflated,
         "newest": downloads.newest.isoformat() if downloads.newest is not None else None,
         "licence": downloads.licence.decode("utf-8") if downloads.licence is not None else None,
         "archive": downloads.archive,
@@ -52,17 +60,19 @@ def downloads_archive(parts: list[Path]) -> tuple[str, bytes]:
     """The version's archive of every partnership's downloads (`opendata.archive`), zipped
     from each shard's share (the home shard first): its file in the version and its bytes,
     the same as the whole version's render makes."""
-    files: dict[str, bytes] = {}
+    members: dict[str, Member] = {}
     newest: date | None = None
     archive: str | None = None
     for part in parts:
         try:
             record = json.loads((part / DOWNLOADS).read_text(encoding="utf-8"))
-            for entry, name in sorted(record["files"].items()):
-                files[entry] = (part / name).read_bytes()
+            for entry in record["files"]:
+                crc, size, stream = record["deflated"][entry]
+                deflated = base64.b64decode(stream, validate=True)
+                members[entry] = Member(int(crc), int(size), deflated)
             when = date.fromisoformat(record["newest"]) if record["newest"] else None
             if record["licence"] is not None:
-                files[opendata.LICENCE_FILE] = record["licence"].encode("utf-8")
+                members[opendata.LICENCE_FILE] = deflate(record["licence"].encode("utf-8"))
                 archive = str(record["archive"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise BuildError(
@@ -72,7 +82,7 @@ def downloads_archive(parts: list[Path]) -> tuple[str, bytes]:
         newest = when if newest is None or (when is not None and when > newest) else newest
     if archive is None:
         raise BuildError(f"the home shard {parts[0]} does not name the archive of its downloads")
-    return archive, opendata.archive(files, newest)
+    return archive, zipped(members, newest)
 
 
 def _page_file(version: Path, page: str) -> Path:
