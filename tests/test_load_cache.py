@@ -417,10 +417,71 @@ def test_a_failed_write_leaves_the_old_pack_and_no_temporary_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("generator.caches.os.replace", full)
+    monkeypatch.setattr(generator.load.cache, "_SLACK", -(1 << 40))  # always written anew
     tree.remove(FEN + "review.yml")
     assert check(tree) == check(tree, cache=False)
     assert pack.read_bytes() == before
     assert sorted(p.name for p in pack.parent.iterdir()) == [PACK, RECORD]
+
+
+def test_an_append_that_fails_half_way_cuts_the_pack_back(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check(tree)
+    pack = folder(tree) / PACK
+    before = pack.read_bytes()
+
+    def half(file: Any, index: Any) -> None:
+        file.write(b"half an index")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(generator.load.cache, "_write_index", half)
+    tree.edit(FEN + "actions.yml", "due: 2025-03-31", "due: 2025-03-30")
+    assert check(tree) == check(tree, cache=False)
+    assert pack.read_bytes() == before
+    monkeypatch.undo()
+    assert check(tree) == check(tree, cache=False)  # the old pack is still used
+
+
+def test_new_files_are_appended_and_the_pack_is_written_anew_when_mostly_dead(
+    tree: Tree, parsed: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit appends one record and an index; the pack is written anew only once more than
+    half of it is records no index names, and each time it answers exactly as it should."""
+    monkeypatch.setattr(generator.load.cache, "_SLACK", 0)  # the example's pack is small
+    check(tree)
+    pack = folder(tree) / PACK
+    first = pack.read_bytes()
+    inode = pack.stat().st_ino
+    tree.edit(FEN + "actions.yml", "due: 2025-03-31", "due: 2025-03-30")
+    check(tree)
+    grown = pack.read_bytes()
+    assert pack.stat().st_ino == inode and grown.startswith(first[: len(first) // 2])
+    assert len(grown) > len(first)
+    rewritten = False
+    original = tree.read(FEN + "actions.yml")
+    for edit in range(20):  # each edit leaves a dead record and a dead index behind
+        tree.write(FEN + "actions.yml", original + f"# edit {edit}\n")
+        cold = check(tree, cache=False)
+        parsed.clear()
+        assert check(tree) == cold
+        assert parsed == [FEN + "actions.yml"]  # the others answered from the pack
+        rewritten = rewritten or pack.stat().st_ino != inode
+    assert rewritten
+    assert len(pack.read_bytes()) < 3 * len(first)
+    assert kept(tree) == yaml_files(tree.root)
+
+
+def test_a_record_that_no_longer_holds_is_loaded_afresh(tree: Tree, parsed: list[str]) -> None:
+    check(tree)
+    pack = folder(tree) / PACK
+    raw = bytearray(pack.read_bytes())
+    raw[len(MAGIC) + 32 + 10] ^= 1  # a byte of the first record, not of the index
+    pack.write_bytes(bytes(raw))
+    cold = check(tree, cache=False)
+    parsed.clear()
+    assert check(tree) == cold
+    assert len(parsed) == 1  # that file alone
 
 
 # --- (f) and (g) where the cache is written, and the commands -------------------------------
