@@ -46,9 +46,9 @@ def one_run(project: Path, site: Path) -> str:
     if model is None or any(p.severity is Severity.ERROR for p in problems):
         raise SystemExit(f"{project} does not validate: {problems[:3]}")
     options = BuildOptions(root=project, out=site, cache=caches / "build")
-    _, _, slim, cache, _ = prepare(model, options)
+    _, _, slim, cache, loaded = prepare(model, options)
     prepared = time.perf_counter()
-    plan_site(slim, options, cache)
+    plan_site(slim, options, cache, (cache.folder, loaded) if cache is not None else None)
     planned = time.perf_counter()
     return (
         f"read {read - start:.2f} s, rules {checked - read:.2f} s, "

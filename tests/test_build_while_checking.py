@@ -34,10 +34,13 @@ def digest(folder: Path) -> str:
 
 
 def cached_shards(caches: Path) -> str:
-    """Every file the build cache keeps, by path and bytes (shards under build/YEAR/SHARD)."""
+    """Every shard the build cache keeps (under build/YEAR/SHARD), by path and bytes."""
     folders = list(caches.glob("*/build"))
     assert len(folders) == 1
-    return digest(folders[0])
+    whole = hashlib.sha256()
+    for year in sorted(p for p in folders[0].iterdir() if p.is_dir()):
+        whole.update(year.name.encode() + digest(year).encode())
+    return whole.hexdigest()
 
 
 def _note_worker(task: Any) -> int:

@@ -16,7 +16,7 @@ from generator.model import Project
 from generator.pipeline import check_project
 from generator.render import PAGES
 from generator.site import BuildOptions, build_site
-from generator.site.build import years_on_site
+from generator.site.layout import years_on_site
 
 ROOT = Path(__file__).resolve().parents[1]
 TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)

@@ -406,15 +406,6 @@ def build(
             elapsed = time.perf_counter() - started
             files = counted(len(model.documents), "file")
             progress(f"read {files}, {counted(years, 'year')}; {elapsed:.0f} s")
-            if not drafts:
-                left_out = [
-                    f"{py.partnership} {py.year}"
-                    for py in model.plan_years()
-                    if py.plan.status in ("draft", "consultation")
-                ]
-                note = drafts_left_out(left_out, "build")
-                if note is not None:
-                    progress(note)
         return model
 
     def action() -> int:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
-from generator.problems import counted
+from generator.site.options import drafts_left_out
+
+__all__ = ["drafts_left_out", "drafts_on_disk"]
 
 _DRAFT = re.compile(r"""^status:[ \t]*["']?(draft|consultation)["']?[ \t]*(#.*)?$""", re.M)
 
@@ -23,16 +24,3 @@ def drafts_on_disk(project: Path) -> list[str]:
         if _DRAFT.search(text):
             found.append(f"{plan.parent.parent.name} {plan.parent.name}")
     return found
-
-
-def drafts_left_out(years: Sequence[str], command: str) -> str | None:
-    """The line saying which plan years a site without --drafts leaves out, and how to see them:
-    a new user who sets a plan's status to draft otherwise finds its pages gone."""
-    if not years:
-        return None
-    shown = ", ".join(years[:3]) + (f" and {len(years) - 3} more" if len(years) > 3 else "")
-    one = len(years) == 1
-    return (
-        f"{counted(len(years), 'draft plan year')} left out ({shown}): plans {command} --drafts "
-        f"shows {'it' if one else 'them'}, marked as {'a draft' if one else 'drafts'}"
-    )

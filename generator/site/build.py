@@ -5,9 +5,8 @@ atomically (the pipeline's last stage; see the package's docstring).
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,18 +15,15 @@ from generator.model import Project
 from generator.problems import ProblemsFound, counted
 from generator.render import (
     Version,
-    newest_years,
-    publishable,
-    published_years,
 )
 from generator.render.headings import heading_link_problems
 from generator.render.theme import BUNDLED
 from generator.site.cache import BuildCache, ShardKeys
-from generator.site.config import source_date_epoch
-from generator.site.options import BuildError, BuildOptions, BuildReport
+from generator.site.layout import kept_layout
+from generator.site.options import BuildError, BuildOptions, BuildReport, drafts_left_out
 from generator.site.pdf import print_jobs, print_plan_years, require_chromium
 from generator.site.publish import publish, working_folder
-from generator.site.shards import ShardPlan, ShardTask, plan_shards, run_tasks
+from generator.site.shards import ShardPlan, ShardTask, run_tasks
 from generator.site.versions import (
     aliases_key,
     check_cross_anchors,
@@ -35,20 +31,10 @@ from generator.site.versions import (
     stage_patch,
     version_key,
     version_pages,
-    versions_of,
     write_aliases,
     write_root,
     write_versions,
 )
-
-
-def years_on_site(project: Project, reads: list[str] | None, drafts: bool = False) -> str:
-    """For a shard's key: the years on the site of the partnerships it reads (None: every one).
-    A partnership's pages link to themselves in each of its years, later ones too, so a year
-    added, published or withdrawn later rebuilds the earlier years' pages that list it (only
-    which years are on the site enters the key, not what a later year holds)."""
-    wanted = sorted(project.partnerships if reads is None else set(reads))
-    return json.dumps([[pid, published_years(project, pid, drafts)] for pid in wanted])
 
 
 @dataclass(frozen=True)
@@ -69,50 +55,50 @@ class SitePlan:
     latest: str
     epoch: int
     years: list[PlannedVersion]
+    left_out: list[str]
+    """The plan years still in draft or consultation ("partnership year")."""
 
 
-def plan_site(project: Project, options: BuildOptions, keys: ShardKeys | None) -> SitePlan:
+def plan_site(
+    project: Project,
+    options: BuildOptions,
+    keys: ShardKeys | None,
+    memo: tuple[Path, Mapping[str, bytes]] | None = None,
+) -> SitePlan:
     """Every version's shards and, given `keys`, the key of each one: what it is built from
-    (the project's files, the generator, its libraries) and the build's options."""
-    versions, latest = versions_of(project, options.drafts)
-    epoch = source_date_epoch(project)
-    in_latest = sorted(
-        py.partnership
-        for py in project.plan_years()
-        if py.year == latest and publishable(py, options.drafts)
-    )
-    # the notices of older pages point at each partnership's newest plan and review (later years)
-    newest = newest_years(project, options.drafts)
-    newest_key = json.dumps([[pid, n.plan, n.review] for pid, n in sorted(newest.items())])
+    (the project's files, the generator, its libraries) and the build's options. With `memo`
+    (the build cache's folder, and the hash of each project file by name), the site's layout
+    is kept there (`generator.site.layout`)."""
+    folder, loaded = memo if memo is not None else (None, {})
+    layout = kept_layout(project, options.drafts, options.pdf, folder, loaded)
+    latest, epoch = layout.latest, layout.epoch
     years = []
-    for year in versions:
-        version = Version(year, latest, options.drafts, options.pdf)
-        plan = plan_shards(project, version)
+    for year in layout.years:
+        version = Version(year.year, latest, options.drafts, options.pdf)
+        plan = ShardPlan(
+            year.structure, [(shard.shard, shard.reads, shard.weight) for shard in year.shards]
+        )
         options_key = [
             latest,
             str(options.drafts),
             str(epoch),
             str(options.site_url),
-            *in_latest,
-            plan.structure,
-            newest_key,
+            *layout.in_latest,
+            year.structure,
+            layout.newest,
             *(["pdf"] if options.pdf else []),
         ]
         shard_keys = [
             (
                 shard.name,
-                keys.key(
-                    year,
-                    [shard.name, *options_key, years_on_site(project, reads, options.drafts)],
-                    reads,
-                )
+                keys.key(year.year, [shard.name, *options_key, shard.on_site], shard.reads)
                 if keys is not None
                 else "",
             )
-            for shard, reads, _ in plan.shards
+            for shard in year.shards
         ]
         years.append(PlannedVersion(version, plan, shard_keys))
-    return SitePlan(versions, latest, epoch, years)
+    return SitePlan(layout.versions, latest, epoch, years, layout.left_out)
 
 
 def prepare(
@@ -176,11 +162,16 @@ def build_site(
     chromium = require_chromium() if options.pdf else None  # before anything is written
     checks = _Rules(rules, project)
     with _problems_first(checks):
-        root, out, slim, cache, _ = prepare(project, options)
-        site_plan = plan_site(slim, options, cache)
+        root, out, slim, cache, loaded = prepare(project, options)
+        memo = (cache.folder, loaded) if cache is not None else None
+        site_plan = plan_site(slim, options, cache, memo)
     by_area = project.settings.search == "area"
     to_print = project if chromium is not None else None
     versions, latest, epoch = site_plan.versions, site_plan.latest, site_plan.epoch
+    say = options.progress or (lambda _line: None)
+    note = None if options.drafts else drafts_left_out(site_plan.left_out, "build")
+    if note is not None:
+        say(note)
     published = cache.published(out) if cache is not None else {}
     with _problems_first(checks), working_folder(out) as work:
         parts: dict[str, list[Path]] = {}
@@ -221,7 +212,6 @@ def build_site(
                 del changed[year]  # put together afresh (with --pdf, to print every plan year)
         ordered = sorted((task for task, _ in tasks), key=lambda t: -t.weight)
         jobs = min(options.jobs or os.cpu_count() or 1, max(len(ordered), 1))
-        say = options.progress or (lambda _line: None)
         say(
             f"{len(ordered)} of {counted(len(ordered) + len(reused), 'shard')} to build"
             + (f" in {counted(jobs, 'process', 'processes')}" if ordered else "")

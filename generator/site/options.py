@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.problems import PlansError
+from generator.problems import PlansError, counted
 
 
 class BuildError(PlansError):
@@ -48,3 +48,16 @@ class BuildReport:
     patched: tuple[str, ...] = ()
     """Versions brought up to date where they stood in the published site: only what their
     changed shards gave them was replaced."""
+
+
+def drafts_left_out(years: Sequence[str], command: str) -> str | None:
+    """The line saying which plan years a site without --drafts leaves out, and how to see them:
+    a new user who sets a plan's status to draft otherwise finds its pages gone."""
+    if not years:
+        return None
+    shown = ", ".join(years[:3]) + (f" and {len(years) - 3} more" if len(years) > 3 else "")
+    one = len(years) == 1
+    return (
+        f"{counted(len(years), 'draft plan year')} left out ({shown}): plans {command} --drafts "
+        f"shows {'it' if one else 'them'}, marked as {'a draft' if one else 'drafts'}"
+    )

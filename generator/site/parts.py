@@ -28,7 +28,7 @@ from generator.render import PAGES, opendata
 from generator.render.theme import BUNDLED
 from generator.site.build import SitePlan, plan_site, prepare
 from generator.site.cache import ShardKeys, link_tree
-from generator.site.options import BuildError, BuildOptions
+from generator.site.options import BuildError, BuildOptions, drafts_left_out
 from generator.site.publish import publish, working_folder
 from generator.site.shards import ShardTask, run_tasks
 from generator.site.versions import (
@@ -129,6 +129,9 @@ def build_part(project: Project, options: BuildOptions, part: int, of: int) -> P
     dealt = deal(shard_costs(plan), of)
     mine = set(dealt[part - 1])
     say = options.progress or (lambda _line: None)
+    note = None if options.drafts else drafts_left_out(plan.left_out, "build")
+    if note is not None:
+        say(note)
     with working_folder(out) as work:
         folder = work / "part"
         tasks: list[tuple[ShardTask, str]] = []
