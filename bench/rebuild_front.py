@@ -5,9 +5,10 @@
 Each run changes the first action's title in the first CSP's newest actions.yml (as
 `bench.run`'s rebuild_one does), then times reading and typing the project with the caches
 `plans build` keeps (`$PLANS_CACHE_DIR` or the default), running its rules, preparing the
-build and planning the site's shards, and prints one line a run. Run it on a project a `plans build` has built with the same code:
-the first run after a change to the generator checks everything again (the validation record's
-key covers the code), so read the runs after it.
+build and planning the site's shards, and prints one line a run. Run it on a project a
+`plans build` has built with the same code: the first run after a change to the generator
+checks everything again (the validation record's key covers the code), so read the runs
+after it.
 """
 
 from __future__ import annotations

@@ -221,7 +221,8 @@ def test_the_rebuild_front_edits_one_plan_and_times_each_stage(
     assert [line.split(":")[0] for line in lines] == ["run 1", "run 2"]
     for line in lines:
         stages = re.findall(r"(\w+) (\d+\.\d\d) s", line)
-        assert [name for name, _ in stages] == ["check", "prepare", "plan_site", "total"], line
+        names = [name for name, _ in stages]
+        assert names == ["read", "rules", "prepare", "plan_site", "total"], line
     changed = [name for name, raw in tree(project).items() if before.get(name) != raw]
     assert len(changed) == 1 and changed[0].endswith("/actions.yml"), changed
     assert list((tmp_path / "caches").rglob("years.record")), "the validation record is kept"
