@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -238,3 +239,20 @@ def test_regions_group_areas_on_the_home_page_and_in_the_navigation(regions_site
     link = nav.index('<a href="ashdown/" class="md-nav__link">', pruned)
     assert nav.index("Northmarch &amp; Vale", link) < nav.index("</li>", link)
     assert 'href="bexmoor/" class="md-nav__link"' not in nav
+
+
+def test_a_shard_built_in_this_process_leaves_source_date_epoch_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """MkDocs reads the build's date from SOURCE_DATE_EPOCH. A shard built in the calling process
+    (--jobs 1, or a single shard to build: `plans serve` after an edit) once left it set, and
+    the next build in that process took its date from there instead of from the data."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    root = two_areas(tmp_path / "project")
+    project, _ = check_project(root)
+    assert project is not None
+    build_site(project, BuildOptions(root, tmp_path / "site", jobs=1))
+    assert "SOURCE_DATE_EPOCH" not in os.environ
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")
+    build_site(project, BuildOptions(root, tmp_path / "again", jobs=1))
+    assert os.environ["SOURCE_DATE_EPOCH"] == "86400"

@@ -177,15 +177,35 @@ class ShardTask:
     """In place of mkdocs.yml's `site_url` (`BuildOptions.site_url`)."""
 
 
+@contextmanager
+def _source_date(epoch: int) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH set to the build's date while MkDocs builds a shard, and put back as it
+    was after: a shard built in the calling process (one to build, or --jobs 1) left it set,
+    so the next build in that process (`plans serve`) dated itself by the last one's data."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
 def build_shard(project: Project, root: Path, task: ShardTask, scratch: Path, epoch: int) -> int:
     """Render one shard and build it with MkDocs into `task.out`: the folders it contributes to
     the version, its search entries and its sitemap. Returns its page count."""
+    with _source_date(epoch):
+        return _build_shard(project, root, task, scratch, epoch)
+
+
+def _build_shard(project: Project, root: Path, task: ShardTask, scratch: Path, epoch: int) -> int:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     version, shard, out = task.version, task.shard, task.out
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     rendered = render_version(project, root / "theme", version, shard)
     docs = scratch / "docs"
     shard_folder = shard_docs(rendered, version.year)
