@@ -50,12 +50,18 @@ def _note_worker(task: Any) -> int:
     return 1
 
 
+@pytest.fixture
+def worker_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where the stand-in shard builds note the process that ran each (forked workers see it)."""
+    monkeypatch.setattr(shards, "_build_task", _note_worker)
+    return tmp_path / "workers"
+
+
 @pytest.mark.skipif("fork" not in shards.START_METHODS, reason="workers are forked here")
 def test_the_rules_run_while_the_workers_build_the_first_shards(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, worker_log: Path
 ) -> None:
-    monkeypatch.setattr(shards, "_build_task", _note_worker)
-    log = tmp_path / "workers"
+    log = worker_log
     seen: list[str] = []
 
     def rules() -> None:  # waits until a worker has started a shard: they run side by side
@@ -70,11 +76,8 @@ def test_the_rules_run_while_the_workers_build_the_first_shards(
 
 
 @pytest.mark.skipif("fork" not in shards.START_METHODS, reason="workers are forked here")
-def test_rules_that_fail_drop_the_shards_not_started(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(shards, "_build_task", _note_worker)
-    log = tmp_path / "workers"
+def test_rules_that_fail_drop_the_shards_not_started(tmp_path: Path, worker_log: Path) -> None:
+    log = worker_log
 
     def rules() -> None:
         raise RuntimeError("the rules found a problem")

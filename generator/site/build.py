@@ -13,9 +13,7 @@ from pathlib import Path
 
 from generator.model import Project
 from generator.problems import ProblemsFound, counted
-from generator.render import (
-    Version,
-)
+from generator.render import Version
 from generator.render.headings import heading_link_problems
 from generator.render.theme import BUNDLED
 from generator.site.cache import BuildCache, ShardKeys
