@@ -1,6 +1,6 @@
 """Mutation testing of the code whose mistakes the tests must catch: do they?
 
-    python -m bench.mutation [--module NAME ...] [--limit N] [--seed S] [--jobs J] [--list]
+    python -m bench.mutation [--module NAME ...] [--limit N] [--seed S] [--jobs J] [--list] [--fresh]
 
 NAME is a group (compute, cycle, sanitize, money, caches; default: all five) or one file of a group
 (e.g. generator/compute/rag.py). For each file, every mutant is made: one small, plausible
@@ -18,6 +18,12 @@ takes minutes, not hours). A mutant is
     equivalent listed in bench/mutation_equivalent.txt: a change no test can tell, with the
                reason (its tests are still run, so a listed mutant that is killed is reported)
 
+Each mutant is tried first against only the tests that run the lines it changes, quickest
+first (a map made by one run of the file's tests under coverage.py, which is also the check
+that they pass unmutated), and against all of them only if those pass; every outcome is kept
+in a journal in the project's cache folder, and a later run takes what it still holds from it
+instead of running it again (--fresh: run everything): bench/mutation_select.py says when.
+
 With --limit N, each file gets a seeded random sample of at most N of its mutants (--seed, 0 by
 default, so two runs sample the same mutants). --jobs J runs J mutants at a time, each in its own
 copy (default 1: the machine is shared; run it under `nice`). The tests of a file must pass on
@@ -31,18 +37,7 @@ line is always
 
 and the exit status is 1 when a mutant not listed equivalent survived (or could not be run).
 
-The operators, applied one at a time to the AST and spliced into the source as text (so the
-rest of the file, its line numbers and its comments, are unchanged): a comparison flipped
-(`<` to `<=` and `>=`, `==` to `!=`, `in` to `not in`, `is` to `is not`), an arithmetic or set
-operator swapped (`+`/`-`, `*`/`/`, `//`, `%`, `|`/`&`, also in `+=` and the like), a number
-one more and one less, `True` and `False` swapped, a string changed ('XX' around it), `and`/`or`
-swapped, a `not` or a unary minus removed, a condition negated, an element dropped from a list,
-tuple or set literal and an entry from a dict literal (allow-lists, the parts of a key), a
-keyword argument dropped from a call, a call of one argument replaced by its argument, and a
-statement (an expression or call, an augmented or
-attribute assignment, an `if`, a `raise`, `break`, `continue`) replaced by `pass`. Docstrings,
-annotations, f-strings, decorators, subscripts (generic types such as `dict[str, int]`) and
-lines marked `# pragma: no mutate` are left alone.
+The operators are described in bench/mutants.py.
 
 Why not mutmut or cosmic-ray (both on PyPI): mutmut 3 mutates only inside functions (its
 mutants are switched on through a trampoline per function), so the module-level allow-lists of
@@ -50,13 +45,12 @@ sanitize.py and the tuple of dependencies in a cache key are never mutated, and 
 newer libcst than the one installed here; cosmic-ray mutates the work tree in place, brings
 aiohttp, SQLAlchemy and GitPython with it, has no operator that drops a keyword argument, an
 element of an allow-list or a statement (the breaks issue 23 found surviving), and no sampling.
-This module needs nothing beyond the standard library and pytest.
+This module needs nothing beyond the standard library, pytest and coverage.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
 import glob
 import os
 import queue
@@ -67,14 +61,26 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
+
+from bench.mutants import PRAGMA, Mutant, mutants
+from bench.mutation_select import (
+    Journal,
+    LineTests,
+    digests,
+    map_environment,
+    map_key,
+    read_coverage,
+)
+
+__all__ = ["PRAGMA", "Mutant", "mutants"]
 
 ROOT = Path(__file__).resolve().parents[1]
 EQUIVALENT_FILE = Path(__file__).with_name("mutation_equivalent.txt")
-PRAGMA = "pragma: no mutate"
 TIMEOUT_FACTOR = 3.0
 TIMEOUT_MINIMUM = 10.0
 RETRY_FACTOR = 3.0
@@ -167,262 +173,6 @@ TARGETS: dict[str, tuple[Target, ...]] = {
 }
 
 
-@dataclass(frozen=True)
-class Mutant:
-    """One change to one file: `before` (the source text it replaces) by `after`; `dropped`,
-    when the change drops a part of it (an element, an entry, a keyword argument)."""
-
-    path: str
-    line: int
-    scope: str
-    before: str
-    after: str
-    source: str = field(repr=False)
-    dropped: str = ""
-
-    @property
-    def change(self) -> str:
-        if self.dropped:
-            return f"`{_short(self.dropped)}` dropped"
-        return f"`{_short(self.before)}` -> `{_short(self.after)}`"
-
-    @property
-    def ident(self) -> str:
-        """How bench/mutation_equivalent.txt names it: without the line, which edits move."""
-        return f"{self.path} | {self.scope} | {self.change}"
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line} ({self.scope}): {self.change}"
-
-
-def _short(text: str, width: int = 70) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
-
-
-# ---- making mutants -----------------------------------------------------------------------
-
-COMPARISONS: dict[type[ast.cmpop], tuple[type[ast.cmpop], ...]] = {
-    ast.Lt: (ast.LtE, ast.GtE),
-    ast.LtE: (ast.Lt, ast.Gt),
-    ast.Gt: (ast.GtE, ast.LtE),
-    ast.GtE: (ast.Gt, ast.Lt),
-    ast.Eq: (ast.NotEq,),
-    ast.NotEq: (ast.Eq,),
-    ast.In: (ast.NotIn,),
-    ast.NotIn: (ast.In,),
-    ast.Is: (ast.IsNot,),
-    ast.IsNot: (ast.Is,),
-}
-ARITHMETIC: dict[type[ast.operator], type[ast.operator]] = {
-    ast.Add: ast.Sub,
-    ast.Sub: ast.Add,
-    ast.Mult: ast.Div,
-    ast.Div: ast.Mult,
-    ast.FloorDiv: ast.Div,
-    ast.Mod: ast.FloorDiv,
-    ast.Pow: ast.Mult,
-    ast.BitOr: ast.BitAnd,
-    ast.BitAnd: ast.BitOr,
-}
-DROPPED_STATEMENTS = (ast.Expr, ast.AugAssign, ast.If, ast.Raise, ast.Break, ast.Continue)
-
-# (node to replace, its replacement: a node of the same kind, or None for `pass` in place of a
-# statement)
-Located = ast.expr | ast.stmt | ast.keyword
-# or, when the edit drops a part of the node (an element, an entry, a keyword argument), with
-# the first and last nodes of that part, which is how the mutant is shown
-Edit = tuple[Located, ast.AST | None] | tuple[Located, ast.AST | None, tuple[Located, Located]]
-
-
-def _expression_edits(node: ast.expr) -> Iterator[Edit]:
-    if isinstance(node, ast.Compare):
-        for i, op in enumerate(node.ops):
-            for other in COMPARISONS.get(type(op), ()):
-                ops = [*node.ops[:i], other(), *node.ops[i + 1 :]]
-                yield node, ast.Compare(node.left, ops, node.comparators)
-    elif isinstance(node, ast.BinOp) and type(node.op) in ARITHMETIC:
-        yield node, ast.BinOp(node.left, ARITHMETIC[type(node.op)](), node.right)
-    elif isinstance(node, ast.BoolOp):
-        yield node, ast.BoolOp(ast.Or() if isinstance(node.op, ast.And) else ast.And(), node.values)
-    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.USub)):
-        yield node, node.operand
-    elif isinstance(node, ast.Constant):
-        value = node.value
-        if isinstance(value, bool):
-            yield node, ast.Constant(not value)
-        elif isinstance(value, (int, float)):
-            yield node, ast.Constant(value + 1)
-            yield node, ast.Constant(value - 1)
-        elif isinstance(value, str):
-            yield node, ast.Constant(f"XX{value}XX")
-    elif isinstance(node, (ast.List, ast.Tuple, ast.Set)) and isinstance(
-        getattr(node, "ctx", ast.Load()), ast.Load
-    ):
-        for i, element in enumerate(node.elts):
-            if not isinstance(element, ast.Starred):
-                rest = [*node.elts[:i], *node.elts[i + 1 :]]
-                if isinstance(node, ast.Set):
-                    yield node, ast.Set(rest), (element, element)
-                else:
-                    yield node, type(node)(rest, ast.Load()), (element, element)
-    elif isinstance(node, ast.Dict):
-        for i, key in enumerate(node.keys):
-            if key is not None:
-                keys = [*node.keys[:i], *node.keys[i + 1 :]]
-                values = [*node.values[:i], *node.values[i + 1 :]]
-                yield node, ast.Dict(keys, values), (key, node.values[i])
-    elif isinstance(node, ast.Call):
-        for i, keyword in enumerate(node.keywords):
-            if keyword.arg is not None:
-                keywords = [*node.keywords[:i], *node.keywords[i + 1 :]]
-                yield node, ast.Call(node.func, node.args, keywords), (keyword, keyword)
-        if (
-            isinstance(node.func, ast.Name)
-            and len(node.args) == 1
-            and not node.keywords
-            and not isinstance(node.args[0], ast.Starred)
-        ):
-            yield node, node.args[0]
-    elif isinstance(node, ast.IfExp):
-        yield from _negation(node.test)
-
-
-NEGATED_BY_FLIP = (ast.Eq, ast.NotEq, ast.In, ast.NotIn, ast.Is, ast.IsNot)
-
-
-def _negation(test: ast.expr) -> Iterator[Edit]:
-    """`test` negated, unless removing its `not` or flipping its comparison does the same."""
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return
-    if (
-        isinstance(test, ast.Compare)
-        and len(test.ops) == 1
-        and isinstance(test.ops[0], NEGATED_BY_FLIP)
-    ):
-        return
-    yield test, ast.UnaryOp(ast.Not(), test)
-
-
-def _statement_edits(node: ast.stmt) -> Iterator[Edit]:
-    if isinstance(node, (ast.If, ast.While)):
-        yield from _negation(node.test)
-    if isinstance(node, ast.AugAssign) and type(node.op) in ARITHMETIC:
-        yield node, ast.AugAssign(node.target, ARITHMETIC[type(node.op)](), node.value)
-    if isinstance(node, DROPPED_STATEMENTS) or (
-        isinstance(node, ast.Assign)
-        and all(isinstance(t, (ast.Attribute, ast.Subscript)) for t in node.targets)
-    ):
-        yield node, None
-
-
-def _is_docstring(node: ast.stmt) -> bool:
-    return (
-        isinstance(node, ast.Expr)
-        and isinstance(node.value, ast.Constant)
-        and isinstance(node.value.value, str)
-    )
-
-
-def _children(node: ast.AST) -> Iterator[ast.AST]:
-    """What to look into: not annotations, decorators, f-strings or `if TYPE_CHECKING:`."""
-    for name, value in ast.iter_fields(node):
-        if name in ("annotation", "returns", "decorator_list", "type_comment"):
-            continue
-        if isinstance(node, ast.AnnAssign) and name == "target":
-            continue
-        if isinstance(node, ast.Subscript) and name == "slice":
-            continue  # generic types such as dict[str, int], and indexes: kept by constants
-        values = value if isinstance(value, list) else [value]
-        for child in values:
-            if isinstance(child, ast.AST):
-                yield child
-
-
-def _edits(tree: ast.Module) -> Iterator[tuple[str, Edit]]:
-    """Every edit of the module, with the qualified name of the function (or class, or
-    `<module>`) it is in."""
-
-    def walk(node: ast.AST, scope: str) -> Iterator[tuple[str, Edit]]:
-        if isinstance(node, ast.JoinedStr):
-            return
-        if (
-            isinstance(node, ast.If)
-            and isinstance(node.test, ast.Name)
-            and node.test.id == "TYPE_CHECKING"
-        ):
-            return
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            scope = node.name if scope == "<module>" else f"{scope}.{node.name}"
-        if isinstance(node, ast.stmt):
-            if _is_docstring(node):
-                return
-            for edit in _statement_edits(node):
-                yield scope, edit
-        elif isinstance(node, ast.expr):
-            for edit in _expression_edits(node):
-                yield scope, edit
-        for child in _children(node):
-            yield from walk(child, scope)
-
-    yield from walk(tree, "<module>")
-
-
-class _Source:
-    """A module's text, addressed as the AST does (line, UTF-8 byte column)."""
-
-    def __init__(self, text: str) -> None:
-        self.data = text.encode("utf-8")
-        self.lines = text.splitlines(keepends=True)
-        self.starts = [0]
-        for line in self.lines:
-            self.starts.append(self.starts[-1] + len(line.encode("utf-8")))
-
-    def span(self, node: Located) -> tuple[int, int]:
-        start = self.starts[node.lineno - 1] + node.col_offset
-        end_line, end_col = node.end_lineno, node.end_col_offset
-        assert end_line is not None and end_col is not None
-        return start, self.starts[end_line - 1] + end_col
-
-    def text(self, node: Located) -> str:
-        return self.between(node, node)
-
-    def between(self, first: Located, last: Located) -> str:
-        """The text from the start of `first` to the end of `last`."""
-        return self.data[self.span(first)[0] : self.span(last)[1]].decode("utf-8")
-
-    def replaced(self, node: Located, by: str) -> str:
-        start, end = self.span(node)
-        return (self.data[:start] + by.encode("utf-8") + self.data[end:]).decode("utf-8")
-
-
-def mutants(text: str, path: str, scopes: Sequence[str] | None = None) -> list[Mutant]:
-    """Every mutant of the module `text` (named `path`), in the functions `scopes` if given."""
-    source = _Source(text)
-    found: list[Mutant] = []
-    for scope, (node, new, *part) in _edits(ast.parse(text)):
-        if scopes is not None and not any(scope == s or scope.startswith(f"{s}.") for s in scopes):
-            continue
-        if PRAGMA in source.lines[node.lineno - 1]:
-            continue
-        if new is None:
-            after = "pass"
-        elif isinstance(node, ast.expr):
-            after = f"({ast.unparse(new)})"
-        else:
-            after = ast.unparse(new)
-        before = source.text(node)
-        mutated = source.replaced(node, after)
-        try:
-            ast.parse(mutated)
-        except SyntaxError:  # e.g. an implicitly concatenated string in a call
-            continue
-        shown = "pass" if new is None else ast.unparse(new)
-        dropped = source.between(*part[0]) if part else ""
-        found.append(Mutant(path, node.lineno, scope, before, shown, mutated, dropped))
-    return found
-
-
 # ---- running them -------------------------------------------------------------------------
 
 KILLED, SURVIVED, TIMEOUT, ERROR = "killed", "survived", "timeout", "error"
@@ -460,33 +210,65 @@ def existing_tests(root: Path, tests: Sequence[str]) -> list[str]:
     return found
 
 
-def run_tests(tree: Path, tests: Sequence[str], timeout: float | None) -> tuple[str, float]:
-    """Run `tests` in `tree` (stopping at the first failure): the outcome and seconds."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COV_"))}
-    env.update(
-        PYTHONPATH=str(tree),
+class Ran(NamedTuple):
+    outcome: str
+    seconds: float
+    failed: str = ""
+    """The node id of the first test that failed, when one did."""
+
+
+FAILED_FILE = ".mutation-failed"
+
+
+def run_tests(
+    tree: Path, tests: Sequence[str], timeout: float | None, env: dict[str, str] | None = None
+) -> Ran:
+    """Run `tests` in `tree` (stopping at the first failure): the outcome, the seconds and the
+    test that failed. `env` is added to the tests' environment."""
+    failed_file = tree / FAILED_FILE
+    failed_file.unlink(missing_ok=True)
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COV_"))}
+    environment.update(
+        # the project's bench/ after the tree's: the plugin, for a tree that has none
+        PYTHONPATH=os.pathsep.join((str(tree), str(ROOT))),
         PYTHONDONTWRITEBYTECODE="1",  # a mutant must never be cached as the module's bytecode
         PLANS_CACHE_DIR=str(tree / ".cache-mutation"),
+        PLANS_MUTATION_FAILED=str(failed_file),
+        **(env or {}),
     )
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
+    command += ["-p", "bench.mutation_plugin", *tests]
     started = time.perf_counter()
     quiet = subprocess.DEVNULL
     # its own process group: on a timeout, whatever the tests started is stopped with them
     with subprocess.Popen(
-        command, cwd=tree, env=env, stdout=quiet, stderr=quiet, start_new_session=True
+        command, cwd=tree, env=environment, stdout=quiet, stderr=quiet, start_new_session=True
     ) as process:
         try:
             returncode = process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-            return TIMEOUT, time.perf_counter() - started
+            return Ran(TIMEOUT, time.perf_counter() - started)
     seconds = time.perf_counter() - started
+    failed = failed_file.read_text(encoding="utf-8") if failed_file.is_file() else ""
     if returncode == 0:
-        return SURVIVED, seconds
+        return Ran(SURVIVED, seconds)
     if returncode in (1, 2):  # tests failed; interrupted (the mutant did not import)
-        return KILLED, seconds
-    return ERROR, seconds
+        return Ran(KILLED, seconds, failed)
+    return Ran(ERROR, seconds)
+
+
+def map_tests(tree: Path, tests: Sequence[str], files: Sequence[str]) -> LineTests | None:
+    """Run `tests` in `tree` once, unmutated, measuring which of them runs each line of
+    `files`: None when they do not all pass."""
+    data_file = tree / ".mutation-map"
+    for stale in tree.glob(".mutation-map*"):
+        stale.unlink()
+    ran = run_tests(tree, tests, None, map_environment(tree, files, data_file))
+    if ran.outcome != SURVIVED:
+        return None
+    return read_coverage(tree, data_file, ran.seconds)
 
 
 @dataclass
@@ -497,6 +279,12 @@ class FileResult:
     outcomes: list[tuple[Mutant, str]] = field(default_factory=list)
     baseline: float = 0.0
     skipped: str = ""
+    quick: int = 0
+    """Mutants killed by the tests that run their lines, tried first."""
+    whole: int = 0
+    """Mutants tried against every test of the file."""
+    known: int = 0
+    """Mutants whose outcome the journal knew."""
 
 
 def read_equivalent(path: Path = EQUIVALENT_FILE) -> dict[str, str]:
@@ -521,6 +309,23 @@ def sample(found: list[Mutant], limit: int | None, seed: int) -> list[Mutant]:
     return [found[i] for i in sorted(chosen)]
 
 
+def _test_map(
+    tree: Path, tests: list[str], files: Sequence[str], journal: Journal | None
+) -> LineTests | None:
+    """The map of `tests` over `files`, kept beside the journal for the next file measured with
+    the same tests (and the next run, while the tree is as it was)."""
+    kept = None
+    if journal is not None:
+        kept = journal.path.parent / "maps" / f"{map_key(journal.state, tests, files)}.json"
+        if kept.is_file():
+            return LineTests.from_json(kept.read_text(encoding="utf-8"))
+    test_map = map_tests(tree, tests, files)
+    if kept is not None and test_map is not None:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_text(test_map.to_json(), encoding="utf-8")
+    return test_map
+
+
 def run_target(
     root: Path,
     trees: queue.Queue[Path],
@@ -529,8 +334,12 @@ def run_target(
     seed: int,
     jobs: int,
     report: Callable[[Mutant, str], None] = lambda mutant, outcome: None,
+    journal: Journal | None = None,
+    measured: Sequence[str] = (),
 ) -> FileResult:
-    """Mutate one file: each sampled mutant written into a tree of `trees`, its tests run."""
+    """Mutate one file: each sampled mutant written into a tree of `trees`, its tests run (those
+    that run its lines first, then all). `measured`: the files whose map of tests is made
+    together with this one's (they have the same tests); `journal`: outcomes already known."""
     tests = existing_tests(root, target.tests)
     original = (root / target.path).read_text(encoding="utf-8")
     found = mutants(original, target.path, target.scopes)
@@ -540,31 +349,49 @@ def run_target(
         return result
     tree = trees.get()
     try:
-        outcome, result.baseline = run_tests(tree, tests, None)
+        test_map = _test_map(tree, tests, sorted({target.path, *measured}), journal)
     finally:
         trees.put(tree)
-    if outcome != SURVIVED:
-        why = "a test fails" if outcome == KILLED else "pytest could not run them"
-        result.skipped = f"its tests do not pass on the unmutated code: {why}"
+    if test_map is None:
+        result.skipped = "its tests do not pass on the unmutated code: a test fails"
         return result
+    result.baseline = test_map.wall
     timeout = max(TIMEOUT_MINIMUM, TIMEOUT_FACTOR * result.baseline)
 
-    def one(mutant: Mutant) -> tuple[Mutant, str]:
+    def tried(mutant: Mutant, tree: Path) -> tuple[Ran, str]:
+        covering = test_map.covering(mutant.path, mutant.line, max(mutant.line, mutant.last))
+        if covering:
+            ran = run_tests(tree, covering, timeout)
+            if ran.outcome == KILLED:
+                return ran, "quick"
+        ran = run_tests(tree, tests, timeout)
+        if ran.outcome == TIMEOUT:  # once more, longer: a busy machine is not an endless loop
+            ran = run_tests(tree, tests, RETRY_FACTOR * timeout)
+        return ran, "whole"
+
+    def one(mutant: Mutant) -> tuple[Mutant, str, str]:
+        outcome = journal.known(mutant, tests) if journal is not None else None
+        if outcome is not None:
+            report(mutant, outcome)
+            return mutant, outcome, "known"
         tree = trees.get()
         file = tree / mutant.path
         try:
             file.write_text(mutant.source, encoding="utf-8")
-            outcome, _ = run_tests(tree, tests, timeout)
-            if outcome == TIMEOUT:  # once more, longer: a busy machine is not an endless loop
-                outcome, _ = run_tests(tree, tests, RETRY_FACTOR * timeout)
+            ran, how = tried(mutant, tree)
         finally:
             file.write_text(original, encoding="utf-8")
             trees.put(tree)
-        report(mutant, outcome)
-        return mutant, outcome
+        if journal is not None:
+            journal.record(mutant, tests, ran.outcome, ran.failed)
+        report(mutant, ran.outcome)
+        return mutant, ran.outcome, how
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        result.outcomes = list(pool.map(one, sample(found, limit, seed)))
+        done = list(pool.map(one, sample(found, limit, seed)))
+    result.outcomes = [(mutant, outcome) for mutant, outcome, _ in done]
+    hows = [how for _, _, how in done]
+    result.quick, result.whole, result.known = (hows.count(h) for h in ("quick", "whole", "known"))
     return result
 
 
@@ -647,6 +474,13 @@ def resolve(names: Sequence[str]) -> list[Target]:
     return chosen
 
 
+def journal_folder(root: Path) -> Path:
+    """Where the journal and the maps of tests are kept: the project's cache folder."""
+    from generator.caches import cache_folder
+
+    return cache_folder(root) / "mutation"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.mutation", description=__doc__)
     parser.add_argument("--module", action="append", default=[], metavar="NAME")
@@ -654,6 +488,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=1, metavar="J")
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
+    parser.add_argument("--fresh", action="store_true", help="run every mutant, known or not")
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     root: Path = args.root.resolve()
@@ -666,16 +501,34 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(mutant)
         return 0
     total = Score()
+    journal = Journal(journal_folder(root), digests(root))
+    if args.fresh:
+        journal.records.clear()
     with tempfile.TemporaryDirectory(prefix="plans-mutation-") as scratch:
         trees: queue.Queue[Path] = queue.Queue()
         for n in range(max(1, args.jobs)):
             trees.put(copy_tree(root, Path(scratch) / f"tree{n}"))
         for target in targets:
             started = time.perf_counter()
-            result = run_target(root, trees, target, args.limit, args.seed, max(1, args.jobs))
+            measured = [t.path for t in targets if t.tests == target.tests]
+            result = run_target(
+                root,
+                trees,
+                target,
+                args.limit,
+                args.seed,
+                max(1, args.jobs),
+                journal=journal,
+                measured=measured,
+            )
             for line in describe(result, equivalent):
                 print(line, flush=True)
-            print(f"  ({time.perf_counter() - started:.0f} s)", flush=True)
+            seconds = time.perf_counter() - started
+            print(
+                f"  ({seconds:.0f} s; {result.quick} killed by the tests that run their lines, "
+                f"{result.whole} run against all, {result.known} known from {journal.path})",
+                flush=True,
+            )
             total += score_of(result, equivalent)
             if result.skipped:
                 total.error += 1

@@ -4,6 +4,7 @@ which is slow (`python -m bench.mutation`)."""
 from __future__ import annotations
 
 import queue
+import shutil
 import textwrap
 import time
 from pathlib import Path
@@ -20,6 +21,7 @@ from bench.mutation import (
     copy_tree,
     describe,
     existing_tests,
+    map_tests,
     mutants,
     read_equivalent,
     run_target,
@@ -27,6 +29,7 @@ from bench.mutation import (
     sample,
     score_of,
 )
+from bench.mutation_select import Journal, LineTests, digests
 
 SOURCE = textwrap.dedent(
     '''\
@@ -200,7 +203,7 @@ def test_tests_that_run_too_long_time_out_with_what_they_started(
         "    open('child.pid', 'w').write(str(child.pid))\n"
         "    time.sleep(60)\n"
     )
-    outcome, seconds = run_tests(tree, ["tests/test_slow.py"], timeout=5)
+    outcome, seconds, _ = run_tests(tree, ["tests/test_slow.py"], timeout=5)
     assert outcome == TIMEOUT and seconds < 30
     pid = int((tree / "child.pid").read_text())
     status = Path(f"/proc/{pid}/status")
@@ -228,3 +231,71 @@ def test_the_copy_keeps_every_package_and_leaves_out_built_output(tmp_path: Path
     copy = copy_tree(root, tmp_path / "copy")
     copied = sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*") if p.is_file())
     assert copied == ["generator/site/build.py", "tests/t.py"]
+
+
+def test_a_mutant_is_tried_first_on_the_tests_that_run_its_line(
+    tiny: tuple[Path, queue.Queue[Path]],
+) -> None:
+    """The map (coverage.py, a context a test) sends `add`'s mutant to test_add alone, which
+    kills it; `untested` is run by no test, so its mutant is tried against all of them."""
+    root, trees = tiny
+    tree = trees.get()
+    test_map = map_tests(tree, ["tests/test_calc.py"], ["pkg/calc.py"])
+    trees.put(tree)
+    assert test_map is not None and test_map.failed == []
+    assert test_map.covering("pkg/calc.py", 2, 2) == ["tests/test_calc.py::test_add"]
+    assert test_map.covering("pkg/calc.py", 6, 6) == []
+    assert set(test_map.seconds) == {"tests/test_calc.py::test_add"}
+
+    result = run_target(root, trees, Target("pkg/calc.py", ("tests/test_calc.py",)), None, 0, 1)
+    assert (result.quick, result.whole, result.known) == (1, 1, 0)
+
+
+def test_the_map_orders_the_tests_quickest_first_over_every_line_of_the_change() -> None:
+    lines = {"m.py": {3: ["t::slow", "t::quick"], 4: ["t::other"], 9: ["t::far"]}}
+    seconds = {"t::slow": 2.0, "t::quick": 0.1, "t::other": 0.5, "t::far": 0.0}
+    test_map = LineTests(lines, seconds, [], 3.0)
+    assert test_map.covering("m.py", 3, 4) == ["t::quick", "t::other", "t::slow"]
+    assert LineTests.from_json(test_map.to_json()) == test_map
+
+
+def test_the_journal_keeps_a_kill_while_its_test_stays_and_a_survivor_while_all_do(
+    tiny: tuple[Path, queue.Queue[Path]], tmp_path: Path
+) -> None:
+    root, trees = tiny
+    target = Target("pkg/calc.py", ("tests/test_*.py",))
+
+    def run() -> tuple[dict[str, str], tuple[int, int, int]]:
+        journal = Journal(tmp_path / "journal", digests(root))
+        result = run_target(root, trees, target, None, 0, 1, journal=journal)
+        outcomes = {m.scope: outcome for m, outcome in result.outcomes}
+        return outcomes, (result.quick, result.whole, result.known)
+
+    assert run() == ({"add": KILLED, "untested": SURVIVED}, (1, 1, 0))
+    assert run() == ({"add": KILLED, "untested": SURVIVED}, (0, 0, 2))
+
+    # a new test file: the kill still holds (test_add is as it was), the survivor is tried again
+    (root / "tests/test_neg.py").write_text(
+        "from pkg.calc import untested\n\n\ndef test_untested():\n    assert untested(2) == -2\n"
+    )
+    tree = trees.get()
+    shutil.copy(root / "tests/test_neg.py", tree / "tests/test_neg.py")
+    trees.put(tree)
+    assert run() == ({"add": KILLED, "untested": KILLED}, (1, 0, 1))
+    assert run() == ({"add": KILLED, "untested": KILLED}, (0, 0, 2))
+
+    # the code changed (a comment is enough): nothing is known
+    (root / "pkg/__init__.py").write_text("# changed\n")
+    assert run()[1] == (2, 0, 0)
+
+    # the killing test's file changed: that kill is tried again, the other still holds
+    (root / "tests/test_calc.py").write_text(TINY["tests/test_calc.py"] + "\n# changed\n")
+    assert run()[1] == (1, 0, 1)
+
+
+def test_the_journal_reads_past_a_line_cut_short(tmp_path: Path) -> None:
+    folder = tmp_path / "journal"
+    folder.mkdir()
+    (folder / "journal.jsonl").write_text('{"key": "abc", "outc')
+    state = digests(tmp_path)
+    assert Journal(folder, state).records == {}

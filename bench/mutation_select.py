@@ -1,0 +1,197 @@
+"""What makes a full mutation run (bench.mutation) take hours and not days: the tests tried
+first, and what earlier runs found.
+
+The map. One run of a file's tests under coverage.py (bench/mutation_plugin.py) records which
+test runs each line of it, and how long each test took; that run is also the check that the
+tests pass on the unmutated code. A mutant is then tried first against only the tests that run
+its lines, quickest first, stopping at the first failure. Only when they all pass is it tried
+against every test of its file, so nothing is called a survivor on the map's word: the map can
+only make a kill quicker (what a forked build worker runs, for instance, is not in it).
+
+The journal. Each outcome is kept (JSON lines, in the project's cache folder), so that a run
+stopped part way, or run again after tests were written, does not run again what it knows:
+
+  - a killed mutant stays killed while the code (every file but those of `NOT_CODE`, such as
+    tests/, docs/ and bench/, and the top-level Markdown files), the tests' shared files (everything
+    under tests/ but the test_*.py files) and the test file whose test failed are as they were;
+  - any other outcome is known only while the code and every test file are as they were, and
+    the file's tests are the same list.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.mutants import Mutant
+
+NOT_CODE = {"tests", "docs", "bench", ".git", ".ci", "site", "build", "dist", ".venv"}
+"""Top-level folders that are not what the tests test; nor are the top-level Markdown files."""
+SKIPPED_NAMES = {"__pycache__", ".hypothesis", ".pytest_cache", ".mypy_cache", ".ruff_cache"}
+JOURNAL_NAME = "journal.jsonl"
+
+
+def _files(root: Path, part: Path) -> list[Path]:
+    found: list[Path] = []
+    for folder, names, files in os.walk(part):
+        names[:] = sorted(n for n in names if n not in SKIPPED_NAMES)
+        if Path(folder) == root:
+            names[:] = [n for n in names if n not in NOT_CODE]
+            files = [f for f in files if not f.endswith(".md")]
+        found += [Path(folder) / f for f in sorted(files)]
+    return found
+
+
+def _digest_of(paths: Iterable[Path], root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Digests:
+    """The state of a project tree that outcomes depend on."""
+
+    code: str
+    support: str
+    test_files: dict[str, str] = field(hash=False)
+
+    @property
+    def tests(self) -> str:
+        return hashlib.sha256(json.dumps(sorted(self.test_files.items())).encode()).hexdigest()
+
+
+def digests(root: Path) -> Digests:
+    code = _digest_of(_files(root, root), root)
+    support: list[Path] = []
+    test_files: dict[str, str] = {}
+    for path in _files(root, root / "tests"):
+        if path.name.startswith("test_") and path.suffix == ".py":
+            relative = path.relative_to(root).as_posix()
+            test_files[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
+        else:
+            support.append(path)
+    return Digests(code, _digest_of(support, root), test_files)
+
+
+def mutant_key(mutant: Mutant) -> str:
+    return hashlib.sha256(f"{mutant.path}\0{mutant.source}".encode()).hexdigest()
+
+
+class Journal:
+    """The outcomes of earlier runs, in `folder`/journal.jsonl, for the tree `state` describes."""
+
+    def __init__(self, folder: Path, state: Digests) -> None:
+        self.path = folder / JOURNAL_NAME
+        self.state = state
+        self.lock = threading.Lock()
+        self.records: dict[str, list[dict[str, Any]]] = {}
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.path.is_file():
+            for line in self.path.read_text(encoding="utf-8").splitlines():
+                try:
+                    record = json.loads(line)
+                    self.records.setdefault(record["key"], []).append(record)
+                except (ValueError, KeyError, TypeError):
+                    continue  # a line cut short by a stopped run
+
+    def known(self, mutant: Mutant, tests: Sequence[str]) -> str | None:
+        """The outcome of `mutant` an earlier run found, if it still holds."""
+        state = self.state
+        for record in reversed(self.records.get(mutant_key(mutant), [])):
+            if record.get("code") != state.code or record.get("support") != state.support:
+                continue
+            if record.get("outcome") == "killed":
+                file = record.get("killer_file", "")
+                if not file or state.test_files.get(file) == record.get("killer_digest"):
+                    return "killed"
+            elif record.get("tests") == state.tests and record.get("test_list") == list(tests):
+                return str(record["outcome"])
+        return None
+
+    def record(self, mutant: Mutant, tests: Sequence[str], outcome: str, failed: str) -> None:
+        if outcome == "error":
+            return  # not an outcome to keep: the run could not say
+        file = failed.partition("::")[0] if failed else ""
+        record: dict[str, Any] = {
+            "key": mutant_key(mutant),
+            "mutant": str(mutant),
+            "outcome": outcome,
+            "code": self.state.code,
+            "support": self.state.support,
+            "tests": self.state.tests,
+            "test_list": list(tests),
+            "killer_file": file,
+            "killer_digest": self.state.test_files.get(file, ""),
+        }
+        with self.lock:
+            self.records.setdefault(record["key"], []).append(record)
+            with self.path.open("a", encoding="utf-8") as out:
+                out.write(json.dumps(record) + "\n")
+
+
+@dataclass
+class LineTests:
+    """Which tests run each line of the measured files, and how long each test took."""
+
+    lines: dict[str, dict[int, list[str]]]
+    seconds: dict[str, float]
+    failed: list[str]
+    wall: float
+
+    def covering(self, path: str, first: int, last: int) -> list[str]:
+        """The tests that run any of the lines `first`..`last` of `path`, quickest first."""
+        of_file = self.lines.get(path, {})
+        nodes: set[str] = set()
+        for line in range(first, max(first, last) + 1):
+            nodes.update(of_file.get(line, ()))
+        return sorted(nodes, key=lambda node: (self.seconds.get(node, 0.0), node))
+
+    def to_json(self) -> str:
+        lines = {p: {str(n): t for n, t in m.items()} for p, m in self.lines.items()}
+        data = {"lines": lines, "seconds": self.seconds, "failed": self.failed, "wall": self.wall}
+        return json.dumps(data)
+
+    @classmethod
+    def from_json(cls, text: str) -> LineTests:
+        data = json.loads(text)
+        lines = {p: {int(n): t for n, t in m.items()} for p, m in data["lines"].items()}
+        return cls(lines, data["seconds"], data["failed"], data["wall"])
+
+
+def read_coverage(tree: Path, data_file: Path, wall: float) -> LineTests:
+    """The map from what bench/mutation_plugin.py wrote in `tree` (paths relative to it)."""
+    import coverage
+
+    data = coverage.CoverageData(basename=str(data_file))
+    data.read()
+    lines: dict[str, dict[int, list[str]]] = {}
+    for measured in data.measured_files():
+        by_line = data.contexts_by_lineno(measured)
+        relative = Path(measured).resolve().relative_to(tree.resolve()).as_posix()
+        lines[relative] = {n: sorted(c for c in ctx if c) for n, ctx in by_line.items()}
+    tests = json.loads(Path(f"{data_file}.json").read_text(encoding="utf-8"))
+    seconds = {node: float(t["seconds"]) for node, t in tests.items()}
+    failed = sorted(node for node, t in tests.items() if not t["passed"])
+    return LineTests(lines, seconds, failed, wall)
+
+
+def map_key(state: Digests, tests: Sequence[str], files: Sequence[str]) -> str:
+    text = json.dumps([state.code, state.support, state.tests, list(tests), sorted(files)])
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def map_environment(tree: Path, files: Sequence[str], data_file: Path) -> dict[str, str]:
+    """What bench/mutation_plugin.py reads to measure `files` of `tree` into `data_file`."""
+    return {
+        "PLANS_MUTATION_MAP": str(data_file),
+        "PLANS_MUTATION_FILES": os.pathsep.join(str(tree / f) for f in files),
+    }
