@@ -1,6 +1,7 @@
 """Mutation testing of the code whose mistakes the tests must catch: do they?
 
-    python -m bench.mutation [--module NAME ...] [--limit N] [--seed S] [--jobs J] [--list] [--fresh]
+    python -m bench.mutation [--module NAME ...] [--limit N] [--seed S] [--jobs J] [--list]
+                             [--fresh]
 
 NAME is a group (compute, cycle, sanitize, money, caches; default: all five) or one file of a group
 (e.g. generator/compute/rag.py). For each file, every mutant is made: one small, plausible

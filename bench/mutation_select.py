@@ -11,11 +11,14 @@ only make a kill quicker (what a forked build worker runs, for instance, is not 
 The journal. Each outcome is kept (JSON lines, in the project's cache folder), so that a run
 stopped part way, or run again after tests were written, does not run again what it knows:
 
-  - a killed mutant stays killed while the code (every file but those of `NOT_CODE`, such as
-    tests/, docs/ and bench/, and the top-level Markdown files), the tests' shared files (everything
-    under tests/ but the test_*.py files) and the test file whose test failed are as they were;
-  - any other outcome is known only while the code and every test file are as they were, and
-    the file's tests are the same list.
+  - a killed mutant stays killed while its file (whose every byte the journal's key of a
+    mutant covers), the test file of the test that failed and the tests' shared files
+    (everything under tests/ but the test_*.py files) are as they were (as Stryker's
+    incremental mode reuses a kill): an edit elsewhere in the code rarely saves a mutant, and
+    a run after one would otherwise start again from nothing;
+  - any other outcome is known only while all of the code (every file but those of
+    `NOT_CODE`, such as tests/, docs/ and bench/, and the top-level Markdown files) and every
+    test file are as they were, and the file's tests are the same list.
 """
 
 from __future__ import annotations
@@ -107,13 +110,17 @@ class Journal:
         """The outcome of `mutant` an earlier run found, if it still holds."""
         state = self.state
         for record in reversed(self.records.get(mutant_key(mutant), [])):
-            if record.get("code") != state.code or record.get("support") != state.support:
+            if record.get("support") != state.support:
                 continue
             if record.get("outcome") == "killed":
                 file = record.get("killer_file", "")
                 if not file or state.test_files.get(file) == record.get("killer_digest"):
                     return "killed"
-            elif record.get("tests") == state.tests and record.get("test_list") == list(tests):
+            elif (
+                record.get("code") == state.code
+                and record.get("tests") == state.tests
+                and record.get("test_list") == list(tests)
+            ):
                 return str(record["outcome"])
         return None
 

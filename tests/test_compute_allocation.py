@@ -167,7 +167,25 @@ def test_results_are_immutable_and_hashable() -> None:
 def test_a_pot_of_nothing_gives_everyone_nothing() -> None:
     result = allocate_by_formula(Decimal(0), PASSPORTED_CRITERIA, PASSPORTED_INPUTS)
     assert set(_amounts(result).values()) == {Decimal("0.00")}
+    assert {str(share.amount) for share in result.shares} == {"0.00"}  # never "-0.00"
     assert result.total == 0
+
+
+def test_inputs_and_weights_are_added_exactly_however_small_or_large() -> None:
+    """An input far below what Decimal's usual context keeps is still more than 0, and a
+    weight far above its largest exponent is reported, not an Overflow."""
+    tiny = {"ashby": {"population": Decimal("1E-1000030")}, "brinley": {"population": Decimal(0)}}
+    result = allocate_by_formula(Decimal(100), [Criterion("population", Decimal(1))], tiny)
+    assert _amounts(result) == {"ashby": Decimal("100.00"), "brinley": Decimal("0.00")}
+
+    with pytest.raises(FormulaError) as error:
+        allocate_by_formula(Decimal(100), [Criterion("population", Decimal("1E+1000000"))], tiny)
+    assert str(error.value) == f"the criteria weights add up to 1{'0' * 1000000}, not 1"
+
+
+def test_the_weights_of_no_criteria_add_up_to_a_decimal_zero() -> None:
+    total = weights_total([])
+    assert isinstance(total, Decimal) and total == 0
 
 
 def test_a_single_recipient_gets_the_whole_pot_in_pence() -> None:

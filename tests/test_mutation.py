@@ -4,7 +4,6 @@ which is slow (`python -m bench.mutation`)."""
 from __future__ import annotations
 
 import queue
-import shutil
 import textwrap
 import time
 from pathlib import Path
@@ -259,11 +258,17 @@ def test_the_map_orders_the_tests_quickest_first_over_every_line_of_the_change()
     assert LineTests.from_json(test_map.to_json()) == test_map
 
 
-def test_the_journal_keeps_a_kill_while_its_test_stays_and_a_survivor_while_all_do(
+def test_the_journal_keeps_a_kill_while_its_test_stays_and_a_survivor_while_all_does(
     tiny: tuple[Path, queue.Queue[Path]], tmp_path: Path
 ) -> None:
     root, trees = tiny
     target = Target("pkg/calc.py", ("tests/test_*.py",))
+
+    def write(name: str, text: str) -> None:  # into the project and the copy the tests run in
+        tree = trees.get()
+        for folder in (root, tree):
+            (folder / name).write_text(text, encoding="utf-8")
+        trees.put(tree)
 
     def run() -> tuple[dict[str, str], tuple[int, int, int]]:
         journal = Journal(tmp_path / "journal", digests(root))
@@ -274,23 +279,25 @@ def test_the_journal_keeps_a_kill_while_its_test_stays_and_a_survivor_while_all_
     assert run() == ({"add": KILLED, "untested": SURVIVED}, (1, 1, 0))
     assert run() == ({"add": KILLED, "untested": SURVIVED}, (0, 0, 2))
 
+    # the code changed elsewhere (a comment is enough): the kill holds, the survivor is tried
+    write("pkg/__init__.py", "# changed\n")
+    assert run() == ({"add": KILLED, "untested": SURVIVED}, (0, 1, 1))
+
     # a new test file: the kill still holds (test_add is as it was), the survivor is tried again
-    (root / "tests/test_neg.py").write_text(
-        "from pkg.calc import untested\n\n\ndef test_untested():\n    assert untested(2) == -2\n"
+    write(
+        "tests/test_neg.py",
+        "from pkg.calc import untested\n\n\ndef test_neg():\n    assert untested(2) == -2\n",
     )
-    tree = trees.get()
-    shutil.copy(root / "tests/test_neg.py", tree / "tests/test_neg.py")
-    trees.put(tree)
     assert run() == ({"add": KILLED, "untested": KILLED}, (1, 0, 1))
     assert run() == ({"add": KILLED, "untested": KILLED}, (0, 0, 2))
 
-    # the code changed (a comment is enough): nothing is known
-    (root / "pkg/__init__.py").write_text("# changed\n")
-    assert run()[1] == (2, 0, 0)
-
     # the killing test's file changed: that kill is tried again, the other still holds
-    (root / "tests/test_calc.py").write_text(TINY["tests/test_calc.py"] + "\n# changed\n")
+    write("tests/test_calc.py", TINY["tests/test_calc.py"] + "\n# changed\n")
     assert run()[1] == (1, 0, 1)
+
+    # a file the tests share changed: nothing is known
+    write("tests/conftest.py", "# shared\n")
+    assert run()[1] == (2, 0, 0)
 
 
 def test_the_journal_reads_past_a_line_cut_short(tmp_path: Path) -> None:

@@ -245,6 +245,11 @@ def test_a_renamed_body_is_shown_with_its_successors() -> None:
     }
     assert [o.name for o in successors("crc", orgs)] == ["NPS", "PDU"]  # a loop ends
     assert successors("pdu", {"pdu": orgs["pdu"]}) == ()
+    # a loop that does not pass through the body asked about ends too, each body shown once
+    orgs["pdu"] = Organisation.model_validate(
+        {"id": "pdu", "name": "PDU", "kind": "probation", "replaced_by": "nps"}
+    )
+    assert [o.name for o in successors("crc", orgs)] == ["NPS", "PDU"]
 
 
 CSP_2013 = "Community Safety Plan 2013–18"
@@ -260,6 +265,11 @@ SAFER_2019 = "Safer Together 2019–22"
         ("2019-20", SAFER_2019, None, (SAFER_2019, "first")),
         ("2019-20", "Safer Together", CSP_2013, (CSP_2013, "past-end")),
         ("2012-13", "Interim plan", None, None),
+        # a strategy's own first and last years are within it, whatever the plan's title
+        ("2019-20", "Anything", None, (SAFER_2019, "first")),
+        ("2017-18", "Anything", None, (CSP_2013, "refresh")),
+        # a plan that names a strategy starting after it
+        ("2012-13", "Interim plan", SAFER_2019, (SAFER_2019, "before-start")),
     ],
 )
 def test_a_year_finds_its_place_in_a_rolling_strategy(

@@ -79,9 +79,9 @@ def weights_total(criteria: Sequence[Criterion]) -> Decimal:
 
 
 def _pounds(pence: int) -> Decimal:
-    sign = "-" if pence < 0 else ""
-    whole, part = divmod(abs(pence), 100)
-    return Decimal(f"{sign}{whole}.{part:02d}")
+    """Whole pence as pounds to 2 dp, exactly: never negative, as the pot is checked."""
+    whole, part = divmod(pence, 100)
+    return Decimal(f"{whole}.{part:02d}")
 
 
 def _check_pot(pot: Decimal) -> list[str]:
