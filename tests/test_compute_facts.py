@@ -8,6 +8,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+import pytest
+
 from generator.compute.facts import PlanYearFacts, plan_year_facts
 from generator.compute.rag import Rag, RagResult
 from generator.pipeline import check_project
@@ -291,3 +293,86 @@ def test_an_actions_funding_counts_in_the_year_it_names_or_the_plans_own(tree: T
     )
     after = dict(_facts(tree).spend_by_stream)["council-base"]
     assert after - before == Decimal(800)  # 500 named 2025-26, 300 the plan's year; not 700
+
+
+# --- the commissioning-cycle stage, and what the year left unspent ---------------------------
+
+FEN_PLAN = "plans/fenwick-csp/2025-26/plan.yml"
+APPROVED = "status: approved\n"
+
+
+@pytest.mark.parametrize(
+    ("year", "edits", "removed", "stage"),
+    [
+        # declared: taken as it is, even beside a review
+        (
+            "2024-25",
+            [(APPROVED.replace("approved", "published"), "status: published\nstage: do\n")],
+            None,
+            ("do", "Do: procurement and delivery"),
+        ),
+        # a review makes it the review stage
+        ("2024-25", [], None, ("review", "Review: monitoring and annual review")),
+        # approved, no review: delivery
+        ("2025-26", [], None, ("do", "Do: procurement and delivery")),
+        # a draft or a plan out to consultation with its needs assessment: planning
+        (
+            "2025-26",
+            [(APPROVED, "status: draft\n")],
+            None,
+            ("plan", "Plan: commissioning decisions"),
+        ),
+        (
+            "2025-26",
+            [(APPROVED, "status: consultation\n")],
+            None,
+            ("plan", "Plan: commissioning decisions"),
+        ),
+        # ... and without one: still analysing
+        (
+            "2025-26",
+            [(APPROVED, "status: draft\n")],
+            "assessment.yml",
+            ("analyse", "Analyse: strategic needs assessment"),
+        ),
+    ],
+    ids=["declared", "reviewed", "approved", "draft", "consultation", "draft, no assessment"],
+)
+def test_the_stage_is_as_declared_else_worked_out_from_status_review_and_assessment(
+    tree: Tree,
+    year: str,
+    edits: list[tuple[str, str]],
+    removed: str | None,
+    stage: tuple[str, str],
+) -> None:
+    folder = f"plans/fenwick-csp/{year}/"
+    for old, new in edits:
+        tree.edit(folder + "plan.yml", old, new)
+    if removed:
+        tree.remove(folder + removed)
+    facts = _facts(tree, year)
+    assert (facts.stage, facts.stage_label) == stage
+
+
+def test_the_underspend_is_what_was_allocated_less_what_was_spent(tree: Tree) -> None:
+    # 2024/25: 40,000 retained plus the PCC formula's whole pot of 100 (the only recipient),
+    # against 39,000 spent.
+    facts = _facts(tree, "2024-25")
+    assert (facts.allocated_total, facts.spent_total) == (Decimal("40100"), Decimal("39000"))
+    assert facts.underspend == Decimal("1100")
+    # no spend reported: nothing to work out
+    assert _facts(tree, "2025-26").underspend is None
+
+
+def test_the_newest_figures_are_named_by_their_period_and_dated_by_its_end(tree: Tree) -> None:
+    # 2025/26 has reported Q1 (to 30 June 2025); 2024/25's review gave the outturn (to 31 March).
+    newest = _facts(tree, "2025-26")
+    assert (newest.indicators_newest, str(newest.indicators_as_at)) == ("Q1", "2025-06-30")
+    tree.edit(FEN_NEXT + "indicators.yml", Q1, Q1 + "      - quarter: Q2\n        value: 60\n")
+    newest = _facts(tree, "2025-26")
+    assert (newest.indicators_newest, str(newest.indicators_as_at)) == ("Q2", "2025-09-30")
+    reviewed = _facts(tree, "2024-25")
+    assert (reviewed.indicators_newest, str(reviewed.indicators_as_at)) == ("outturn", "2025-03-31")
+    # a year with no indicators has no newest figure
+    pcc = _facts(tree, "2025-26", "ashdown-pcc")
+    assert (pcc.indicators_newest, pcc.indicators_as_at) == (None, None)

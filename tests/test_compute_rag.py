@@ -229,3 +229,9 @@ def test_worst_takes_any_iterable() -> None:
 @pytest.mark.parametrize("text", ["-0", "-0.00", "0E-5", "-0E+3"])
 def test_every_zero_is_written_0(text: str) -> None:
     assert format_number(Decimal(text)) == "0"
+
+
+@pytest.mark.parametrize("text", ["NaN", "-Infinity", "sNaN"])
+def test_a_value_that_is_not_a_number_is_refused_not_written(text: str) -> None:
+    with pytest.raises(ValueError, match="is not a number"):
+        format_number(Decimal(text))

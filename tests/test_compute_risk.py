@@ -117,6 +117,35 @@ def test_check_bands_reports_order_direction_names_and_scale() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("bands", "expected"),
+    [
+        ([RiskBand("all", 1, 25)], []),
+        (
+            [RiskBand("zero", 0, 4), RiskBand("rest", 5, 26)],
+            [
+                "band 'zero' (0–4) reaches outside the 1–25 scale of risk scores",
+                "band 'rest' (5–26) reaches outside the 1–25 scale of risk scores",
+            ],
+        ),
+        (  # a band of one score runs forwards, and overlaps like any other
+            [RiskBand("low", 1, 5), RiskBand("five", 5, 5), RiskBand("high", 6, 25)],
+            ["bands 'low' (1–5) and 'five' (5–5) overlap: both cover 5"],
+        ),
+        (  # two bands starting at the same score are out of order too
+            [RiskBand("a", 1, 4), RiskBand("b", 1, 25)],
+            [
+                "band 'b' (1–25) comes after 'a' (1–4): list bands from lowest to highest",
+                "bands 'a' (1–4) and 'b' (1–25) overlap: both cover 1–4",
+            ],
+        ),
+    ],
+    ids=["the whole scale", "just outside it", "a band of one score", "the same low end"],
+)
+def test_check_bands_at_the_edges(bands: list[RiskBand], expected: list[str]) -> None:
+    assert check_bands(bands) == expected
+
+
 def test_check_bands_on_no_bands() -> None:
     assert check_bands([]) == ["no risk bands are defined"]
 

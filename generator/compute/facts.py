@@ -7,7 +7,7 @@ templates render and what the open-data downloads publish.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -94,7 +94,7 @@ class ServiceFacts:
     funding_total: Decimal
     decision: ServiceReview | None
     pathway_gaps: tuple[str, ...]
-    funding_unknown: int = 0
+    funding_unknown: int
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ class PlanYearFacts:
     spend_by_model: tuple[tuple[str, Decimal], ...]
     allocated_total: Decimal
     spent_total: Decimal | None
-    unknown_spend: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    unknown_spend: tuple[tuple[str, str], ...]
     """(service or action id, stream) of the year's funding lines whose amount is unknown:
     left out of the spend totals, which are then "at least"."""
     allocations_unknown: tuple[str, ...] = ()
