@@ -376,3 +376,76 @@ def test_the_newest_figures_are_named_by_their_period_and_dated_by_its_end(tree:
     # a year with no indicators has no newest figure
     pcc = _facts(tree, "2025-26", "ashdown-pcc")
     assert (pcc.indicators_newest, pcc.indicators_as_at) == (None, None)
+
+
+def test_a_priority_is_served_by_the_services_naming_it_and_covers_their_pathways(
+    tree: Tree,
+) -> None:
+    tree.edit(FEN_NEXT + "services.yml", "[accommodation]", "[accommodation, health]")
+    (priority,) = _facts(tree).priorities
+    assert [s.id for s in priority.services] == ["refuge"]
+    assert priority.pathways == ("accommodation", "health")
+    gaps = (
+        "education-training-employment",
+        "drugs-alcohol",
+        "finance-benefit-debt",
+        "children-families",
+        "attitudes-thinking-behaviour",
+    )
+    assert priority.pathway_gaps == gaps
+    (service,) = _facts(tree).services
+    assert service.pathway_gaps == gaps
+
+
+def test_a_priority_is_as_bad_as_its_worst_measure_and_counts_each_status(tree: Tree) -> None:
+    # Q1's 30 against the year's 120 is red; the existing action has not started (grey).
+    for n, status in enumerate(("on-track", "at-risk")):
+        tree.edit(
+            FEN_NEXT + "actions.yml",
+            "actions:\n",
+            f"actions:\n  - id: extra-{n}\n    priority: domestic-abuse\n"
+            f"    title: Extra {n}\n    lead: fenwick-council\n    due: 2026-03-31\n"
+            f"    status: {status}\n",
+        )
+    assert tree.problems() == []
+    (priority,) = _facts(tree).priorities
+    assert priority.rag == RagResult(
+        Rag.RED, "worst of 1 indicator and 3 actions: 1 green, 1 amber, 1 red, 1 grey"
+    )
+
+
+def test_spend_is_summed_by_delivery_model_and_by_stream(tree: Tree) -> None:
+    # the refuge (a contract) is paid 40,000 from the council's base and 60 of the PCC's fund
+    tree.edit(
+        FEN_NEXT + "services.yml",
+        "        amount: 40000\n",
+        "        amount: 40000\n      - stream: pcc-fund\n        amount: 60\n",
+    )
+    facts = _facts(tree)
+    assert facts.spend_by_model == (("contract", Decimal("40060")),)
+    assert facts.spend_by_stream == (
+        ("council-base", Decimal("40000")),
+        ("pcc-fund", Decimal("60")),
+    )
+    assert facts.spend_by_priority == (("domestic-abuse", Decimal("40060")),)
+
+
+def test_a_pots_published_total_is_set_beside_the_allocations_recorded_from_it(
+    tree: Tree,
+) -> None:
+    streams = "data/funding-streams.yml"
+    assert _facts(tree, "2024-25").pot_totals == ()
+    tree.edit(
+        streams,
+        "      - year: 2024-25\n        amount: 50000\n",
+        "      - year: 2024-25\n        amount: 50000\n        published_total: 40000\n",
+    )
+    # 2024/25's only allocation from the council's base budget is Fenwick's 40,000
+    assert _facts(tree, "2024-25").pot_totals == (("council-base", Decimal("40000")),)
+    assert _facts(tree, "2025-26").pot_totals == ()
+
+
+def test_a_funders_year_lists_the_formulas_it_owns(tree: Tree) -> None:
+    pcc = _facts(tree, "2025-26", "ashdown-pcc")
+    assert len(pcc.formulas) == 1 and [f.formula.id for f in pcc.formulas] == ["fund-formula"]
+    assert len(_facts(tree).formulas) == 0
