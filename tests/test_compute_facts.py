@@ -269,6 +269,30 @@ def test_a_priority_whose_plan_published_no_indicators_says_so(tree: Tree) -> No
     assert reason == RagResult(Rag.GREY, "no indicators published, and no actions yet")
 
 
+def test_a_priority_whose_plan_published_no_actions_says_so(tree: Tree) -> None:
+    reason = _quiet_reason(tree, ["actions"])
+    assert reason == RagResult(Rag.GREY, "no actions published, and no indicators yet")
+
+
+def test_a_priority_is_measured_too_by_the_indicators_its_objectives_name(tree: Tree) -> None:
+    """da-reports belongs to domestic abuse; an objective of quiet streets names it as well,
+    so quiet streets is judged by it (Q1's 30 against the year's 120: red)."""
+    objective = (
+        "    objectives:\n      - id: calm\n        title: Calmer streets\n"
+        "        pursued_by: [ashdown-police]\n        indicators: [da-reports]\n"
+    )
+    tree.edit(
+        FEN_NEXT + "plan.yml",
+        "    public: true\npriorities:\n",
+        "    public: true\npriorities:\n" + QUIET + objective,
+    )
+    assert [p for p in tree.problems() if ": error:" in p] == []  # warnings: no findings
+    quiet, abuse = _facts(tree).priorities
+    assert [i.indicator.id for i in quiet.indicators] == ["da-reports"]
+    assert quiet.rag == RagResult(Rag.RED, "worst of 1 indicator and 0 actions: 1 red")
+    assert [i.indicator.id for i in abuse.indicators] == ["da-reports"]  # once, not twice
+
+
 def test_a_years_trend_looks_back_never_forward(tree: Tree) -> None:
     """2024-25's pages show its own year alone; 2025-26's show both years."""
     (earlier,) = _facts(tree, "2024-25").indicators
@@ -449,3 +473,8 @@ def test_a_funders_year_lists_the_formulas_it_owns(tree: Tree) -> None:
     pcc = _facts(tree, "2025-26", "ashdown-pcc")
     assert len(pcc.formulas) == 1 and [f.formula.id for f in pcc.formulas] == ["fund-formula"]
     assert len(_facts(tree).formulas) == 0
+
+
+def test_a_year_without_cuts_has_none_applying_and_none_announced(tree: Tree) -> None:
+    facts = _facts(tree)
+    assert (facts.cuts, facts.cuts_announced) == ((), ())
