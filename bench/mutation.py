@@ -124,7 +124,6 @@ TARGETS: dict[str, tuple[Target, ...]] = {
                     "tests/test_funding.py",
                     "tests/test_indicators.py",
                     "tests/test_services.py",
-                    "tests/test_site.py",
                 ),
             )
             for name in ("facts", "indicators", "money")

@@ -478,3 +478,35 @@ def test_a_funders_year_lists_the_formulas_it_owns(tree: Tree) -> None:
 def test_a_year_without_cuts_has_none_applying_and_none_announced(tree: Tree) -> None:
     facts = _facts(tree)
     assert (facts.cuts, facts.cuts_announced) == ((), ())
+
+
+RISKS = """risks:
+  - id: refuge-ends
+    service: refuge
+    reason: funding-ends
+    description: Refuge places would close.
+    harm: {likelihood: 4, impact: 5}
+    vulnerability: {likelihood: 3, impact: 4}
+    crime: {likelihood: 2, impact: 3}
+    reputation: {likelihood: 5, impact: 1}
+    owner: fenwick-council
+  - id: outreach-ends
+    service: refuge
+    reason: funding-ends
+    description: Outreach would stop.
+    harm: {likelihood: 2, impact: 2}
+    owner: fenwick-council
+"""
+
+
+def test_rated_risks_are_ranked_and_a_risk_not_rated_in_full_is_listed_after(
+    tree: Tree,
+) -> None:
+    # refuge-ends scores 20, 12, 6 and 5: its overall score is the worst, 20
+    tree.write(FEN_NEXT + "risks.yml", RISKS)
+    assert [p for p in tree.problems() if ": error:" in p] == []
+    rated, unrated = _facts(tree).risks
+    assert rated.assessment is not None
+    assert (rated.risk.id, rated.rank, rated.assessment.overall) == ("refuge-ends", 1, 20)
+    assert (unrated.risk.id, unrated.rank, unrated.assessment) == ("outreach-ends", None, None)
+    assert unrated.service_name == "Refuge service"
