@@ -510,3 +510,16 @@ def test_rated_risks_are_ranked_and_a_risk_not_rated_in_full_is_listed_after(
     assert (rated.risk.id, rated.rank, rated.assessment.overall) == ("refuge-ends", 1, 20)
     assert (unrated.risk.id, unrated.rank, unrated.assessment) == ("outreach-ends", None, None)
     assert unrated.service_name == "Refuge service"
+
+
+def test_a_year_with_no_figure_yet_is_in_the_trend_with_none(tree: Tree) -> None:
+    tree.edit(FEN_NEXT + "indicators.yml", "    actuals:\n" + Q1, "")
+    (indicator,) = _facts(tree).indicators
+    latest = indicator.trend[-1]
+    assert (latest.label, latest.value, latest.unit, latest.left_out, latest.status) == (
+        "2025/26",
+        None,
+        "count",
+        None,
+        "reported",
+    )

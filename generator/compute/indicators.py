@@ -25,7 +25,7 @@ class QuarterFacts:
     rag: RagResult
     unit: str
     basis: str | None
-    before_year: bool = False
+    before_year: bool
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,8 @@ class TrendPoint:
     value: Decimal | None
     target: Decimal | None
     unit: str
-    left_out: str | None = None
-    status: str = "reported"
+    left_out: str | None
+    status: str
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class SeriesPoint:
     label: str
     value: Decimal | None
     unit: str
-    status: str = "reported"
+    status: str
     printed: str | None = None
     left_out: str | None = None
 
@@ -79,9 +79,9 @@ class IndicatorFacts:
     outturn: Outturn | None
     outturn_rag: RagResult | None
     trend: tuple[TrendPoint, ...]
-    series: tuple[SeriesPoint, ...] = ()
-    judged: bool = True
-    threshold: int = 0
+    series: tuple[SeriesPoint, ...]
+    judged: bool
+    threshold: int
     """The project's small-count threshold: a suppressed figure is "fewer than" it."""
 
     @property
@@ -281,7 +281,7 @@ def _year_point(py: PlanYear, indicator: Indicator, axis: Indicator) -> TrendPoi
         if a.value is not None or a.status in HIDDEN
     ]
     if not reported:
-        return TrendPoint(py.year, label, None, target, indicator.unit)
+        return TrendPoint(py.year, label, None, target, indicator.unit, None, "reported")
     last = reported[-1]
     unit = last.unit or indicator.unit
     left_out = _other_unit(unit, axis)
