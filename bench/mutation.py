@@ -447,13 +447,16 @@ def describe(result: FileResult, equivalent: dict[str, str]) -> list[str]:
         f"{' '.join(result.tests)} ({result.baseline:.1f} s unmutated)",
         f"  {score.line()}",
     ]
+    # two mutants may share an ident (the same change twice in a function): a listed one
+    # killed is worth a word only if none of its namesakes survived
+    surviving = {mutant.ident for mutant, outcome in result.outcomes if outcome == SURVIVED}
     for mutant, outcome in result.outcomes:
         listed = mutant.ident in equivalent
         if outcome == SURVIVED and not listed:
             lines.append(f"  survived {mutant}")
         elif outcome in (TIMEOUT, ERROR) and not listed:
             lines.append(f"  {outcome:8} {mutant}")
-        elif listed and outcome != SURVIVED:
+        elif listed and outcome != SURVIVED and mutant.ident not in surviving:
             lines.append(f"  listed equivalent but {outcome}: {mutant}")
     return lines
 

@@ -16,6 +16,7 @@ from bench.mutation import (
     SURVIVED,
     TARGETS,
     TIMEOUT,
+    FileResult,
     Target,
     copy_tree,
     describe,
@@ -306,3 +307,16 @@ def test_the_journal_reads_past_a_line_cut_short(tmp_path: Path) -> None:
     (folder / "journal.jsonl").write_text('{"key": "abc", "outc')
     state = digests(tmp_path)
     assert Journal(folder, state).records == {}
+
+
+def test_a_listed_change_killed_in_one_place_is_not_reported_while_its_namesake_survives() -> None:
+    """`"0"` twice in one function (a `return "0"` and a `rstrip("0")`) makes two mutants of
+    the same ident: the list can only name both."""
+    text = 'def f(x):\n    if not x:\n        return "0"\n    return x.rstrip("0")\n'
+    returned, stripped = (m for m in mutants(text, "m.py") if m.before == '"0"')
+    assert returned.ident == stripped.ident
+    listed = {returned.ident: "rstrip takes a set of characters"}
+    result = FileResult(Target("m.py", ()), [], 2, [(returned, KILLED), (stripped, SURVIVED)])
+    assert describe(result, listed)[2:] == []
+    alone = FileResult(Target("m.py", ()), [], 1, [(returned, KILLED)])
+    assert describe(alone, listed)[2:] == [f"  listed equivalent but killed: {returned}"]
