@@ -124,6 +124,11 @@ TARGETS: dict[str, tuple[Target, ...]] = {
                     "tests/test_funding.py",
                     "tests/test_indicators.py",
                     "tests/test_services.py",
+                    "tests/test_disclosure.py",
+                    "tests/test_tables_charts.py",
+                    "tests/test_pages.py",
+                    "tests/test_open_data.py",
+                    "tests/test_golden.py",
                 ),
             )
             for name in ("facts", "indicators", "money")
