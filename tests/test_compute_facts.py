@@ -395,6 +395,21 @@ def test_the_newest_figures_are_named_by_their_period_and_dated_by_its_end(tree:
     tree.edit(FEN_NEXT + "indicators.yml", Q1, Q1 + "      - quarter: Q2\n        value: 60\n")
     newest = _facts(tree, "2025-26")
     assert (newest.indicators_newest, str(newest.indicators_as_at)) == ("Q2", "2025-09-30")
+    for quarter, end in (("Q3", "2025-12-31"), ("Q4", "2026-03-31")):
+        tree.edit(
+            FEN_NEXT + "indicators.yml",
+            "        value: 60\n",
+            f"        value: 60\n      - quarter: {quarter}\n        value: 70\n",
+        )
+        newest = _facts(tree, "2025-26")
+        assert (newest.indicators_newest, str(newest.indicators_as_at)) == (quarter, end)
+    # a figure that says how far its data runs is taken at its word
+    tree.edit(
+        FEN_NEXT + "indicators.yml",
+        "      - quarter: Q4\n",
+        "      - quarter: Q4\n        as_at: 2026-02-28\n",
+    )
+    assert str(_facts(tree, "2025-26").indicators_as_at) == "2026-02-28"
     reviewed = _facts(tree, "2024-25")
     assert (reviewed.indicators_newest, str(reviewed.indicators_as_at)) == ("outturn", "2025-03-31")
     # a year with no indicators has no newest figure
@@ -523,3 +538,29 @@ def test_a_year_with_no_figure_yet_is_in_the_trend_with_none(tree: Tree) -> None
         None,
         "reported",
     )
+
+
+ASB = """indicators:
+  - id: asb-calls
+    title: Calls about antisocial behaviour
+    priority: domestic-abuse
+    unit: count
+    polarity: lower-is-better
+    target:
+      value: 50
+    actuals:
+      - quarter: QUARTER
+        value: 10
+"""
+
+
+def test_the_newest_period_is_the_newest_of_any_indicator_an_outturn_above_all(
+    tree: Tree,
+) -> None:
+    # listed first, asb-calls has reported only Q1; da-reports has reached Q2
+    tree.edit(FEN_NEXT + "indicators.yml", "indicators:\n", ASB.replace("QUARTER", "Q1"))
+    tree.edit(FEN_NEXT + "indicators.yml", Q1, Q1 + "      - quarter: Q2\n        value: 60\n")
+    assert _facts(tree).indicators_newest == "Q2"
+    # 2024/25 was reviewed: da-reports has its outturn, asb-calls only a Q3
+    tree.edit(FEN + "indicators.yml", "indicators:\n", ASB.replace("QUARTER", "Q3"))
+    assert _facts(tree, "2024-25").indicators_newest == "outturn"
