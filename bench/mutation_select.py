@@ -15,7 +15,8 @@ stopped part way, or run again after tests were written, does not run again what
     mutant covers), the test file of the test that failed and the tests' shared files
     (everything under tests/ but the test_*.py files) are as they were (as Stryker's
     incremental mode reuses a kill): an edit elsewhere in the code rarely saves a mutant, and
-    a run after one would otherwise start again from nothing;
+    a run after one would otherwise start again from nothing. A timeout (an endless loop,
+    which names no test) holds while its file and the shared files do;
   - any other outcome is known only while all of the code (every file but those of
     `NOT_CODE`, such as tests/, docs/ and bench/, and the top-level Markdown files) and every
     test file are as they were, and the file's tests are the same list.
@@ -112,10 +113,10 @@ class Journal:
         for record in reversed(self.records.get(mutant_key(mutant), [])):
             if record.get("support") != state.support:
                 continue
-            if record.get("outcome") == "killed":
+            if record.get("outcome") in ("killed", "timeout"):  # a timeout names no test
                 file = record.get("killer_file", "")
                 if not file or state.test_files.get(file) == record.get("killer_digest"):
-                    return "killed"
+                    return str(record["outcome"])
             elif (
                 record.get("code") == state.code
                 and record.get("tests") == state.tests

@@ -320,3 +320,18 @@ def test_a_listed_change_killed_in_one_place_is_not_reported_while_its_namesake_
     assert describe(result, listed)[2:] == []
     alone = FileResult(Target("m.py", ()), [], 1, [(returned, KILLED)])
     assert describe(alone, listed)[2:] == [f"  listed equivalent but killed: {returned}"]
+
+
+def test_the_journal_keeps_a_timeout_while_the_tests_change(tmp_path: Path) -> None:
+    """An endless loop names no failing test: it holds while its file and the shared files
+    do, as a kill does, and is not run again (three times its tests' time, twice) for every
+    test written elsewhere."""
+    root = tmp_path / "project"
+    (root / "tests").mkdir(parents=True)
+    (root / "tests/test_a.py").write_text("def test_a():\n    pass\n")
+    mutant = mutants("def f(n):\n    while n:\n        n -= 1\n", "m.py")[0]
+    Journal(tmp_path / "journal", digests(root)).record(mutant, ["tests"], TIMEOUT, "")
+    (root / "tests/test_b.py").write_text("def test_b():\n    pass\n")
+    assert Journal(tmp_path / "journal", digests(root)).known(mutant, ["tests"]) == TIMEOUT
+    (root / "tests/conftest.py").write_text("# shared\n")
+    assert Journal(tmp_path / "journal", digests(root)).known(mutant, ["tests"]) is None
