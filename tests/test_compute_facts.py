@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from generator.compute.facts import PlanYearFacts, plan_year_facts
+from generator.compute.indicators import suppressed_rag
 from generator.compute.rag import Rag, RagResult
 from generator.pipeline import check_project
 
@@ -564,3 +565,66 @@ def test_the_newest_period_is_the_newest_of_any_indicator_an_outturn_above_all(
     # 2024/25 was reviewed: da-reports has its outturn, asb-calls only a Q3
     tree.edit(FEN + "indicators.yml", "indicators:\n", ASB.replace("QUARTER", "Q3"))
     assert _facts(tree, "2024-25").indicators_newest == "outturn"
+
+
+# --- a count published as "fewer than N", and what a quarter's figure covers ------------------
+
+
+def test_a_suppressed_count_gets_the_one_status_every_count_below_the_threshold_would() -> None:
+    # counts 1 to 4 against a target of 100, lower is better: every one meets it
+    assert suppressed_rag(Decimal(100), "lower-is-better", Decimal(5), 5) == RagResult(
+        Rag.GREEN,
+        "fewer than 5 against a target of 100 (lower is better): target met whatever the count",
+    )
+    # against 0.9 with a 400% tolerance, 1 misses by 11% and 4 by 344%: all within it
+    assert suppressed_rag(Decimal("0.9"), "lower-is-better", Decimal(400), 5) == RagResult(
+        Rag.AMBER,
+        "fewer than 5 against a target of 0.9 (lower is better): missed, within the tolerance"
+        " whatever the count",
+    )
+    # against 2, higher is better: a count of 1 would miss by half, 2 to 4 meet it
+    assert suppressed_rag(Decimal(2), "higher-is-better", Decimal(5), 5) == RagResult(
+        Rag.GREY,
+        "fewer than 5 against a target of 2 (higher is better): no status, as it would narrow"
+        " down a count too small to publish",
+    )
+    assert suppressed_rag(None, "lower-is-better", Decimal(5), 5) == RagResult(
+        Rag.GREY, "no target set"
+    )
+
+
+@pytest.mark.parametrize(
+    ("basis", "label"),
+    [
+        ("quarter", "2025/26 Q1"),
+        ("month", "2025/26 Q1 (month)"),
+        ("year", "2025/26 Q1 (year)"),
+        ("rolling-12-months", "2025/26 Q1 (rolling 12 months)"),
+    ],
+)
+def test_a_quarters_figure_is_labelled_with_what_it_covers(
+    tree: Tree, basis: str, label: str
+) -> None:
+    tree.edit(FEN_NEXT + "indicators.yml", Q1, Q1 + f"        basis: {basis}\n")
+    (indicator,) = _facts(tree).indicators
+    assert indicator.series[-1].label == label
+
+
+@pytest.mark.parametrize(
+    ("as_at", "before"), [("2025-03-31", True), ("2025-04-01", False), ("2025-06-30", False)]
+)
+def test_a_figure_whose_data_ends_before_the_plan_year_is_marked_so(
+    tree: Tree, as_at: str, before: bool
+) -> None:
+    tree.edit(FEN_NEXT + "indicators.yml", Q1, Q1 + f"        as_at: {as_at}\n")
+    (indicator,) = _facts(tree).indicators
+    assert indicator.quarters[0].before_year is before
+
+
+def test_an_indicator_without_a_target_or_a_figure_says_which(tree: Tree) -> None:
+    tree.edit(FEN_NEXT + "indicators.yml", "    actuals:\n" + Q1, "")
+    (indicator,) = _facts(tree).indicators
+    assert indicator.latest == RagResult(Rag.GREY, "no data reported")
+    tree.edit(FEN_NEXT + "indicators.yml", TARGET, "")
+    (indicator,) = _facts(tree).indicators
+    assert indicator.latest == RagResult(Rag.GREY, "no target set")

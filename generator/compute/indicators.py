@@ -114,8 +114,7 @@ NO_VALUE = {
 }
 
 
-BASIS_WORDS = {
-    "quarter": "quarter",
+BASIS_WORDS = {  # what a figure covers, said after its quarter (a quarter's own: nothing)
     "month": "month",
     "year-to-date": "year to date",
     "year": "year",
