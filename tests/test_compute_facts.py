@@ -628,3 +628,27 @@ def test_an_indicator_without_a_target_or_a_figure_says_which(tree: Tree) -> Non
     tree.edit(FEN_NEXT + "indicators.yml", TARGET, "")
     (indicator,) = _facts(tree).indicators
     assert indicator.latest == RagResult(Rag.GREY, "no target set")
+
+
+def test_a_quarter_without_a_number_says_why(tree: Tree) -> None:
+    tree.edit(FEN_NEXT + "indicators.yml", "        value: 30\n", "        status: withheld\n")
+    (indicator,) = _facts(tree).indicators
+    assert indicator.latest == RagResult(
+        Rag.GREY, "not shown, so that a count too small to publish cannot be worked out from it"
+    )
+    assert indicator.latest_figure is not None and indicator.latest_figure.which == "Q1"
+    tree.edit(FEN_NEXT + "indicators.yml", "withheld", "not-yet-available")
+    (indicator,) = _facts(tree).indicators
+    assert indicator.latest == RagResult(Rag.GREY, "data not yet available")
+    assert indicator.latest_figure is None  # nothing reported yet
+
+
+def test_the_latest_figure_is_the_outturn_in_its_own_unit_or_the_indicators(tree: Tree) -> None:
+    (indicator,) = _facts(tree, "2024-25").indicators
+    latest = indicator.latest_figure
+    assert latest is not None and (latest.which, latest.unit) == ("outturn", "count")
+    assert latest.figure.value == Decimal(125)
+    # an outturn kept from the public is still the latest figure (shown as kept back)
+    tree.edit(FEN + "review.yml", "    value: 125\n", "    status: withheld\n")
+    (indicator,) = _facts(tree, "2024-25").indicators
+    assert indicator.latest_figure is not None and indicator.latest_figure.which == "outturn"
