@@ -652,3 +652,59 @@ def test_the_latest_figure_is_the_outturn_in_its_own_unit_or_the_indicators(tree
     tree.edit(FEN + "review.yml", "    value: 125\n", "    status: withheld\n")
     (indicator,) = _facts(tree, "2024-25").indicators
     assert indicator.latest_figure is not None and indicator.latest_figure.which == "outturn"
+
+
+def test_a_target_with_a_value_and_a_comparator_is_judged_against_the_value(tree: Tree) -> None:
+    # the comparator only describes it: 30 against the year's 120 (not the group's 25) is red
+    tree.edit(FEN_NEXT + "indicators.yml", TARGET, TARGET + "      comparator: the group average\n")
+    tree.edit(FEN_NEXT + "indicators.yml", Q1, Q1 + "        comparator_value: 25\n")
+    assert [p for p in tree.problems() if ": error:" in p] == []
+    assert _statuses(tree) == [
+        ("Q1", RagResult(Rag.RED, "30 against a target of 120 (higher is better): missed by "
+                         "75.0%, beyond the 5% tolerance")),
+    ]  # fmt: skip
+
+
+def test_a_year_to_date_figure_stands_for_the_whole_year_only_at_q4(tree: Tree) -> None:
+    tree.edit(FEN_NEXT + "indicators.yml", TARGET, TARGET + "      cumulative: true\n")
+    quarters = "".join(f"      - quarter: Q{n}\n        value: {30 * n}\n" for n in (2, 3))
+    tree.edit(FEN_NEXT + "indicators.yml", Q1, Q1 + quarters)
+    (indicator,) = _facts(tree).indicators
+    assert indicator.trend[-1].left_out == "known only for the year to Q3, not the whole year"
+    # beside 2024/25's whole-year outturn, each part-year figure is kept off the line
+    assert [p.left_out for p in indicator.series[-3:]] == [
+        f"year to date to Q{n}, not comparable with whole-year values" for n in (1, 2, 3)
+    ]
+    tree.edit(FEN_NEXT + "indicators.yml", Q1, Q1 + "      - quarter: Q4\n        value: 120\n")
+    (indicator,) = _facts(tree).indicators
+    assert (indicator.trend[-1].value, indicator.trend[-1].left_out) == (Decimal(120), None)
+    assert indicator.series[-1].label == "2025/26 Q4 (year to date)"
+    assert indicator.series[-1].left_out is None
+
+
+def test_a_baseline_in_another_unit_is_listed_but_kept_off_the_line(tree: Tree) -> None:
+    baseline = "    baseline:\n      value: 12.5\n      period: 2023/24\n      unit: percent\n"
+    tree.edit(FEN_NEXT + "indicators.yml", TARGET, baseline + TARGET)
+    (indicator,) = _facts(tree).indicators
+    (point,) = (p for p in indicator.series if p.label.startswith("Baseline"))
+    assert (point.label, point.value, point.unit) == (
+        "Baseline (2023/24)",
+        Decimal("12.5"),
+        "percent",
+    )
+    assert point.left_out == "a percentage, not a count"
+    assert indicator.series.index(point) == 0  # 2023/24 comes before 2024/25
+
+
+def test_an_outturn_published_as_fewer_than_n_is_judged_as_every_such_count_would_be(
+    tree: Tree,
+) -> None:
+    # below the threshold of 5, any count from 1 to 4 misses the year's 120 by far
+    tree.edit(FEN + "review.yml", "    value: 125\n", "    status: suppressed\n    printed: <5\n")
+    assert [p for p in tree.problems() if ": error:" in p] == []
+    (indicator,) = _facts(tree, "2024-25").indicators
+    assert indicator.outturn_rag == RagResult(
+        Rag.RED,
+        "fewer than 5 against a target of 120 (higher is better): missed, beyond the tolerance"
+        " whatever the count",
+    )
