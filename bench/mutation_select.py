@@ -12,7 +12,8 @@ The journal. Each outcome is kept (JSON lines, in the project's cache folder), s
 stopped part way, or run again after tests were written, does not run again what it knows:
 
   - a killed mutant stays killed while its file (whose every byte the journal's key of a
-    mutant covers), the test file of the test that failed and the tests' shared files
+    mutant covers), the test that failed (its function, and its module's code other than
+    its test functions) and the tests' shared files
     (everything under tests/ but the test_*.py files) are as they were (as Stryker's
     incremental mode reuses a kill): an edit elsewhere in the code rarely saves a mutant, and
     a run after one would otherwise start again from nothing. A timeout (an endless loop,
@@ -24,6 +25,7 @@ stopped part way, or run again after tests were written, does not run again what
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -60,6 +62,32 @@ def _digest_of(paths: Iterable[Path], root: Path) -> str:
     return digest.hexdigest()
 
 
+def _test_digests(text: str) -> dict[str, str]:
+    """Each top-level test function of a test module, by name: the digest of its own source
+    (decorators included) and of the module's other code (imports, constants, helpers,
+    fixtures: every line that is not blank and not in a test function). A test written, or
+    changed, beside it leaves it alone."""
+    try:
+        module = ast.parse(text)
+    except SyntaxError:
+        return {}
+    lines = text.splitlines(keepends=True)
+    spans: dict[str, tuple[int, int]] = {}
+    for node in module.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith(
+            "test"
+        ):
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            spans[node.name] = (first - 1, node.end_lineno or node.lineno)
+    tests = {n for first, last in spans.values() for n in range(first, last)}
+    common = "".join(line for n, line in enumerate(lines) if n not in tests and line.strip())
+    base = hashlib.sha256(common.encode()).hexdigest()
+    return {
+        name: hashlib.sha256((base + "".join(lines[first:last])).encode()).hexdigest()
+        for name, (first, last) in spans.items()
+    }
+
+
 @dataclass(frozen=True)
 class Digests:
     """The state of a project tree that outcomes depend on."""
@@ -67,23 +95,34 @@ class Digests:
     code: str
     support: str
     test_files: dict[str, str] = field(hash=False)
+    test_functions: dict[str, dict[str, str]] = field(hash=False, default_factory=dict)
 
     @property
     def tests(self) -> str:
         return hashlib.sha256(json.dumps(sorted(self.test_files.items())).encode()).hexdigest()
+
+    def test_digest(self, node: str) -> str:
+        """What a kill by the test `node` rests on: its function (see `_test_digests`), or its
+        whole file for a test that is not a module's function (a method of a class)."""
+        file, _, rest = node.partition("::")
+        name = rest.partition("[")[0]
+        return self.test_functions.get(file, {}).get(name) or self.test_files.get(file, "")
 
 
 def digests(root: Path) -> Digests:
     code = _digest_of(_files(root, root), root)
     support: list[Path] = []
     test_files: dict[str, str] = {}
+    test_functions: dict[str, dict[str, str]] = {}
     for path in _files(root, root / "tests"):
         if path.name.startswith("test_") and path.suffix == ".py":
             relative = path.relative_to(root).as_posix()
-            test_files[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
+            data = path.read_bytes()
+            test_files[relative] = hashlib.sha256(data).hexdigest()
+            test_functions[relative] = _test_digests(data.decode("utf-8", "replace"))
         else:
             support.append(path)
-    return Digests(code, _digest_of(support, root), test_files)
+    return Digests(code, _digest_of(support, root), test_files, test_functions)
 
 
 def mutant_key(mutant: Mutant) -> str:
@@ -114,8 +153,13 @@ class Journal:
             if record.get("support") != state.support:
                 continue
             if record.get("outcome") in ("killed", "timeout"):  # a timeout names no test
-                file = record.get("killer_file", "")
-                if not file or state.test_files.get(file) == record.get("killer_digest"):
+                file, killer = record.get("killer_file", ""), record.get("killer", "")
+                digest = record.get("killer_digest")
+                if (
+                    not file
+                    or (killer and state.test_digest(killer) == digest)
+                    or state.test_files.get(file) == digest  # a record kept before "killer"
+                ):
                     return str(record["outcome"])
             elif (
                 record.get("code") == state.code
@@ -138,7 +182,8 @@ class Journal:
             "tests": self.state.tests,
             "test_list": list(tests),
             "killer_file": file,
-            "killer_digest": self.state.test_files.get(file, ""),
+            "killer": failed,
+            "killer_digest": self.state.test_digest(failed) if failed else "",
         }
         with self.lock:
             self.records.setdefault(record["key"], []).append(record)

@@ -29,7 +29,7 @@ from bench.mutation import (
     sample,
     score_of,
 )
-from bench.mutation_select import Journal, LineTests, digests
+from bench.mutation_select import Journal, LineTests, _test_digests, digests
 
 SOURCE = textwrap.dedent(
     '''\
@@ -292,8 +292,13 @@ def test_the_journal_keeps_a_kill_while_its_test_stays_and_a_survivor_while_all_
     assert run() == ({"add": KILLED, "untested": KILLED}, (1, 0, 1))
     assert run() == ({"add": KILLED, "untested": KILLED}, (0, 0, 2))
 
-    # the killing test's file changed: that kill is tried again, the other still holds
-    write("tests/test_calc.py", TINY["tests/test_calc.py"] + "\n# changed\n")
+    # a test written beside the killing one: the kill still holds
+    extra = "\n\ndef test_add_again():\n    assert add(1, 1) == 2\n"
+    write("tests/test_calc.py", TINY["tests/test_calc.py"] + extra)
+    assert run() == ({"add": KILLED, "untested": KILLED}, (0, 0, 2))
+
+    # the killing test's module changed outside its tests: that kill is tried again
+    write("tests/test_calc.py", TINY["tests/test_calc.py"] + extra + "\nLIMIT = 3\n")
     assert run()[1] == (1, 0, 1)
 
     # a file the tests share changed: nothing is known
@@ -335,3 +340,17 @@ def test_the_journal_keeps_a_timeout_while_the_tests_change(tmp_path: Path) -> N
     assert Journal(tmp_path / "journal", digests(root)).known(mutant, ["tests"]) == TIMEOUT
     (root / "tests/conftest.py").write_text("# shared\n")
     assert Journal(tmp_path / "journal", digests(root)).known(mutant, ["tests"]) is None
+
+
+def test_a_tests_digest_follows_its_own_source_and_its_modules_code_not_other_tests() -> None:
+    module = "import x\n\n\ndef test_a():\n    assert x.a\n\n\n@mark\ndef test_b():\n    pass\n"
+    before = _test_digests(module)
+    assert set(before) == {"test_a", "test_b"}
+    beside = _test_digests(module + "\n\ndef test_c():\n    pass\n")
+    assert beside["test_a"] == before["test_a"] and beside["test_b"] == before["test_b"]
+    edited = _test_digests(module.replace("x.a", "x.b"))
+    assert edited["test_a"] != before["test_a"] and edited["test_b"] == before["test_b"]
+    undecorated = _test_digests(module.replace("@mark\n", ""))
+    assert undecorated["test_b"] != before["test_b"]
+    helper = _test_digests(module.replace("import x", "import x\nY = 1"))
+    assert helper["test_a"] != before["test_a"]
