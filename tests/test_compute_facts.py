@@ -708,3 +708,21 @@ def test_an_outturn_published_as_fewer_than_n_is_judged_as_every_such_count_woul
         "fewer than 5 against a target of 120 (higher is better): missed, beyond the tolerance"
         " whatever the count",
     )
+
+
+def test_the_data_runs_to_the_latest_date_any_figure_may_reach_then_the_surest(
+    tree: Tree,
+) -> None:
+    """A month (2025-09) may run to its last day, as Q2 (to 30 September 2025) does: then the
+    quarter's end or the day, which surely do, are the newer; a whole year (2025) may run
+    further than 30 June 2025, so it is."""
+    asb = ASB.replace("QUARTER", "Q2").replace("value: 10\n", "value: 10\n        as_at: 2025-09\n")
+    tree.edit(FEN_NEXT + "indicators.yml", "indicators:\n", asb)
+    tree.edit(FEN_NEXT + "indicators.yml", Q1, Q1 + "      - quarter: Q2\n        value: 60\n")
+    assert str(_facts(tree).indicators_as_at) == "2025-09-30"
+    # the same with the day given as the figure's own as_at
+    tree.edit(FEN_NEXT + "indicators.yml", "value: 60\n", "value: 60\n        as_at: 2025-09-30\n")
+    assert str(_facts(tree).indicators_as_at) == "2025-09-30"
+    tree.edit(FEN_NEXT + "indicators.yml", "as_at: 2025-09\n", "as_at: 2025\n")
+    tree.edit(FEN_NEXT + "indicators.yml", "as_at: 2025-09-30\n", "as_at: 2025-06-30\n")
+    assert str(_facts(tree).indicators_as_at) == "2025"
