@@ -726,3 +726,18 @@ def test_the_data_runs_to_the_latest_date_any_figure_may_reach_then_the_surest(
     tree.edit(FEN_NEXT + "indicators.yml", "as_at: 2025-09\n", "as_at: 2025\n")
     tree.edit(FEN_NEXT + "indicators.yml", "as_at: 2025-09-30\n", "as_at: 2025-06-30\n")
     assert str(_facts(tree).indicators_as_at) == "2025"
+
+
+def test_a_formulas_published_total_differs_by_what_was_printed_less_the_rows(
+    tree: Tree,
+) -> None:
+    # the whole pot of 100.00 goes to Fenwick, its only recipient: a share of 100%
+    tree.edit(
+        PCC_NEXT + "funding.yml",
+        "    pot: 100.00\n",
+        "    pot: 100.00\n    published_total: 99.50\n",
+    )
+    (formula,) = _facts(tree, "2025-26", "ashdown-pcc").formulas
+    assert (formula.total, formula.published_difference) == (Decimal("100.00"), Decimal("-0.50"))
+    (row,) = formula.rows
+    assert (row.key, row.share_percent) == ("fenwick-csp", Decimal(100))
