@@ -153,7 +153,8 @@ class Journal:
             if record.get("support") != state.support:
                 continue
             if record.get("outcome") in ("killed", "timeout"):  # a timeout names no test
-                file, killer = record.get("killer_file", ""), record.get("killer", "")
+                killer = record.get("killer", "")  # records kept before it named the file
+                file = killer.partition("::")[0] or record.get("killer_file", "")
                 digest = record.get("killer_digest")
                 if (
                     not file
@@ -172,7 +173,6 @@ class Journal:
     def record(self, mutant: Mutant, tests: Sequence[str], outcome: str, failed: str) -> None:
         if outcome == "error":
             return  # not an outcome to keep: the run could not say
-        file = failed.partition("::")[0] if failed else ""
         record: dict[str, Any] = {
             "key": mutant_key(mutant),
             "mutant": str(mutant),
@@ -181,7 +181,6 @@ class Journal:
             "support": self.state.support,
             "tests": self.state.tests,
             "test_list": list(tests),
-            "killer_file": file,
             "killer": failed,
             "killer_digest": self.state.test_digest(failed) if failed else "",
         }
