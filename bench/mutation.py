@@ -129,6 +129,7 @@ TARGETS: dict[str, tuple[Target, ...]] = {
                     "tests/test_pages.py",
                     "tests/test_open_data.py",
                     "tests/test_golden.py",
+                    *(("tests/test_compute_money.py",) if name == "money" else ()),
                 ),
             )
             for name in ("facts", "indicators", "money")
