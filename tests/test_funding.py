@@ -132,6 +132,17 @@ def test_a_pot_published_total_is_compared_with_the_allocations(tree: Tree) -> N
     ]
 
 
+def test_a_year_without_a_funding_file_is_checked_for_nothing_it_lacks(tree: Tree) -> None:
+    """Every money rule passes over a year with no funding.yml (no funding was published);
+    only the formula that names the partnership says its allocation is not recorded."""
+    (tree.root / FEN_NEXT / "funding.yml").unlink()
+    assert tree.problems() == [
+        "plans/ashdown-pcc/2025-26/funding.yml:14:9: warning: fenwick-csp has no allocation "
+        "from formula 'fund-formula' in its 2025-26 funding.yml "
+        "[formulas[0].recipients[0].partnership]"
+    ]
+
+
 def test_a_pot_of_a_year_no_plan_covers_is_not_compared(tree: Tree) -> None:
     """No plan records anything from 2026-27 yet: its printed total has nothing to differ
     from (it once said the allocations were £0.00)."""
@@ -232,6 +243,26 @@ FORMULAS = {
             "'fund-formula' [allocations[0].formula]",
         ],
     ),
+    "a partnership paid in its own right and covered too": (
+        [(PCC + "funding.yml", FORMULA_RECIPIENT, FORMULA_RECIPIENT + COUNTY)],
+        [
+            f"{PCC}funding.yml:17:18: error: fenwick-csp is a recipient of this formula in its "
+            "own right; a partnership is paid for once [formulas[0].recipients[1].covers[0]]"
+        ],
+    ),
+    "a partnership covered by two organisations": (
+        [
+            (
+                PCC + "funding.yml",
+                FORMULA_RECIPIENT,
+                COUNTY + COUNTY.replace("fenwick-council", "fenwick-refuge"),
+            )
+        ],
+        [
+            f"{PCC}funding.yml:18:18: error: fenwick-csp is already covered by fenwick-council; "
+            "it is paid once [formulas[0].recipients[1].covers[0]]"
+        ],
+    ),
     "an unknown organisation recipient": (
         [(PCC + "funding.yml", FORMULA_RECIPIENT, COUNTY.replace("fenwick-council", "fenwik"))],
         [
@@ -323,6 +354,160 @@ FORMULAS = {
         ],
         [
             f"{PCC}funding.yml:7:25: warning: in 2024-25 the transition pays 50% of the way to "
+            "the formula's shares, but the formula is applied: fully; set applied: partially "
+            "and give what each recipient was paid "
+            "[formulas[0].transition[0].percent_of_target]"
+        ],
+    ),
+    "a criterion whose inputs add up to 0": (
+        [(PCC + "funding.yml", "crime: 10}", "crime: 0}")],
+        [
+            f"{PCC}funding.yml:2:5: error: the inputs for criterion 'crime' add up to 0: at "
+            "least one must be more than 0 [formulas[0]]"
+        ],
+    ),
+    "an adjustment that leaves a share of exactly 0": (
+        [
+            (
+                PCC + "funding.yml",
+                FORMULA_RECIPIENT,
+                FORMULA_RECIPIENT + "        adjustment: {amount: -100, reason: Held back.}\n",
+            )
+        ],
+        [],
+    ),
+    "an adjustment to a share that is not worked out": (
+        [
+            (
+                PCC + "funding.yml",
+                "    pot: 100.00\n",
+                "    pot: 100.00\n    inputs: not-published\n",
+            ),
+            (
+                PCC + "funding.yml",
+                "        inputs: {population: 100, crime: 10}\n",
+                "        published_amount: 100\n"
+                "        adjustment: {amount: -5, reason: Held back.}\n",
+            ),
+        ],
+        [
+            f"{PCC}funding.yml:17:9: error: an adjustment changes a computed share, and this "
+            "formula's inputs are not published; give the published_amount (and paid, with "
+            "paid_reason) [formulas[0].recipients[0].adjustment]"
+        ],
+    ),
+    "paid exactly the formula's share": (
+        [(PCC + "funding.yml", FORMULA_RECIPIENT, FORMULA_RECIPIENT + "        paid: 100\n")],
+        [],
+    ),
+    "paid, with no share worked out to compare": (
+        [
+            (
+                PCC + "funding.yml",
+                "    pot: 100.00\n",
+                "    pot: 100.00\n    inputs: not-published\n",
+            ),
+            (
+                PCC + "funding.yml",
+                "        inputs: {population: 100, crime: 10}\n",
+                "        paid: 50\n",
+            ),
+        ],
+        [
+            f"{PCC}funding.yml:15:9: warning: the formula's inputs are not published, so its "
+            "share cannot be worked out: give the published_amount; without it the pages say "
+            "the amount is not known [formulas[0].recipients[0]]",
+        ],
+    ),
+    "a published total beside a row not known": (
+        [
+            (
+                PCC + "funding.yml",
+                "    pot: 100.00\n",
+                "    pot: 100.00\n    inputs: not-published\n    published_total: 100\n",
+            ),
+            (PCC + "funding.yml", "        inputs: {population: 100, crime: 10}\n", ""),
+        ],
+        [
+            f"{PCC}funding.yml:7:5: warning: published total £100.00 differs from the sum of "
+            "the rows £0.00, leaving out 1 line whose amount is not known (fenwick-csp) by "
+            "£100.00; both are shown (explain it in published_note to record that it is known) "
+            "[formulas[0].published_total]",
+            f"{PCC}funding.yml:16:9: warning: the formula's inputs are not published, so its "
+            "share cannot be worked out: give the published_amount; without it the pages say "
+            "the amount is not known [formulas[0].recipients[0]]",
+        ],
+    ),
+    "printed amounts under weights that do not add up": (
+        # the formula is refused, so the allocation's own figure is not compared with it
+        [
+            (
+                PCC + "funding.yml",
+                "    pot: 100.00\n",
+                "    pot: 100.00\n    inputs: not-published\n",
+            ),
+            (
+                PCC + "funding.yml",
+                "        inputs: {population: 100, crime: 10}\n",
+                "        published_amount: 100\n",
+            ),
+            (
+                PCC + "funding.yml",
+                "        weight: 0.5\n      - id: crime",
+                "        weight: 0.4\n      - id: crime",
+            ),
+            (
+                FEN + "funding.yml",
+                "    formula: fund-formula\n",
+                "    formula: fund-formula\n    published_amount: 90\n",
+            ),
+        ],
+        [
+            f"{PCC}funding.yml:7:5: error: criteria weights sum to 0.9, not 1; adjust them "
+            "[formulas[0].criteria]"
+        ],
+    ),
+    "paid more than the pot": (
+        [
+            (
+                PCC + "funding.yml",
+                FORMULA_RECIPIENT,
+                FORMULA_RECIPIENT + "        paid: 120\n        paid_reason: Topped up.\n",
+            ),
+            (
+                PCC + "funding.yml",
+                "    pot: 100.00\n",
+                "    pot: 100.00\n    applied: partially\n    applied_reason: PCC discretion.\n",
+            ),
+        ],
+        [
+            f"{PCC}funding.yml:5:5: warning: the amounts paid total £120.00, more than the pot "
+            "of £100.00 by £20.00 [formulas[0].pot]"
+        ],
+    ),
+    "a transition paying in full this year, in part only the next": (
+        [
+            (
+                PCC + "funding.yml",
+                "    pot: 100.00\n",
+                "    pot: 100.00\n    transition:\n"
+                "      - {year: 2024-25, percent_of_target: 100}\n"
+                "      - {year: 2025-26, percent_of_target: 50}\n",
+            )
+        ],
+        [],
+    ),
+    "a transition one percent short of the formula": (
+        [
+            (
+                PCC + "funding.yml",
+                "    pot: 100.00\n",
+                "    pot: 100.00\n    transition:\n"
+                "      - {year: 2024-25, percent_of_target: 99}\n",
+            )
+        ],
+        [
+            f"{PCC}funding.yml:7:25: warning: in 2024-25 the transition pays 99% of the way to "
             "the formula's shares, but the formula is applied: fully; set applied: partially "
             "and give what each recipient was paid "
             "[formulas[0].transition[0].percent_of_target]"
