@@ -438,6 +438,30 @@ FORMULAS = {
             "the amount is not known [formulas[0].recipients[0]]",
         ],
     ),
+    "an allocation printing another figure than the formula's row": (
+        [
+            (
+                PCC + "funding.yml",
+                "    pot: 100.00\n",
+                "    pot: 100.00\n    inputs: not-published\n",
+            ),
+            (
+                PCC + "funding.yml",
+                "        inputs: {population: 100, crime: 10}\n",
+                "        published_amount: 100\n",
+            ),
+            (
+                FEN + "funding.yml",
+                "    formula: fund-formula\n",
+                "    formula: fund-formula\n    published_amount: 90\n",
+            ),
+        ],
+        [
+            f"{FEN}funding.yml:6:5: warning: published £90.00 differs from the computed "
+            "£100.00 by -£10.00; both are shown (explain it in published_note to record that "
+            "it is known) [allocations[0].published_amount]"
+        ],
+    ),
     "printed amounts under weights that do not add up": (
         # the formula is refused, so the allocation's own figure is not compared with it
         [
