@@ -141,7 +141,10 @@ TARGETS: dict[str, tuple[Target, ...]] = {
     ),
     "sanitize": (Target("generator/site/sanitize.py", SANITIZE_TESTS),),
     "money": (
-        Target("generator/validate/money.py", ("tests/test_funding.py", "tests/test_validate.py")),
+        Target(
+            "generator/validate/money.py",
+            ("tests/test_funding.py", "tests/test_validate_money.py", "tests/test_validate.py"),
+        ),
     ),
     "caches": (
         Target(
