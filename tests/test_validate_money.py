@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from generator.pipeline import check_project
 from tests.test_funding import CUT, FEN, FEN_NEXT, PCC
 
 if TYPE_CHECKING:
@@ -134,3 +135,66 @@ def test_an_intervention_names_a_service_of_the_years_the_cut_touches(tree: Tree
         f"{FEN}funding.yml:18:9: error: unknown service 'refuje' — did you mean 'refuge'? "
         "[cuts[0].interventions[0].service]"
     ]
+
+
+# --- streams: their pots and their dates --------------------------------------------------------
+
+STREAMS = "data/funding-streams.yml"
+YOUTH = """  - id: youth-fund
+    name: Youth fund
+    funder: fenwick-council
+    starts: 2026-02
+    pots:
+      - year: 2024-25
+        amount: 10
+        published_total: 10
+"""
+ACTION = "    services: [refuge]\n"
+
+
+def _action_funding(tree: Tree, lines: str) -> None:
+    tree.edit(FEN + "actions.yml", ACTION, ACTION + "    funding:\n" + lines)
+
+
+def test_a_pot_nothing_draws_on_differs_from_its_total_in_its_own_year(tree: Tree) -> None:
+    # youth-fund pays out only from 2025/26 (an action's line names that year), so nothing
+    # recorded draws on its 2024/25 pot; the warning is kept with 2024/25 (the validation
+    # record files a problem in data/ under the year it follows from)
+    tree.edit(STREAMS, "streams:\n", "streams:\n" + YOUTH)
+    _action_funding(tree, "      - stream: youth-fund\n        amount: 10\n        year: 2025-26\n")
+    assert tree.problems() == [
+        f"{STREAMS}:9:9: warning: published total £10.00 differs from the allocations recorded "
+        "from 'youth-fund' in 2024-25, £0.00, by £10.00; both are shown (explain it in "
+        "published_note to record that it is known) [streams[0].pots[0].published_total]"
+    ]
+    _, (problem,) = check_project(tree.root)
+    assert problem.year == "2024-25"
+
+
+def test_an_actions_line_is_checked_against_its_streams_dates_in_the_year_it_names(
+    tree: Tree,
+) -> None:
+    # the council's base budget ends in January 2025, before the 2025/26 the line names
+    tree.edit(
+        STREAMS,
+        "    funder: fenwick-council\n    pots",
+        "    funder: fenwick-council\n    ends: 2025-01\n    pots",
+    )
+    _action_funding(
+        tree, "      - stream: council-base\n        amount: 5\n        year: 2025-26\n"
+    )
+    ended = "stream 'council-base' ended in 2025-01, before 2025-26 began; fund this from another"
+    assert tree.problems() == [
+        f"{FEN}actions.yml:10:9: error: {ended} stream [actions[0].funding[0].stream]",
+        f"{FEN_NEXT}funding.yml:8:5: error: {ended} stream [allocations[1].stream]",
+        f"{FEN_NEXT}services.yml:13:9: error: {ended} stream [services[0].funding[0].stream]",
+    ]
+
+
+def test_a_stream_that_ends_on_the_day_a_year_begins_still_funds_that_year(tree: Tree) -> None:
+    tree.edit(
+        STREAMS,
+        "    funder: fenwick-council\n    pots",
+        "    funder: fenwick-council\n    ends: 2025-04-01\n    pots",
+    )
+    assert tree.problems() == []
