@@ -457,7 +457,7 @@ FORMULAS = {
             ),
         ],
         [
-            f"{FEN}funding.yml:6:5: warning: published £90.00 differs from the computed "
+            f"{FEN}funding.yml:6:5: warning: published £90.00 differs from the formula's printed "
             "£100.00 by -£10.00; both are shown (explain it in published_note to record that "
             "it is known) [allocations[0].published_amount]"
         ],

@@ -47,9 +47,9 @@ def formula_result(formula: Formula) -> dict[str, Decimal]:
     return {share.recipient: share.amount for share in result.shares}
 
 
-def _differs(published: Decimal, computed: Decimal, what: str = "published") -> str:
+def _differs(published: Decimal, computed: Decimal, source: str = "computed") -> str:
     return (
-        f"{what} {money(published)} differs from the computed {money(computed)} by "
+        f"published {money(published)} differs from the {source} {money(computed)} by "
         f"{money(published - computed)}; both are shown "
         "(explain it in published_note to record that it is known)"
     )
@@ -322,10 +322,11 @@ def formula_allocations_match(project: Project) -> Iterator[Problem]:
                 and alloc.published_amount not in (None, final)
                 and alloc.published_note is None
             ):
-                assert alloc.published_amount is not None
+                assert alloc.published_amount is not None and facts is not None
+                source = "computed" if facts.computed else "formula's printed"
                 yield f.problem(
                     (*base, "published_amount"),
-                    _differs(alloc.published_amount, final),
+                    _differs(alloc.published_amount, final, source),
                     WARNING,
                 )
             if alloc.amount is not None:
