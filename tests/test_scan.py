@@ -141,3 +141,15 @@ def test_scan_site_reports_files_in_order_and_reads_broken_text(tmp_path: Path) 
     assert scan_site(tmp_path) == [
         "a.html: <embed> element", "b.html: <iframe> element", "c.html: <object> element"
     ]  # fmt: skip
+
+
+def test_a_script_in_content_is_flagged_even_if_it_looks_like_the_themes() -> None:
+    """The theme's bundle, its configuration and its start-up code pass in the chrome; the same
+    elements in the content (the article) are flagged."""
+    for script in (
+        '<script src="/assets/javascripts/bundle.js"></script>',
+        '<script id="__config" type="application/json">{}</script>',
+        "<script>__md_scope=new URL('.',location)</script>",
+    ):
+        assert scan_markup(page("", nav=script), "a.html") == [], script
+        assert scan_markup(page(script), "a.html") == ["a.html: <script> element"], script
