@@ -153,3 +153,15 @@ def test_a_script_in_content_is_flagged_even_if_it_looks_like_the_themes() -> No
     ):
         assert scan_markup(page("", nav=script), "a.html") == [], script
         assert scan_markup(page(script), "a.html") == ["a.html: <script> element"], script
+
+
+def test_a_style_attribute_passes_only_on_an_svg_of_the_themes_chrome() -> None:
+    icon = '<svg style="width:1em"></svg>'
+    assert scan_markup(page("", nav=icon), "a.html") == []
+    assert scan_markup(page(icon), "a.html") == [
+        "a.html: style= attribute on <svg>",
+        "a.html: <svg> element",
+    ]
+    assert scan_markup(page("", nav='<span style="width:1em"></span>'), "a.html") == [
+        "a.html: style= attribute on <span>"
+    ]
