@@ -165,3 +165,10 @@ def test_a_style_attribute_passes_only_on_an_svg_of_the_themes_chrome() -> None:
     assert scan_markup(page("", nav='<span style="width:1em"></span>'), "a.html") == [
         "a.html: style= attribute on <span>"
     ]
+
+
+def test_a_meta_refresh_is_flagged_in_a_page_but_not_in_a_redirect_page() -> None:
+    refresh = '<meta http-equiv="refresh" content="0;url=/x">'
+    assert scan_markup(page("", nav=refresh), "a.html") == ["a.html: <meta http-equiv> element"]
+    redirect = f"<html><head>{refresh}</head><body></body></html>"
+    assert scan_markup(redirect, "index.html") == []
