@@ -172,3 +172,14 @@ def test_a_meta_refresh_is_flagged_in_a_page_but_not_in_a_redirect_page() -> Non
     assert scan_markup(page("", nav=refresh), "a.html") == ["a.html: <meta http-equiv> element"]
     redirect = f"<html><head>{refresh}</head><body></body></html>"
     assert scan_markup(redirect, "index.html") == []
+
+
+def test_a_script_passes_as_the_themes_only_if_it_is_exactly_what_the_theme_writes() -> None:
+    for script in (
+        '<script src="https://cdn.example/assets/javascripts/bundle.js"></script>',
+        '<script id="__config">alert(1)</script>',
+        '<script type="application/json">{}</script>',
+        '<script src="/assets/javascripts/bundle.js">alert(1)</script>',
+    ):
+        found = scan_markup(page("", nav=script), "a.html")
+        assert "a.html: <script> element that is not the theme's" in found, (script, found)
