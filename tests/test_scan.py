@@ -183,3 +183,13 @@ def test_a_script_passes_as_the_themes_only_if_it_is_exactly_what_the_theme_writ
     ):
         found = scan_markup(page("", nav=script), "a.html")
         assert "a.html: <script> element that is not the theme's" in found, (script, found)
+
+
+def test_scan_site_reads_charts_as_content_through_and_through(tmp_path: Path) -> None:
+    (tmp_path / "charts").mkdir()
+    chart = '<svg xmlns="http://www.w3.org/2000/svg" style="x"><script>alert(1)</script></svg>'
+    (tmp_path / "charts" / "a.svg").write_text(chart)
+    assert scan_site(tmp_path) == [
+        "charts/a.svg: style= attribute on <svg>",
+        "charts/a.svg: <script> element",
+    ]
