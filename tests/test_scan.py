@@ -3,6 +3,10 @@ misplaced markers flagged, and other-host loads caught in pages and stylesheets.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from generator.site.hooks import on_page_content
@@ -193,3 +197,20 @@ def test_scan_site_reads_charts_as_content_through_and_through(tmp_path: Path) -
         "charts/a.svg: style= attribute on <svg>",
         "charts/a.svg: <script> element",
     ]
+
+
+def test_scan_site_reads_pages_as_utf8_whatever_the_machines_locale(tmp_path: Path) -> None:
+    """A problem quotes the page as written: in a process whose locale reads files as ASCII
+    (the C locale, UTF-8 mode off), the é of a dangerous link is still an é."""
+    (tmp_path / "a.html").write_text(page("", nav='<a href="javascript:alert(é)">n</a>'))
+    root = Path(__file__).resolve().parents[1]
+    env = os.environ | {"PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0", "LC_ALL": "C"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
+    code = (
+        "import json, sys; from pathlib import Path; from generator.site.sanitize import "
+        "scan_site; print(json.dumps([sys.flags.utf8_mode, scan_site(Path(sys.argv[1]))]))"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], env=env, capture_output=True, check=True
+    )
+    assert json.loads(ran.stdout) == [0, ["a.html: dangerous URL 'javascript:alert(é)' on <a>"]]
