@@ -136,8 +136,8 @@ TARGETS: dict[str, tuple[Target, ...]] = {
         ),
     ),
     "cycle": (
-        Target("generator/compute/frozen.py", ("tests/test_frozen.py", "tests/test_publish.py")),
-        Target("generator/validate/cycle.py", ("tests/test_frozen.py", "tests/test_publish.py")),
+        Target("generator/compute/frozen.py", ("tests/test_frozen.py", "tests/test_new.py")),
+        Target("generator/validate/cycle.py", ("tests/test_frozen.py", "tests/test_new.py")),
     ),
     "sanitize": (Target("generator/site/sanitize.py", SANITIZE_TESTS),),
     "money": (
