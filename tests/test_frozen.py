@@ -277,6 +277,83 @@ def test_data_that_arrives_after_publication_is_not_a_change(published: Tree) ->
     assert problems == []
 
 
+FROZEN_EDITS = {
+    "plan": ("plan.yml", "title: Safer Fenwick Plan 2024-27", "title: Safer Fenwick", 2, 1,
+             "plan.title", "title"),
+    "assessment": ("assessment.yml", "summary: Reports rose by a tenth.",
+                   "summary: Reports rose.", 11, 5, "assessment.findings[da-rising].summary",
+                   "findings[0].summary"),
+    "actions": ("actions.yml", "title: Fund refuge places", "title: Fund more refuge places", 5,
+                5, "actions[refuge-places].title", "actions[0].title"),
+    "indicators": ("indicators.yml", "title: Domestic abuse reports", "title: DA reports", 3, 5,
+                   "indicators[da-reports].title", "indicators[0].title"),
+    "services": ("services.yml", "name: Refuge service", "name: Refuge", 3, 5,
+                 "services[refuge].name", "services[0].name"),
+    "funding": ("funding.yml", "    amount: 40000\n", "    amount: 40001\n", 10, 5,
+                "funding.allocations[base].amount", "allocations[1].amount"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "line", "column", "field", "path"),
+    list(FROZEN_EDITS.values()),
+    ids=list(FROZEN_EDITS),
+)
+def test_each_frozen_file_is_frozen(
+    published: Tree, name: str, old: str, new: str, line: int, column: int, field: str, path: str
+) -> None:
+    published.edit(FEN + name, old, new)
+    assert published.problems() == [
+        f"{FEN}{name}:{line}:{column}: error: '{field}' changed since the year was published "
+        f"on 2025-04-15: undo it, or record it in changes.yml (a correction or variation) with "
+        f"'{field}' under fields [{path}]"
+    ]
+
+
+OPEN_AFTER = {
+    "the plan's status": ("plan.yml", "status: published\n", "status: superseded\n"),
+    "when it went online": (
+        "plan.yml", "status: published\n", "status: published\npublished_online: 2025-05\n"
+    ),
+    "when it was sent to the PCC": (
+        "plan.yml", "status: published\n", "status: published\nsent_to_pcc: 2025-05-01\n"
+    ),
+    "an action's status": (
+        "actions.yml", "    due: 2026-03-31\n", "    due: 2026-03-31\n    status: on-track\n"
+    ),
+    "an action's progress": (
+        "actions.yml",
+        "    due: 2026-03-31\n",
+        "    due: 2026-03-31\n    progress:\n      - date: 2025-07-01\n        note: Going well.\n",
+    ),
+    "a milestone's status": ("actions.yml", "        status: met\n", "        status: not-met\n"),
+    "a milestone's note": (
+        "actions.yml", "        status: met\n", "        status: met\n        note: Signed late.\n"
+    ),
+    "a service's decisions": (
+        "services.yml",
+        "    pathways:",
+        "    decisions:\n      - reference: FDC-DN-2025-07\n        date: 2025-07-01\n"
+        "        decision_maker: Fenwick District Council cabinet\n"
+        "        summary: Extended.\n    pathways:",
+    ),
+    "an in-year cut": (
+        "funding.yml",
+        "    amount: 40000\n",
+        "    amount: 40000\ncuts:\n  - stream: council-base\n    date: 2025-10-01\n"
+        "    reduction: 10\n    reason: Mid-year.\n",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "old", "new"), list(OPEN_AFTER.values()), ids=list(OPEN_AFTER))
+def test_each_field_filled_in_after_publication_is_not_a_change(
+    published: Tree, name: str, old: str, new: str
+) -> None:
+    published.edit(FEN + name, old, new)
+    assert published.problems() == []
+
+
 def test_open_fields_are_left_out_of_the_digest() -> None:
     project, _ = check_project(Path(__file__).resolve().parents[1])
     assert project is not None

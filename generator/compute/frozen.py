@@ -7,8 +7,8 @@ re-ordering keys therefore changes nothing; changing a value does.
 
 Some of a year's data arrives after publication by design, and is not a change to the plan:
 the fields in `OPEN_AFTER_PUBLICATION` (quarterly actuals, progress and status of actions,
-services' status and decisions, in-year cuts, meetings) and the files in `OPEN_FILES` (the
-annual review, the decommissioning risk register, the change log and the record itself).
+services' status and decisions, in-year cuts, meetings) and every file not in `FROZEN_KINDS`
+(the annual review, the decommissioning risk register, the change log and the record itself).
 """
 
 from __future__ import annotations
@@ -26,9 +26,6 @@ from pydantic import BaseModel
 from generator.model import PlanYear
 from generator.model.publication import FileDigest, PublicationFile
 from generator.model.types import PartialDate
-
-OPEN_FILES = frozenset({"review", "risks", "changes", "published"})
-"""Files of a year that stay open after publication: they are not part of the frozen plan."""
 
 OPEN_AFTER_PUBLICATION: Mapping[str, tuple[tuple[str, ...], ...]] = {
     "plan": (("status",), ("stage",), ("meetings",), ("published_online",), ("sent_to_pcc",)),
