@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from conftest import Tree, render_year
 
 from generator.cli import main
-from generator.compute.frozen import frozen_content, year_digests
+from generator.compute.frozen import file_digest, frozen_content, year_digests
 from generator.cycle.publish import set_status
 from generator.pipeline import check_project
 from generator.problems import PlansError
@@ -533,3 +533,41 @@ def test_a_year_with_things_to_confirm_or_fill_in_is_not_published(tree: Tree) -
         "`plans validate` lists them; publish the year once they are done"
     )
     assert snapshot(tree.root) == before
+
+
+# --- the digest's canonical form, written out by hand ---------------------------------------
+
+CANONICAL_FUNDING = (
+    '{"allocations":['
+    '{"formula":"fund-formula","id":"from-pcc","method":"formula","recipient":"fenwick-council",'
+    '"stream":"pcc-fund"},'
+    '{"amount":"40000","id":"base","method":"retained","stream":"council-base",'
+    '"title":"Base budget — £"},'
+    '{"amount":"0","id":"nil","method":"bid","stream":"council-base"}],'
+    '"published_total":"40100.5"}'
+)
+"""Fenwick's 2025-26 funding.yml as a publication record digests it: keys sorted, no spaces,
+text as written (not \\u-escaped), numbers as text without trailing zeros, zero as 0."""
+
+
+def test_a_files_digest_is_of_its_canonical_json_written_out_here(tree: Tree) -> None:
+    tree.edit(
+        FEN + "funding.yml",
+        "    method: retained\n    amount: 40000\n",
+        "    title: Base budget — £\n    method: retained\n    amount: 40000.00\n"
+        "  - id: nil\n    stream: council-base\n    method: bid\n    amount: 0.00\n"
+        "published_total: 40100.50\n",
+    )
+    project, problems = check_project(tree.root)
+    assert project is not None, problems
+    digests = year_digests(project.years[("fenwick-csp", "2025-26")])
+    expected = hashlib.sha256(CANONICAL_FUNDING.encode()).hexdigest()
+    assert digests["funding.yml"].digest == f"sha256:{expected}"
+    fields = digests["funding.yml"].fields
+    assert fields["published_total"] == hashlib.sha256(b'"40100.5"').hexdigest()[:12]
+    assert fields["allocations"]["nil"]["amount"] == hashlib.sha256(b'"0"').hexdigest()[:12]
+
+
+def test_a_value_of_a_kind_json_cannot_hold_is_never_digested_silently() -> None:
+    with pytest.raises(TypeError, match="cannot digest a object"):
+        file_digest({"when": object()})
