@@ -571,3 +571,17 @@ def test_a_files_digest_is_of_its_canonical_json_written_out_here(tree: Tree) ->
 def test_a_value_of_a_kind_json_cannot_hold_is_never_digested_silently() -> None:
     with pytest.raises(TypeError, match="cannot digest a object"):
         file_digest({"when": object()})
+
+
+def test_a_list_whose_ids_repeat_is_compared_whole_not_item_by_item(published: Tree) -> None:
+    # two actions with one id cannot be told apart by it: the list as a whole has changed
+    text = published.read(FEN + "actions.yml")
+    again = text.split("actions:\n", 1)[1].replace("Fund refuge places", "Fund more places")
+    published.write(FEN + "actions.yml", text + again)
+    assert published.problems() == [
+        f"{FEN}actions.yml:1:1: error: 'actions' changed since the year was published on "
+        "2025-04-15: undo it, or record it in changes.yml (a correction or variation) with "
+        "'actions' under fields [actions]",
+        f"{FEN}actions.yml:13:5: error: duplicate action id 'refuge-places' (first at line 2) "
+        "[actions[1].id]",
+    ]
