@@ -585,3 +585,55 @@ def test_a_list_whose_ids_repeat_is_compared_whole_not_item_by_item(published: T
         f"{FEN}actions.yml:13:5: error: duplicate action id 'refuge-places' (first at line 2) "
         "[actions[1].id]",
     ]
+
+
+SECOND_SERVICE = """  - id: outreach
+    name: Outreach service
+    priorities: [domestic-abuse]
+    commissioners: [fenwick-council]
+    make_or_buy: make
+    make_or_buy_rationale: Council staff.
+    delivery_model: in-house
+    pathways: [accommodation]
+"""
+
+
+def test_an_item_added_or_removed_is_named_by_its_list_and_id(published: Tree) -> None:
+    published.edit(FEN + "services.yml", "services:\n", "services:\n" + SECOND_SERVICE)
+    milestone = "      - title: Contract signed\n        due: 2025-06-30\n        status: met\n"
+    published.edit(f"{FEN}actions.yml", "    milestones:\n" + milestone, "")
+    found = [p.split(": error: ")[1] for p in published.problems() if " since the year" in p]
+    assert [p.split(" since")[0] for p in found] == [
+        "'actions[refuge-places].milestones' was removed",
+        "'services[outreach]' was added",
+    ]
+
+
+def test_a_frozen_file_added_after_publication_is_a_change(tree: Tree) -> None:
+    funding = tree.read(FEN + "funding.yml")
+    tree.remove(FEN + "funding.yml")
+    code, output = publish(tree)
+    assert code == 0, output
+    tree.write(FEN + "funding.yml", funding)
+    assert tree.problems() == [
+        f"{FEN}funding.yml:1:1: error: 'funding' was added since the year was published on "
+        "2025-04-15: undo it, or record it in changes.yml (a correction or variation) with "
+        "'funding' under fields"
+    ]
+
+
+def test_a_change_the_records_field_digests_hide_is_reported_for_the_whole_file(
+    published: Tree,
+) -> None:
+    """A title changed and its field digest in published.yml edited to match (by hand): the
+    file's own digest still differs, so the file is reported whole."""
+    published.edit(f"{FEN}plan.yml", "title: Safer Fenwick Plan 2024-27", "title: Safer Fenwick")
+    record = published.read(f"{FEN}published.yml")
+    old = hashlib.sha256(b'"Safer Fenwick Plan 2024-27"').hexdigest()[:12]
+    new = hashlib.sha256(b'"Safer Fenwick"').hexdigest()[:12]
+    published.write(f"{FEN}published.yml", record.replace(f"title: {old}", f"title: {new}"))
+    assert published.problems() == [
+        f"{FEN}plan.yml:1:1: error: 'plan' differs from its publication record since the year "
+        "was published on 2025-04-15: undo it, or record it in changes.yml (a correction or "
+        "variation) with 'plan' under fields"
+    ]
