@@ -637,3 +637,17 @@ def test_a_change_the_records_field_digests_hide_is_reported_for_the_whole_file(
         "was published on 2025-04-15: undo it, or record it in changes.yml (a correction or "
         "variation) with 'plan' under fields"
     ]
+
+
+def test_a_top_level_field_added_or_removed_is_named_so(published: Tree) -> None:
+    published.edit(f"{FEN}plan.yml", "approval:\n", "summary: A shorter plan.\napproval:\n")
+    published.edit(
+        f"{FEN}plan.yml",
+        "approval:\n  body: Safer Fenwick Partnership board\n  date: 2025-04-15\n",
+        "",
+    )
+    found = [p.split(": error: ")[1] for p in published.problems() if " since the year" in p]
+    assert [p.split(" since")[0] for p in found] == [
+        "'plan.approval' was removed",
+        "'plan.summary' was added",
+    ]
