@@ -600,13 +600,26 @@ SECOND_SERVICE = """  - id: outreach
 
 def test_an_item_added_or_removed_is_named_by_its_list_and_id(published: Tree) -> None:
     published.edit(FEN + "services.yml", "services:\n", "services:\n" + SECOND_SERVICE)
+    published.edit(
+        f"{FEN}actions.yml", "    due: 2026", "    description: More places.\n    due: 2026"
+    )
     milestone = "      - title: Contract signed\n        due: 2025-06-30\n        status: met\n"
     published.edit(f"{FEN}actions.yml", "    milestones:\n" + milestone, "")
     found = [p.split(": error: ")[1] for p in published.problems() if " since the year" in p]
     assert [p.split(" since")[0] for p in found] == [
         "'actions[refuge-places].milestones' was removed",
+        "'actions[refuge-places].description' was added",
         "'services[outreach]' was added",
     ]
+
+
+def test_an_item_published_and_then_removed_is_named_so(tree: Tree) -> None:
+    tree.edit(FEN + "services.yml", "services:\n", "services:\n" + SECOND_SERVICE)
+    code, output = publish(tree)
+    assert code == 0, output
+    tree.edit(FEN + "services.yml", SECOND_SERVICE, "")
+    found = [p.split(": error: ")[1] for p in tree.problems() if " since the year" in p]
+    assert [p.split(" since")[0] for p in found] == ["'services[outreach]' was removed"]
 
 
 def test_a_frozen_file_added_after_publication_is_a_change(tree: Tree) -> None:
