@@ -605,11 +605,16 @@ def test_an_item_added_or_removed_is_named_by_its_list_and_id(published: Tree) -
     )
     milestone = "      - title: Contract signed\n        due: 2025-06-30\n        status: met\n"
     published.edit(f"{FEN}actions.yml", "    milestones:\n" + milestone, "")
-    found = [p.split(": error: ")[1] for p in published.problems() if " since the year" in p]
-    assert [p.split(" since")[0] for p in found] == [
-        "'actions[refuge-places].milestones' was removed",
-        "'actions[refuge-places].description' was added",
-        "'services[outreach]' was added",
+    since = "since the year was published on 2025-04-15: undo it, or record it in changes.yml"
+    assert [p for p in published.problems() if ": error: " in p] == [
+        f"{FEN}actions.yml:2:5: error: 'actions[refuge-places].milestones' was removed {since} "
+        "(a correction or variation) with 'actions[refuge-places].milestones' under fields "
+        "[actions[0]]",
+        f"{FEN}actions.yml:7:5: error: 'actions[refuge-places].description' was added {since} "
+        "(a correction or variation) with 'actions[refuge-places].description' under fields "
+        "[actions[0].description]",
+        f"{FEN}services.yml:2:5: error: 'services[outreach]' was added {since} (a correction "
+        "or variation) with 'services[outreach]' under fields [services[0]]",
     ]
 
 
@@ -618,8 +623,11 @@ def test_an_item_published_and_then_removed_is_named_so(tree: Tree) -> None:
     code, output = publish(tree)
     assert code == 0, output
     tree.edit(FEN + "services.yml", SECOND_SERVICE, "")
-    found = [p.split(": error: ")[1] for p in tree.problems() if " since the year" in p]
-    assert [p.split(" since")[0] for p in found] == ["'services[outreach]' was removed"]
+    assert tree.problems() == [
+        f"{FEN}services.yml:1:1: error: 'services[outreach]' was removed since the year was "
+        "published on 2025-04-15: undo it, or record it in changes.yml (a correction or "
+        "variation) with 'services[outreach]' under fields [services]"
+    ]
 
 
 def test_a_frozen_file_added_after_publication_is_a_change(tree: Tree) -> None:
@@ -663,4 +671,68 @@ def test_a_top_level_field_added_or_removed_is_named_so(published: Tree) -> None
     assert [p.split(" since")[0] for p in found] == [
         "'plan.approval' was removed",
         "'plan.summary' was added",
+    ]
+
+
+# --- the rules of validate/cycle.py at their edges ---------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["ending", "decommissioned", "recommissioned"])
+def test_a_service_whose_end_is_decided_by_its_status_is_not_warned(
+    tree: Tree, status: str
+) -> None:
+    tree.edit(
+        "data/funding-streams.yml",
+        "  - id: council-base\n    name: Council base budget\n    funder: fenwick-council\n",
+        STREAM_ENDS,
+    )
+    tree.edit(f"{FEN}services.yml", "    pathways:", f"    status: {status}\n    pathways:")
+    assert not [p for p in tree.problems() if "decide what happens" in p]
+
+
+def test_a_change_recorded_on_the_day_of_publication_counts(published: Tree) -> None:
+    published.edit(f"{FEN}services.yml", "amount: 40000", "amount: 45000")
+    entry = CHANGE.format(field="services").replace("2025-06-02", "2025-04-15")
+    published.write(f"{FEN}changes.yml", entry)
+    assert published.problems() == [NOT_YET_CORRECTED]
+
+
+def test_a_record_edited_by_hand_is_reported_alone_even_beside_a_change(published: Tree) -> None:
+    published.edit(f"{FEN}services.yml", "amount: 40000", "amount: 45000")
+    published.write(f"{FEN}changes.yml", CHANGE.format(field="services"))
+    assert correct(published)[0] == 0
+    text = published.read(f"{FEN}published.yml")
+    digest = yaml.safe_load(text)["corrected"]["digest"]
+    published.write(f"{FEN}published.yml", text.replace(digest, "sha256:" + "0" * 64))
+    published.edit(f"{FEN}plan.yml", "title: Safer Fenwick Plan 2024-27", "title: Safer Fenwick")
+    (problem,) = published.problems()
+    assert problem.endswith(
+        "error: the record's digest does not match its files' digests: published.yml was "
+        "edited by hand; restore it from git [corrected.digest]"
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "named"),
+    [
+        (3, "'plan.title', 'plan.summary', 'services[refuge].funding'"),
+        (4, "'plan.title', 'plan.summary', 'services[refuge].name' and 1 more"),
+    ],
+)
+def test_a_warning_names_three_recorded_changes_and_counts_the_rest(
+    published: Tree, fields: int, named: str
+) -> None:
+    published.edit(f"{FEN}plan.yml", "title: Safer Fenwick Plan 2024-27", "title: Safer Fenwick")
+    published.edit(f"{FEN}plan.yml", "approval:\n", "summary: Shorter.\napproval:\n")
+    published.edit(f"{FEN}services.yml", "amount: 40000", "amount: 45000")
+    names = ["plan.title", "plan.summary", "services[refuge].funding"]
+    if fields == 4:
+        published.edit(f"{FEN}services.yml", "name: Refuge service", "name: Refuge")
+        names.append("services[refuge].name")
+    entry = CHANGE.format(field=names[0]) + "".join(f'      - "{n}"\n' for n in names[1:])
+    published.write(f"{FEN}changes.yml", entry)
+    assert published.problems() == [
+        f"{FEN}published.yml:9:1: warning: changes.yml records {named}, but the year as "
+        "corrected is not yet recorded: run plans correct fenwick-csp 2025-26, so that a later "
+        "change to the same fields is noticed too [digest]"
     ]
