@@ -736,3 +736,25 @@ def test_a_warning_names_three_recorded_changes_and_counts_the_rest(
         "corrected is not yet recorded: run plans correct fenwick-csp 2025-26, so that a later "
         "change to the same fields is noticed too [digest]"
     ]
+
+
+def test_ending_funding_is_asked_about_once_a_service_and_only_for_the_years_own_lines(
+    tree: Tree,
+) -> None:
+    tree.edit(
+        "data/funding-streams.yml",
+        "  - id: council-base\n    name: Council base budget\n    funder: fenwick-council\n",
+        STREAM_ENDS,
+    )
+    amount = "        amount: 40000\n"
+    two_lines = "        amount: 30000\n      - stream: council-base\n        amount: 10000\n"
+    tree.edit(f"{FEN}services.yml", amount, two_lines)
+    assert [p for p in tree.problems() if "decide what happens" in p] == [
+        f"{FEN}services.yml:13:9: warning: 'council-base' ends on 2027-03-31, in 2026-27: decide "
+        "what happens to service 'refuge' (a decision in review.yml) or put it on the "
+        "decommissioning risk register (risks.yml, reason funding-ends) so the commissioner "
+        "can weigh what ending it would cost [services[0].funding[0].stream]"
+    ]
+    # a line the plan names for 2026-27 is that year's to decide, not 2025-26's
+    tree.edit(f"{FEN}services.yml", two_lines, amount + "        year: 2026-27\n")
+    assert tree.problems() == []
