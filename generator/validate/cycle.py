@@ -116,7 +116,7 @@ def _current_path(py: PlanYear, difference: Difference) -> FieldPath:
     index = next((i for i, item in enumerate(items) if getattr(item, "id", None) == rest[0]), None)
     if index is None:
         return (field,)
-    if len(rest) == 1 or difference.what == "removed":
+    if difference.what == "removed":
         return (field, index)
     return (field, index, *rest[1:])
 
