@@ -36,6 +36,19 @@ def pages(tree: Tree, year: str = "2024-25") -> dict[str, str]:
     return {name: data.decode() for name, data in files.items() if name.endswith(".md")}
 
 
+NOT_PUBLISHED = (
+    PCC + "funding.yml",
+    "    pot: 100.00\n",
+    "    pot: 100.00\n    inputs: not-published\n",
+)
+"""The edit that says a formula's inputs were not published."""
+
+
+def printed(lines: str) -> tuple[str, str, str]:
+    """The edit that gives the formula's one recipient `lines` instead of its inputs."""
+    return (PCC + "funding.yml", "        inputs: {population: 100, crime: 10}\n", lines)
+
+
 # --- unknown amounts on allocations ---------------------------------------------------------
 
 UNKNOWN = {
@@ -313,27 +326,13 @@ FORMULAS = {
     ),
     "inputs not published, amounts given": (
         [
-            (
-                PCC + "funding.yml",
-                "    pot: 100.00\n",
-                "    pot: 100.00\n    inputs: not-published\n",
-            ),
-            (
-                PCC + "funding.yml",
-                "        inputs: {population: 100, crime: 10}\n",
-                "        published_amount: 100\n",
-            ),
+            NOT_PUBLISHED,
+            printed("        published_amount: 100\n"),
         ],
         [],
     ),
     "inputs not published but given": (
-        [
-            (
-                PCC + "funding.yml",
-                "    pot: 100.00\n",
-                "    pot: 100.00\n    inputs: not-published\n",
-            )
-        ],
+        [NOT_PUBLISHED],
         [
             f"{PCC}funding.yml:16:9: error: the formula's inputs are not published (inputs: "
             "not-published); leave the inputs out, or set inputs: given "
@@ -378,16 +377,10 @@ FORMULAS = {
     ),
     "an adjustment to a share that is not worked out": (
         [
-            (
-                PCC + "funding.yml",
-                "    pot: 100.00\n",
-                "    pot: 100.00\n    inputs: not-published\n",
-            ),
-            (
-                PCC + "funding.yml",
-                "        inputs: {population: 100, crime: 10}\n",
+            NOT_PUBLISHED,
+            printed(
                 "        published_amount: 100\n"
-                "        adjustment: {amount: -5, reason: Held back.}\n",
+                "        adjustment: {amount: -5, reason: Held back.}\n"
             ),
         ],
         [
@@ -402,16 +395,8 @@ FORMULAS = {
     ),
     "paid, with no share worked out to compare": (
         [
-            (
-                PCC + "funding.yml",
-                "    pot: 100.00\n",
-                "    pot: 100.00\n    inputs: not-published\n",
-            ),
-            (
-                PCC + "funding.yml",
-                "        inputs: {population: 100, crime: 10}\n",
-                "        paid: 50\n",
-            ),
+            NOT_PUBLISHED,
+            printed("        paid: 50\n"),
         ],
         [
             f"{PCC}funding.yml:15:9: warning: the formula's inputs are not published, so its "
@@ -440,16 +425,8 @@ FORMULAS = {
     ),
     "an allocation printing another figure than the formula's row": (
         [
-            (
-                PCC + "funding.yml",
-                "    pot: 100.00\n",
-                "    pot: 100.00\n    inputs: not-published\n",
-            ),
-            (
-                PCC + "funding.yml",
-                "        inputs: {population: 100, crime: 10}\n",
-                "        published_amount: 100\n",
-            ),
+            NOT_PUBLISHED,
+            printed("        published_amount: 100\n"),
             (
                 FEN + "funding.yml",
                 "    formula: fund-formula\n",
@@ -465,16 +442,8 @@ FORMULAS = {
     "printed amounts under weights that do not add up": (
         # the formula is refused, so the allocation's own figure is not compared with it
         [
-            (
-                PCC + "funding.yml",
-                "    pot: 100.00\n",
-                "    pot: 100.00\n    inputs: not-published\n",
-            ),
-            (
-                PCC + "funding.yml",
-                "        inputs: {population: 100, crime: 10}\n",
-                "        published_amount: 100\n",
-            ),
+            NOT_PUBLISHED,
+            printed("        published_amount: 100\n"),
             (
                 PCC + "funding.yml",
                 "        weight: 0.5\n      - id: crime",
