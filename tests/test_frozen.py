@@ -442,12 +442,17 @@ STREAM_ENDS = """\
 """
 
 
-def test_funding_that_ends_next_year_needs_a_decision_or_a_risk(tree: Tree) -> None:
+def ends_in_2027(tree: Tree) -> None:
+    """The council's base budget made to end on 31 March 2027 (STREAM_ENDS)."""
     tree.edit(
         "data/funding-streams.yml",
         "  - id: council-base\n    name: Council base budget\n    funder: fenwick-council\n",
         STREAM_ENDS,
     )
+
+
+def test_funding_that_ends_next_year_needs_a_decision_or_a_risk(tree: Tree) -> None:
+    ends_in_2027(tree)
     warning = (
         f"{FEN}services.yml:13:9: warning: 'council-base' ends on 2027-03-31, in 2026-27: decide "
         "what happens to service 'refuge' (a decision in review.yml) or put it on the "
@@ -681,11 +686,7 @@ def test_a_top_level_field_added_or_removed_is_named_so(published: Tree) -> None
 def test_a_service_whose_end_is_decided_by_its_status_is_not_warned(
     tree: Tree, status: str
 ) -> None:
-    tree.edit(
-        "data/funding-streams.yml",
-        "  - id: council-base\n    name: Council base budget\n    funder: fenwick-council\n",
-        STREAM_ENDS,
-    )
+    ends_in_2027(tree)
     tree.edit(f"{FEN}services.yml", "    pathways:", f"    status: {status}\n    pathways:")
     assert not [p for p in tree.problems() if "decide what happens" in p]
 
@@ -741,11 +742,7 @@ def test_a_warning_names_three_recorded_changes_and_counts_the_rest(
 def test_ending_funding_is_asked_about_once_a_service_and_only_for_the_years_own_lines(
     tree: Tree,
 ) -> None:
-    tree.edit(
-        "data/funding-streams.yml",
-        "  - id: council-base\n    name: Council base budget\n    funder: fenwick-council\n",
-        STREAM_ENDS,
-    )
+    ends_in_2027(tree)
     amount = "        amount: 40000\n"
     two_lines = "        amount: 30000\n      - stream: council-base\n        amount: 10000\n"
     tree.edit(f"{FEN}services.yml", amount, two_lines)
