@@ -226,6 +226,20 @@ def _edits(tree: ast.Module) -> Iterator[tuple[str, Edit]]:
     yield from walk(tree, "<module>")
 
 
+def _definitions(tree: ast.Module) -> Iterator[str]:
+    """The qualified name of every function and class of the module (`Class.method`)."""
+
+    def walk(node: ast.AST, scope: str) -> Iterator[str]:
+        for child in ast.iter_child_nodes(node):
+            inner = scope
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                inner = f"{scope}.{child.name}" if scope else child.name
+                yield inner
+            yield from walk(child, inner)
+
+    yield from walk(tree, "")
+
+
 class _Source:
     """A module's text, addressed as the AST does (line, UTF-8 byte column)."""
 
@@ -257,8 +271,13 @@ class _Source:
 def mutants(text: str, path: str, scopes: Sequence[str] | None = None) -> list[Mutant]:
     """Every mutant of the module `text` (named `path`), in the functions `scopes` if given."""
     source = _Source(text)
+    tree = ast.parse(text)
+    if scopes is not None:
+        unknown = sorted(set(scopes) - {"<module>", *_definitions(tree)})
+        if unknown:
+            raise ValueError(f"{path}: no function or class named {', '.join(unknown)}")
     found: list[Mutant] = []
-    for scope, (node, new, *part) in _edits(ast.parse(text)):
+    for scope, (node, new, *part) in _edits(tree):
         if scopes is not None and not any(scope == s or scope.startswith(f"{s}.") for s in scopes):
             continue
         if PRAGMA in source.lines[node.lineno - 1]:

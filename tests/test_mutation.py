@@ -104,6 +104,18 @@ def test_scopes_choose_functions_and_module_level_code() -> None:
     assert {line for line, _ in changes(SOURCE, ("total",))} == {6, 8, 9, 10, 11}
 
 
+def test_a_scope_naming_no_function_is_an_error_not_an_empty_run() -> None:
+    with pytest.raises(ValueError, match="no function or class named gone"):
+        mutants(SOURCE, "pkg/m.py", ("total", "gone"))
+
+
+def test_every_targets_scopes_name_code_that_exists() -> None:
+    for group in TARGETS.values():
+        for target in group:
+            text = (ROOT / target.path).read_text(encoding="utf-8")
+            assert mutants(text, target.path, target.scopes), target.path
+
+
 def test_sampling_is_seeded_and_keeps_source_order() -> None:
     found = mutants(SOURCE, "pkg/m.py")
     first, again = sample(found, 5, seed=3), sample(found, 5, seed=3)
