@@ -11,7 +11,7 @@ import functools
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import BinaryIO
@@ -56,9 +56,10 @@ def code_key(
     return digest.digest()
 
 
-def source_files(package: Path = PACKAGE) -> list[Path]:
-    """Every Python file of the generator (not its `__pycache__`)."""
-    return sorted(package.rglob("*.py"))
+def source_files(package: Path = PACKAGE) -> Iterator[Path]:
+    """Every Python file of the generator (not its `__pycache__`), in no particular order
+    (`code_key` sorts them)."""
+    return package.rglob("*.py")
 
 
 def write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:

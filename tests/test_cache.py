@@ -433,6 +433,68 @@ def test_every_library_that_shapes_the_pages_is_in_every_shard_key(
     assert after[0] != before[0] and after[1] != before[1]
 
 
+@pytest.mark.parametrize(
+    ("file", "years_changed"),
+    [
+        ("theme/overrides/main.html", (0, 1)),  # no longer overrides the theme's main.html
+        ("data/settings.yml", (0, 1)),  # no longer the project's settings
+        ("plans/fenwick-csp/2024-25/review.yml", (0, 1)),  # no longer the year's review
+        ("plans/fenwick-csp/2025-26/plan.yml", (1,)),  # a later year is not read by 2024-25
+    ],
+)
+def test_a_file_renamed_with_its_bytes_unchanged_changes_the_keys(
+    tmp_path: Path, file: str, years_changed: tuple[int, ...]
+) -> None:
+    """What a file is named decides what it is (a template override, the settings, a year's
+    review): set aside as `.bak`, its bytes and its place among its neighbours unchanged,
+    it keys the shards that read it differently."""
+    root = project_copy(tmp_path)
+
+    def keys() -> list[str]:
+        cache = BuildCache(tmp_path / "c", root, BUNDLED)
+        return [cache.key(y, ["o"], ["fenwick-csp"]) for y in ("2024-25", "2025-26")]
+
+    before = keys()
+    (root / file).rename(root / f"{file}.bak")
+    after = keys()
+    assert [i for i in (0, 1) if after[i] != before[i]] == list(years_changed)
+
+
+def test_shard_keys_do_not_follow_the_order_the_file_system_lists_files_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Folders list their files in an order of the file system's own, which differs between
+    machines and copies (a build on several machines joins parts keyed on each)."""
+    root = project_copy(tmp_path)
+
+    def keys() -> list[str]:
+        cache = BuildCache(tmp_path / "c", root, BUNDLED)
+        return [cache.key(y, ["o"], None) for y in ("2024-25", "2025-26")]
+
+    before = keys()
+    for method in ("glob", "rglob"):
+        listed = getattr(Path, method)
+
+        def reversed_listing(path: Path, pattern: str, _listed: Any = listed) -> list[Path]:
+            return sorted(_listed(path, pattern), reverse=True)
+
+        monkeypatch.setattr(Path, method, reversed_listing)
+    real_scandir = os.scandir
+
+    class Reversed:
+        def __init__(self, folder: str) -> None:
+            self.scan = real_scandir(folder)
+
+        def __enter__(self) -> list[os.DirEntry[str]]:
+            return sorted(self.scan.__enter__(), key=lambda e: e.name, reverse=True)
+
+        def __exit__(self, *exc: object) -> None:
+            self.scan.__exit__(*exc)
+
+    monkeypatch.setattr(os, "scandir", Reversed)
+    assert keys() == before
+
+
 def test_a_cache_is_keyed_even_where_plans_is_not_a_folder(tmp_path: Path) -> None:
     """The key is worked out from what is on disk, whatever is there: a file named plans has no
     partnerships (validation reports it; the cache does not fail on it)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import importlib.metadata
 import marshal
 import os
 import shutil
@@ -642,3 +643,24 @@ def test_every_cache_key_follows_which_file_holds_which_code(tmp_path: Path) -> 
     assert swapped != before
     (package / "stage" / "two.py").rename(package / "stage" / "three.py")
     assert key() not in (before, swapped)
+
+
+def test_a_code_key_does_not_follow_the_order_its_files_are_listed_in(tmp_path: Path) -> None:
+    """A folder lists its files in the file system's order, which differs between machines
+    and copies: the same code must key alike however its files come."""
+    package = tmp_path / "package"
+    package.mkdir()
+    for name in ("a.py", "b.py", "c.py"):
+        (package / name).write_text(f"NAME = {name!r}\n")
+    files = [package / "b.py", package / "c.py", package / "a.py"]
+    key = generator.caches.code_key(b"magic", files, package)
+    assert generator.caches.code_key(b"magic", files[::-1], package) == key
+    assert generator.caches.code_key(b"magic", iter(sorted(files)), package) == key
+
+
+def test_a_library_not_installed_is_named_as_such_in_a_key() -> None:
+    missing = "partnership-plans-no-such-library"
+    assert generator.caches.dependency_versions([missing, "PyYAML"]) == [
+        f"{missing}==none",
+        f"PyYAML=={importlib.metadata.version('PyYAML')}",
+    ]
