@@ -495,6 +495,27 @@ def test_shard_keys_do_not_follow_the_order_the_file_system_lists_files_in(
     assert keys() == before
 
 
+def test_a_shard_key_does_not_follow_the_order_its_partnerships_are_named_in(
+    tmp_path: Path,
+) -> None:
+    """A shard names the partnerships it reads in whatever order the build found them, with
+    a partnership funded twice named twice: the same set keys alike. (Eight partnerships, so
+    that an order the key failed to fix would show.)"""
+    root = project_copy(tmp_path)
+    names = ["ashdown-pcc", "fenwick-csp"]
+    for n in range(6):
+        year = root / "plans" / f"extra-{n}" / "2024-25"
+        year.mkdir(parents=True)
+        (year / "plan.yml").write_text(f"n: {n}\n")
+        names.append(f"extra-{n}")
+    cache = BuildCache(tmp_path / "c", root, BUNDLED)
+    every = cache.key("2024-25", ["o"], None)
+    assert cache.key("2024-25", ["o"], names) == every
+    assert cache.key("2024-25", ["o"], names[::-1]) == every
+    assert cache.key("2024-25", ["o"], [*names[3:], *names, *names[:3]]) == every
+    assert cache.key("2024-25", ["o"], names[1:]) != every
+
+
 def test_a_cache_is_keyed_even_where_plans_is_not_a_folder(tmp_path: Path) -> None:
     """The key is worked out from what is on disk, whatever is there: a file named plans has no
     partnerships (validation reports it; the cache does not fail on it)."""
