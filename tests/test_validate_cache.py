@@ -317,6 +317,8 @@ def test_year_keys_follow_the_files_each_year_depends_on(example: Tree) -> None:
     unknown = year_keys(found, names, {**digests, f"{KEL}2025-26/plan.yml": None})
     assert [year for year, key in unknown.items() if key is None] == ["2025-26", "2026-27"]
     assert set(year_keys(found, names, {**digests, "data/areas.yml": None}).values()) == {None}
+    with pytest.raises(ValueError, match="zip"):  # a file without its name is never keyed
+        year_keys(found, names[:-1], digests)
 
 
 def test_an_edit_first_seen_in_a_run_with_problems_is_checked_in_the_year_after_it(
