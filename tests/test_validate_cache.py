@@ -12,7 +12,8 @@ from conftest import CHECKOUT, Tree
 
 import generator.pipeline
 import generator.validate.cache
-from generator.model import Project
+from generator.load import FoundFile, discover, file_name, load_file
+from generator.model import REFERENCE_KINDS, YEAR_KINDS, Project
 from generator.pipeline import check_project
 from generator.problems import Problem, Severity
 from generator.validate.cache import RECORD, ValidateCache, year_keys
@@ -289,19 +290,22 @@ def test_a_broken_or_foreign_record_is_ignored(
     warm_equals_cold(example, cache)
 
 
-def test_year_keys_follow_the_files_each_year_depends_on(example: Tree) -> None:
-    from generator.load import discover, file_name, load_file
-    from generator.model import REFERENCE_KINDS, YEAR_KINDS
-
+def found_files(tree: Tree) -> tuple[list[FoundFile], list[str], dict[str, bytes | None]]:
+    """The project's files as a run finds them, their names and the sha256 of each."""
     where = {name: kind.where for name, kind in REFERENCE_KINDS.items()}
-    found, problems = discover(example.root, where, list(YEAR_KINDS))
+    found, problems = discover(tree.root, where, list(YEAR_KINDS))
     assert problems == []
-    names = [file_name(item.path, example.root) for item in found]
-    digests = {}
+    names = [file_name(item.path, tree.root) for item in found]
+    digests: dict[str, bytes | None] = {}
     for item, name in zip(found, names, strict=True):
-        document = load_file(item.path, example.root)[0]
+        document = load_file(item.path, tree.root)[0]
         assert document is not None
         digests[name] = document.digest
+    return found, names, digests
+
+
+def test_year_keys_follow_the_files_each_year_depends_on(example: Tree) -> None:
+    found, names, digests = found_files(example)
     keys = year_keys(found, names, digests)
     assert list(keys) == ["2023-24", "2024-25", "2025-26", "2026-27"]
     assert None not in keys.values()
@@ -316,9 +320,33 @@ def test_year_keys_follow_the_files_each_year_depends_on(example: Tree) -> None:
     assert changed(f"{SAL}partnership.yml") == list(keys)
     unknown = year_keys(found, names, {**digests, f"{KEL}2025-26/plan.yml": None})
     assert [year for year, key in unknown.items() if key is None] == ["2025-26", "2026-27"]
-    assert set(year_keys(found, names, {**digests, "data/areas.yml": None}).values()) == {None}
+    shared_unknown = year_keys(found, names, {**digests, "data/areas.yml": None})
+    assert shared_unknown == dict.fromkeys(keys)
     with pytest.raises(ValueError, match="zip"):  # a file without its name is never keyed
         year_keys(found, names[:-1], digests)
+
+
+def test_year_keys_do_not_follow_the_order_the_files_are_found_in(example: Tree) -> None:
+    """A folder lists its files in the file system's order, which differs between machines."""
+    found, names, digests = found_files(example)
+    keys = year_keys(found, names, digests)
+    assert year_keys(found[::-1], names[::-1], digests) == keys
+    middle = len(found) // 2
+    turned = [*found[middle:], *found[:middle]], [*names[middle:], *names[:middle]]
+    assert year_keys(*turned, digests) == keys
+
+
+def test_a_plan_added_or_removed_rekeys_every_year(example: Tree) -> None:
+    """Which years a partnership has a plan for decides whether a cut in any year is warned
+    about: a year folder that loses its plan.yml, its other files kept, checks every year."""
+    found, names, digests = found_files(example)
+    keys = year_keys(found, names, digests)
+    plan = f"{KEL}2025-26/plan.yml"
+    kept = [i for i, name in enumerate(names) if name != plan]
+    assert len(kept) == len(names) - 1
+    without = year_keys([found[i] for i in kept], [names[i] for i in kept], digests)
+    assert list(without) == list(keys)
+    assert all(without[year] != keys[year] for year in keys)
 
 
 def test_an_edit_first_seen_in_a_run_with_problems_is_checked_in_the_year_after_it(

@@ -75,18 +75,22 @@ def year_keys(
     `names` are the found files' names; `digests` the sha256 of the bytes of each, None (or
     missing) when not known: a year that depends on such a file has the key None."""
     common = hashlib.sha256(running_code_key())
+    shared: list[str] = []
     files: dict[tuple[str, str], list[str]] = {}
     plan_years: dict[str, list[str]] = {}
     for item, name in zip(found, names, strict=True):
         if item.year is None:
-            shared = digests.get(name)
-            if shared is None:
-                return {year: None for year in _years(found)}
-            common.update(name.encode() + b"\0" + shared)
+            shared.append(name)
         else:
             files.setdefault((str(item.partnership), item.year), []).append(name)
             if item.kind == "plan":
                 plan_years.setdefault(str(item.partnership), []).append(item.year)
+
+    for name in sorted(shared):
+        known = digests.get(name)
+        if known is None:
+            return {year: None for year in _years(found)}
+        common.update(name.encode() + b"\0" + known)
 
     def hashed(partnership: str, year: str) -> bytes | None:
         digest = hashlib.sha256(f"{partnership}/{year}\0".encode())
