@@ -505,6 +505,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root: Path = args.root.resolve()
     targets = [t for t in resolve(args.module) if (root / t.path).is_file()]
+    for target in targets:  # a scope that names nothing is a stale target, not an empty run
+        try:
+            mutants((root / target.path).read_text(encoding="utf-8"), target.path, target.scopes)
+        except ValueError as exc:
+            raise SystemExit(str(exc)) from None
     equivalent = read_equivalent()
     if args.list:
         for target in targets:

@@ -21,6 +21,7 @@ from bench.mutation import (
     copy_tree,
     describe,
     existing_tests,
+    main,
     map_tests,
     mutants,
     read_equivalent,
@@ -107,6 +108,16 @@ def test_scopes_choose_functions_and_module_level_code() -> None:
 def test_a_scope_naming_no_function_is_an_error_not_an_empty_run() -> None:
     with pytest.raises(ValueError, match="no function or class named gone"):
         mutants(SOURCE, "pkg/m.py", ("total", "gone"))
+
+
+def test_the_runner_stops_on_a_stale_scope_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "m.py").write_text(SOURCE)
+    monkeypatch.setitem(TARGETS, "stale", (Target("pkg/m.py", (), ("total", "gone")),))
+    with pytest.raises(SystemExit, match=r"^pkg/m.py: no function or class named gone$"):
+        main(["--module", "stale", "--list", "--root", str(tmp_path)])
 
 
 def test_every_targets_scopes_name_code_that_exists() -> None:
