@@ -101,6 +101,17 @@ class Digests:
     def tests(self) -> str:
         return hashlib.sha256(json.dumps(sorted(self.test_files.items())).encode()).hexdigest()
 
+    def tests_of(self, tests: Sequence[str]) -> str:
+        """The digest of the test files `tests` (pytest arguments: files, node ids, folders)
+        name: what a survivor rests on besides the code and the shared files."""
+        places = {test.partition("::")[0].rstrip("/") for test in tests}
+        chosen = sorted(
+            (file, digest)
+            for file, digest in self.test_files.items()
+            if file in places or any(file.startswith(f"{place}/") for place in places)
+        )
+        return hashlib.sha256(json.dumps(chosen).encode()).hexdigest()
+
     def test_digest(self, node: str) -> str:
         """What a kill by the test `node` rests on: its function (see `_test_digests`), or its
         whole file for a test that is not a module's function (a method of a class)."""
@@ -164,8 +175,11 @@ class Journal:
                     return str(record["outcome"])
             elif (
                 record.get("code") == state.code
-                and record.get("tests") == state.tests
                 and record.get("test_list") == list(tests)
+                and (
+                    record.get("tests") == state.tests
+                    or record.get("own_tests") == state.tests_of(tests)
+                )
             ):
                 return str(record["outcome"])
         return None
@@ -180,6 +194,7 @@ class Journal:
             "code": self.state.code,
             "support": self.state.support,
             "tests": self.state.tests,
+            "own_tests": self.state.tests_of(tests),
             "test_list": list(tests),
             "killer": failed,
             "killer_digest": self.state.test_digest(failed) if failed else "",

@@ -365,6 +365,38 @@ def test_the_journal_keeps_a_timeout_while_the_tests_change(tmp_path: Path) -> N
     assert Journal(tmp_path / "journal", digests(root)).known(mutant, ["tests"]) is None
 
 
+def test_the_journal_keeps_a_survivor_while_its_own_tests_and_the_code_stay(
+    tmp_path: Path,
+) -> None:
+    """A survivor (or a listed equivalent) passed every test of its file's list: it holds
+    while the code, the shared files and those tests are unchanged, whatever other test files
+    are written, and is run again when any of them changes."""
+    root = tmp_path / "project"
+    (root / "tests" / "unit").mkdir(parents=True)
+    (root / "tests/test_a.py").write_text("def test_a():\n    pass\n")
+    (root / "tests/unit/test_c.py").write_text("def test_c():\n    pass\n")
+    mutant = mutants("def f(n):\n    return n + 1\n", "m.py")[0]
+
+    def known(tests: list[str]) -> str | None:
+        return Journal(tmp_path / "journal", digests(root)).known(mutant, tests)
+
+    for tests in (["tests/test_a.py::test_a"], ["tests/unit"]):
+        Journal(tmp_path / "journal", digests(root)).record(mutant, tests, SURVIVED, "")
+    (root / "tests/test_b.py").write_text("def test_b():\n    pass\n")
+    assert known(["tests/test_a.py::test_a"]) == SURVIVED
+    assert known(["tests/unit"]) == SURVIVED
+    assert known(["tests/test_b.py"]) is None  # never run on these tests
+    (root / "tests/unit/test_c.py").write_text("def test_c():\n    assert 1\n")
+    assert known(["tests/unit"]) is None
+    assert known(["tests/test_a.py::test_a"]) == SURVIVED
+    (root / "tests/test_a.py").write_text("def test_a():\n    assert 1\n")
+    assert known(["tests/test_a.py::test_a"]) is None
+    (root / "tests/test_a.py").write_text("def test_a():\n    pass\n")
+    assert known(["tests/test_a.py::test_a"]) == SURVIVED
+    (root / "tests/conftest.py").write_text("# shared\n")
+    assert known(["tests/test_a.py::test_a"]) is None
+
+
 def test_a_tests_digest_follows_its_own_source_and_its_modules_code_not_other_tests() -> None:
     module = "import x\n\n\ndef test_a():\n    assert x.a\n\n\n@mark\ndef test_b():\n    pass\n"
     before = _test_digests(module)
