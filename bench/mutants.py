@@ -211,7 +211,7 @@ def _edits(tree: ast.Module) -> Iterator[tuple[str, Edit]]:
         ):
             return
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            scope = node.name if scope == "<module>" else f"{scope}.{node.name}"
+            scope = _qualified(scope, node.name)
         if isinstance(node, ast.stmt):
             if _is_docstring(node):
                 return
@@ -233,11 +233,16 @@ def _definitions(tree: ast.Module) -> Iterator[str]:
         for child in ast.iter_child_nodes(node):
             inner = scope
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                inner = f"{scope}.{child.name}" if scope else child.name
+                inner = _qualified(scope, child.name)
                 yield inner
             yield from walk(child, inner)
 
-    yield from walk(tree, "")
+    yield from walk(tree, "<module>")
+
+
+def _qualified(scope: str, name: str) -> str:
+    """The name of a function or class defined in `scope`, as a target's scopes name it."""
+    return name if scope == "<module>" else f"{scope}.{name}"
 
 
 class _Source:
